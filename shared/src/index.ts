@@ -2,3 +2,4 @@ export * from './constants.ts';
 export * from './schemas.ts';
 export * from './dto.ts';
 export * from './events.ts';
+export * from './api.ts';
