@@ -1,0 +1,104 @@
+import http from 'node:http';
+import express from 'express';
+import { Server } from 'socket.io';
+import type { Connection } from 'mongoose';
+import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@kamflo/shared';
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import { loadSigningSecret } from './db/settings.ts';
+import { createAgentService } from './agents/agent.service.ts';
+import { createPresence } from './agents/presence.ts';
+import { authRoutes } from './agents/auth.routes.ts';
+import { createSiteService } from './sites/site.service.ts';
+import { createVisitorTokens } from './visitors/visitor-token.ts';
+import { visitorRoutes } from './visitors/visitor.routes.ts';
+import { createNotifier } from './realtime/notify.ts';
+import { createRouter } from './chats/routing.ts';
+import { createChatService, type ChatHooks } from './chats/chat.service.ts';
+import { attachVisitorSocket } from './chats/visitor.socket.ts';
+import { attachAgentSocket } from './chats/agent.socket.ts';
+import { createTicketService } from './tickets/ticket.service.ts';
+import { ticketRoutes } from './tickets/ticket.routes.ts';
+import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
+import { healthRoutes } from './http/health.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { defaultStaticDirs, staticRoutes, type StaticDirs } from './http/static.ts';
+import { syncIndexes } from './db/indexes.ts';
+
+export interface AppDeps {
+  conn: Connection;
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  staticDirs?: StaticDirs;
+  /** Run the routing sweeper on a timer (tests call router.sweep() by hand instead). */
+  sweepIntervalMs?: number | false;
+}
+
+/** Build the whole server without listening: tests build it on port 0. */
+export async function createApp(deps: AppDeps) {
+  const { conn, config, log } = deps;
+  const clock = deps.clock ?? systemClock;
+
+  await syncIndexes(conn);
+  const secret = await loadSigningSecret(conn, config.secret);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const io = new Server(httpServer, { serveClient: false, connectionStateRecovery: undefined });
+  const visitorNs = io.of(VISITOR_NAMESPACE);
+  const agentNs = io.of(AGENT_NAMESPACE);
+
+  const notify = createNotifier(visitorNs, agentNs);
+  const presence = createPresence(clock);
+  const tokens = createVisitorTokens(secret);
+  const sites = createSiteService({ conn });
+  await sites.ensureDefault();
+  const agents = createAgentService({ conn, clock });
+  const router = createRouter({ conn, clock, presence, notify, offerTimeoutMs: config.offerTimeoutMs, log });
+  const hooks: ChatHooks = {};
+  const chats = createChatService({ conn, clock, notify, presence, router, hooks });
+  const tickets = createTicketService({ conn, clock, notify, chats });
+  hooks.onCustomerMessageOnTicket = async (conv, message) => {
+    if (conv.ticketId) await tickets.customerMessage(conv.ticketId, message, conv.visitorName);
+  };
+
+  // Requests in flight, so shutdown can let them finish.
+  let inFlight = 0;
+  app.use((_req, res, next) => {
+    inFlight++;
+    res.on('close', () => inFlight--);
+    next();
+  });
+  app.use(express.json({ limit: '64kb' }));
+  app.use(healthRoutes(conn));
+  app.use(authRoutes(agents, { cookieSecure: config.cookieSecure, signInRateLimit: config.signInRateLimit }));
+  app.use(visitorRoutes({ tokens, sites, presence }));
+  app.use(helpCenterRoutes({ tickets, tokens }));
+  app.use(ticketRoutes({ agents, tickets, chats }));
+  app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  attachVisitorSocket(visitorNs, { tokens, chats, tickets, presence, log });
+  attachAgentSocket(agentNs, { agents, chats, tickets, presence, router, notify, log });
+
+  if (deps.sweepIntervalMs !== false) router.startSweeping(deps.sweepIntervalMs ?? 1000);
+  await agents.sweepExpiredSessions();
+
+  /** Stop accepting, let in-flight requests finish, close sockets. The caller closes the database. */
+  async function close(graceMs = 10_000): Promise<void> {
+    router.stopSweeping();
+    const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+    httpServer.closeIdleConnections?.();
+    const deadline = Date.now() + graceMs;
+    while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    httpServer.closeAllConnections?.();
+    await closed;
+  }
+
+  return { app, io, httpServer, close, services: { agents, chats, tickets, router, presence, sites, tokens } };
+}
+export type KamfloApp = Awaited<ReturnType<typeof createApp>>;

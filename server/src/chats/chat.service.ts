@@ -1,0 +1,286 @@
+import crypto from 'node:crypto';
+import { Types, type Connection } from 'mongoose';
+import type {
+  AgentSyncInput,
+  ChatMessageInput,
+  ChatStartInput,
+  ChatSyncInput,
+  ConversationDto,
+  MessageAuthor,
+  MessageDto,
+  VisitorConversationDto,
+} from '@kamflo/shared';
+import { AppError, isDuplicateKey } from '../lib/errors.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Notifier } from '../realtime/notify.ts';
+import type { Presence } from '../agents/presence.ts';
+import type { AgentDoc } from '../agents/agent.model.ts';
+import type { VisitorIdentity } from '../visitors/visitor-token.ts';
+import {
+  claimKey,
+  conversationModel,
+  openClaimModel,
+  toConversationDto,
+  toVisitorConversationDto,
+  type ConversationDoc,
+} from './conversation.model.ts';
+import { messageModel, toMessageDto } from './message.model.ts';
+import type { Router } from './routing.ts';
+
+const SYNC_PAGE = 500;
+type Agent = Pick<AgentDoc, '_id' | 'name'>;
+
+export interface ChatHooks {
+  /** A visitor wrote in a conversation that became a ticket. */
+  onCustomerMessageOnTicket?: (conv: ConversationDoc, message: MessageDto) => Promise<void>;
+}
+
+export function createChatService(deps: {
+  conn: Connection;
+  clock: Clock;
+  notify: Notifier;
+  presence: Presence;
+  router: Router;
+  hooks: ChatHooks;
+}) {
+  const { clock, notify, presence, router, hooks } = deps;
+  const Conversation = conversationModel(deps.conn);
+  const Message = messageModel(deps.conn);
+  const OpenClaim = openClaimModel(deps.conn);
+
+  /**
+   * Store a message exactly once. The seq comes from an atomic $inc on a conversation that
+   * `guard` still matches (so ownership and state are checked in the same step); a retry with
+   * the same clientId hits the unique index and gets the first copy back.
+   */
+  async function appendMessage(
+    guard: Record<string, unknown>,
+    m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
+  ): Promise<{ conv: ConversationDoc; message: MessageDto; duplicate: boolean }> {
+    const now = clock.now();
+    const conv = await Conversation.findOneAndUpdate(guard, { $inc: { lastSeq: 1 }, $set: { updatedAt: now } }, { new: true }).lean();
+    if (!conv) throw await explainGuardFailure(guard);
+    try {
+      const doc = await Message.create({ conversationId: conv._id, seq: conv.lastSeq, createdAt: now, ...m });
+      return { conv, message: toMessageDto(doc.toObject()), duplicate: false };
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      const first = await Message.findOne({ conversationId: conv._id, clientId: m.clientId }).lean();
+      if (!first) throw e;
+      return { conv, message: toMessageDto(first), duplicate: true };
+    }
+  }
+
+  async function explainGuardFailure(guard: Record<string, unknown>): Promise<AppError> {
+    const conv = await Conversation.findById(guard._id).lean();
+    if (!conv) return new AppError('not_found', 'Conversation not found');
+    if ('visitorId' in guard && conv.visitorId !== guard.visitorId) return new AppError('not_found', 'Conversation not found');
+    if (conv.status === 'ended') return new AppError('conflict', 'This conversation has ended; start a new one');
+    if ('assignee' in guard) return new AppError('forbidden', 'This chat is not assigned to you');
+    return new AppError('conflict', `The conversation is ${conv.status}`);
+  }
+
+  function deliver(conv: ConversationDoc, message: MessageDto) {
+    notify.visitor(conv.visitorId, 'chat:message', message);
+    if (conv.assignee) notify.agent(String(conv.assignee), 'chat:message', message);
+  }
+
+  async function postSystemMessage(conv: ConversationDoc, text: string, key: string): Promise<MessageDto> {
+    const { conv: after, message } = await appendMessage({ _id: conv._id }, { clientId: `sys_${key}`, author: 'system', text });
+    deliver(after, message);
+    return message;
+  }
+
+  async function openConversationId(v: VisitorIdentity): Promise<Types.ObjectId | null> {
+    const claim = await OpenClaim.findById(claimKey(v.site, v.visitorId)).lean();
+    return claim?.conversationId ?? null;
+  }
+
+  /** The visitor's open conversation, created (and routed) on the first message. */
+  async function ensureOpenConversation(v: VisitorIdentity, input: ChatStartInput): Promise<{ conv: ConversationDoc; created: boolean }> {
+    const key = claimKey(v.site, v.visitorId);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const existingId = await openConversationId(v);
+      if (existingId) {
+        const conv = await Conversation.findById(existingId).lean();
+        if (conv) return { conv, created: false };
+        // A claim whose conversation never got written (crash in between): free it and retry.
+        await OpenClaim.deleteOne({ _id: key, conversationId: existingId });
+        continue;
+      }
+      const id = new Types.ObjectId();
+      try {
+        await OpenClaim.create({ _id: key, conversationId: id, at: clock.now() });
+      } catch (e) {
+        if (isDuplicateKey(e)) continue; // a racing start won: use its conversation
+        throw e;
+      }
+      const now = clock.now();
+      const conv = await Conversation.create({
+        _id: id,
+        site: v.site,
+        visitorId: v.visitorId,
+        visitorName: input.name ?? `Visitor ${v.visitorId.slice(0, 4)}`,
+        status: 'queued',
+        page: input.page,
+        firstMessage: input.text,
+        waitingSince: now,
+        createdAt: now,
+        updatedAt: now,
+        routing: [{ type: 'queued', at: now }],
+      });
+      return { conv: conv.toObject(), created: true };
+    }
+    throw new AppError('conflict', 'Could not open a conversation; try again');
+  }
+
+  async function start(v: VisitorIdentity, input: ChatStartInput) {
+    const { conv, created } = await ensureOpenConversation(v, input);
+    const { conv: after, message } = await appendMessage(
+      { _id: conv._id, visitorId: v.visitorId, site: v.site },
+      { clientId: input.clientId, author: 'visitor', authorName: conv.visitorName, text: input.text },
+    );
+    deliver(after, message);
+    if (created) await router.rebalance();
+    return { conversation: toVisitorConversationDto(after), message };
+  }
+
+  async function visitorSend(v: VisitorIdentity, input: ChatMessageInput): Promise<MessageDto> {
+    const { conv, message, duplicate } = await appendMessage(
+      { _id: new Types.ObjectId(input.conversationId), visitorId: v.visitorId, site: v.site, status: { $ne: 'ended' } },
+      { clientId: input.clientId, author: 'visitor', authorName: undefined, text: input.text },
+    );
+    deliver(conv, message);
+    if (!duplicate && conv.status === 'ticket') await hooks.onCustomerMessageOnTicket?.(conv, message);
+    return message;
+  }
+
+  async function visitorSync(v: VisitorIdentity, input: ChatSyncInput) {
+    const conv = input.conversationId
+      ? await Conversation.findOne({ _id: input.conversationId, visitorId: v.visitorId, site: v.site }).lean()
+      : await Conversation.findOne({ visitorId: v.visitorId, site: v.site }).sort({ createdAt: -1 }).lean();
+    if (!conv) {
+      if (input.conversationId) throw new AppError('not_found', 'Conversation not found');
+      return { conversation: null, messages: [] };
+    }
+    return { conversation: toVisitorConversationDto(conv), messages: await messagesAfter(conv._id, input.afterSeq ?? 0) };
+  }
+
+  async function messagesAfter(conversationId: Types.ObjectId, afterSeq: number): Promise<MessageDto[]> {
+    const docs = await Message.find({ conversationId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(SYNC_PAGE).lean();
+    return docs.map(toMessageDto);
+  }
+
+  async function getConversation(id: string): Promise<ConversationDoc> {
+    const conv = await Conversation.findById(id).lean();
+    if (!conv) throw new AppError('not_found', 'Conversation not found');
+    return conv;
+  }
+
+  async function agentSync(input: AgentSyncInput) {
+    const conv = await getConversation(input.conversationId);
+    return { conversation: toConversationDto(conv), messages: await messagesAfter(conv._id, input.afterSeq ?? 0) };
+  }
+
+  async function agentSend(agent: Agent, input: ChatMessageInput): Promise<MessageDto> {
+    const { conv, message } = await appendMessage(
+      { _id: new Types.ObjectId(input.conversationId), assignee: agent._id, status: 'active' },
+      { clientId: input.clientId, author: 'agent', authorId: String(agent._id), authorName: agent.name, text: input.text },
+    );
+    deliver(conv, message);
+    return message;
+  }
+
+  async function assigned(conv: ConversationDoc, agent: Agent): Promise<ConversationDto> {
+    presence.markAssigned(String(agent._id));
+    notify.visitor(conv.visitorId, 'chat:updated', toVisitorConversationDto(conv));
+    await postSystemMessage(conv, `${agent.name} joined the chat`, `joined_${crypto.randomUUID()}`);
+    const dto = toConversationDto(conv);
+    notify.agent(String(agent._id), 'chat:updated', dto);
+    await router.publishRequests();
+    return dto;
+  }
+
+  function assignment(agent: Agent, type: 'accepted' | 'taken') {
+    const now = clock.now();
+    return {
+      $set: { status: 'active', assignee: agent._id, assigneeName: agent.name, offeredTo: null, offerExpiresAt: null, updatedAt: now },
+      $push: { routing: { type, agentId: agent._id, at: now } },
+    };
+  }
+
+  /** Accept a chat offered to this agent. */
+  async function accept(agent: Agent, conversationId: string): Promise<ConversationDto> {
+    const conv = await Conversation.findOneAndUpdate(
+      { _id: conversationId, status: 'offered', offeredTo: agent._id },
+      assignment(agent, 'accepted'),
+      { new: true },
+    ).lean();
+    if (!conv) throw await whyNotAvailable(conversationId, 'offered to you');
+    return assigned(conv, agent);
+  }
+
+  /** Take a queued chat: first come, first served. */
+  async function take(agent: Agent, conversationId: string): Promise<ConversationDto> {
+    const conv = await Conversation.findOneAndUpdate(
+      { _id: conversationId, status: 'queued' },
+      assignment(agent, 'taken'),
+      { new: true },
+    ).lean();
+    if (!conv) throw await whyNotAvailable(conversationId, 'in the queue');
+    return assigned(conv, agent);
+  }
+
+  async function whyNotAvailable(conversationId: string, expected: string): Promise<AppError> {
+    const conv = await getConversation(conversationId);
+    if (conv.status === 'active' || conv.status === 'offered') return new AppError('already_taken', 'Another agent already has this chat');
+    return new AppError('conflict', `This chat is no longer ${expected}`);
+  }
+
+  async function decline(agent: Agent, conversationId: string): Promise<void> {
+    const ok = await router.withdrawOffer(new Types.ObjectId(conversationId), agent._id, 'declined');
+    if (!ok) throw await whyNotAvailable(conversationId, 'offered to you');
+    await router.publishRequests();
+  }
+
+  async function listForAgent(agentId: string) {
+    const chats = await Conversation.find({ assignee: new Types.ObjectId(agentId), status: 'active' }).sort({ updatedAt: -1 }).lean();
+    const pending = await router.pendingConversations();
+    return { chats: chats.map(toConversationDto), requests: router.requestsFor(agentId, pending) };
+  }
+
+  /** The chat became a ticket: the live session is over, the visitor keeps writing into the ticket. */
+  async function markConverted(conv: ConversationDoc, ticket: { id: Types.ObjectId; number: number }) {
+    const updated = await Conversation.findOneAndUpdate(
+      { _id: conv._id },
+      { $set: { status: 'ticket', ticketId: ticket.id, ticketNumber: ticket.number, updatedAt: clock.now() } },
+      { new: true },
+    ).lean();
+    await OpenClaim.deleteOne({ _id: claimKey(conv.site, conv.visitorId), conversationId: conv._id });
+    if (!updated) return;
+    notify.visitor(updated.visitorId, 'chat:updated', toVisitorConversationDto(updated));
+    if (updated.assignee) notify.agent(String(updated.assignee), 'chat:updated', toConversationDto(updated));
+    await postSystemMessage(updated, `Your request is now ticket #${ticket.number}. We'll reply here.`, `ticket_${ticket.number}`);
+    await router.publishRequests();
+  }
+
+  return {
+    start,
+    visitorSend,
+    visitorSync,
+    agentSync,
+    agentSend,
+    accept,
+    take,
+    decline,
+    listForAgent,
+    getConversation,
+    messagesAfter,
+    appendMessage,
+    deliver,
+    markConverted,
+    openConversationId,
+    Conversation,
+  };
+}
+export type ChatService = ReturnType<typeof createChatService>;

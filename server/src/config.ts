@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Read once at start-up; every bad variable gets its own line in the error.
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  KAMFLO_DATA_DIR: z.string().min(1).default('.kamflo/data'),
+  KAMFLO_PUBLIC_URL: z.url('must be a URL such as https://support.example.com').optional(),
+  KAMFLO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  KAMFLO_ADMIN_EMAIL: z.email('must be an email address').optional(),
+  KAMFLO_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  KAMFLO_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  KAMFLO_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+  KAMFLO_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  mongodbUri?: string;
+  dataDir: string;
+  publicUrl?: string;
+  secret?: string;
+  admin: { email?: string; password?: string };
+  cookieSecure: boolean;
+  offerTimeoutMs: number;
+  signInRateLimit: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: path.resolve(e.KAMFLO_DATA_DIR),
+    publicUrl: e.KAMFLO_PUBLIC_URL,
+    secret: e.KAMFLO_SECRET,
+    admin: Object.freeze({ email: e.KAMFLO_ADMIN_EMAIL, password: e.KAMFLO_ADMIN_PASSWORD }),
+    cookieSecure: e.KAMFLO_COOKIE_SECURE === 'true' || (e.KAMFLO_PUBLIC_URL?.startsWith('https:') ?? false),
+    offerTimeoutMs: e.KAMFLO_OFFER_TIMEOUT_SECONDS * 1000,
+    signInRateLimit: e.KAMFLO_SIGNIN_RATE_LIMIT,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+/** Defaults for tests and embedding: no environment read. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ LOG_LEVEL: 'silent', KAMFLO_SIGNIN_RATE_LIMIT: '10000' }), ...overrides };
+}

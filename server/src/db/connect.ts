@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from '../lib/logger.ts';
+
+// No command buffering: while the database is away, operations fail fast (503) instead of hanging.
+mongoose.set('bufferCommands', false);
+mongoose.set('strictQuery', true);
+
+export async function connectDatabase(uri: string, opts: { dbName?: string } = {}): Promise<Connection> {
+  const conn = mongoose.createConnection(uri, {
+    dbName: opts.dbName,
+    serverSelectionTimeoutMS: 5000,
+    autoIndex: false,
+    autoCreate: false,
+  });
+  await conn.asPromise();
+  return conn;
+}
+
+export interface EmbeddedDatabase {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+/** MONGODB_URI unset: run a real mongod under our data folder so data survives restarts. */
+export async function startEmbeddedMongo(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  log.info({ dataDir }, 'starting embedded MongoDB (first start downloads mongod)');
+  const server = await MongoMemoryServer.create({
+    instance: { dbPath: dataDir, storageEngine: 'wiredTiger', dbName: 'kamflo' },
+  });
+  return {
+    uri: server.getUri('kamflo'),
+    stop: async () => {
+      await server.stop({ doCleanup: false });
+    },
+  };
+}

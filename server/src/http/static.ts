@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+import { consoleHeaders, demoHeaders, loaderHeaders, widgetFrameHeaders } from './security.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const defaultStaticDirs = {
+  widget: path.resolve(here, '../../../widget/dist'),
+  console: path.resolve(here, '../../../console/dist'),
+  demo: path.resolve(here, '../demo'),
+};
+export type StaticDirs = typeof defaultStaticDirs;
+
+/** The built widget and console, and a demo page that embeds the widget like a customer's site. */
+export function staticRoutes(dirs: StaticDirs) {
+  const r = Router();
+  r.get('/widget.js', loaderHeaders, (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.sendFile(path.join(dirs.widget, 'widget.js'), (err) => err && res.status(404).end());
+  });
+  r.use('/widget', widgetFrameHeaders, express.static(path.join(dirs.widget, 'widget'), { index: false }));
+  r.use('/console', consoleHeaders, express.static(dirs.console, { index: 'index.html' }));
+  // Client-side routes of the console all load its index.html.
+  r.get(/^\/console(\/.*)?$/, consoleHeaders, (_req, res) => {
+    const index = path.join(dirs.console, 'index.html');
+    if (fs.existsSync(index)) res.sendFile(index);
+    else res.status(404).type('text').send('The console is not built: run the start command from the README.');
+  });
+  r.use('/demo', demoHeaders, express.static(dirs.demo));
+  r.get('/', (_req, res) => res.redirect('/console/'));
+  return r;
+}

@@ -1,0 +1,130 @@
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import {
+  AGENT_NAMESPACE,
+  VISITOR_NAMESPACE,
+  type AgentClientEvents,
+  type AgentServerEvents,
+  type Role,
+  type VisitorClientEvents,
+  type VisitorServerEvents,
+} from '@kamflo/shared';
+import { connectDatabase } from '../db/connect.ts';
+import { createApp } from '../app.ts';
+import { testConfig, type Config } from '../config.ts';
+import { silentLogger } from '../lib/logger.ts';
+import { manualClock, type ManualClock } from '../lib/clock.ts';
+
+export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
+export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+
+/**
+ * A real server on port 0 against the real database (a fresh database per call), with helpers
+ * that act like real clients: HTTP with cookies, and socket.io-client sockets.
+ */
+export async function startTestServer(opts: { config?: Partial<Config>; clock?: ManualClock } = {}) {
+  const clock = opts.clock ?? manualClock(new Date());
+  const dbName = `kamflo_test_${crypto.randomBytes(5).toString('hex')}`;
+  const conn = await connectDatabase(inject('mongoUri'), { dbName });
+  const kamflo = await createApp({ conn, config: testConfig(opts.config), log: silentLogger, clock, sweepIntervalMs: false });
+  await new Promise<void>((resolve) => kamflo.httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(kamflo.httpServer.address() as AddressInfo).port}`;
+  const sockets: Socket[] = [];
+
+  async function api<T = any>(
+    path: string,
+    init: { method?: string; body?: unknown; cookie?: string; token?: string; rawBody?: string } = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
+    const headers: Record<string, string> = {};
+    if (init.body !== undefined || init.rawBody !== undefined) headers['content-type'] = 'application/json';
+    if (init.cookie) headers.cookie = init.cookie;
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    const res = await fetch(url + path, {
+      method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
+      headers,
+      body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
+    });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  async function createAgent(name: string, role: Role = 'agent') {
+    const email = `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`;
+    const password = 'correct horse battery';
+    const agent = await kamflo.services.agents.createAgent({ email, name, role, password });
+    const res = await api('/api/auth/sign-in', { body: { email, password } });
+    const cookie = String(res.headers.get('set-cookie')).split(';')[0]!;
+    return { ...agent, email, password, cookie };
+  }
+
+  function track<S extends Socket>(s: S): S {
+    sockets.push(s);
+    return s;
+  }
+
+  /** A connected agent console. */
+  async function agentSocket(cookie: string): Promise<AgentSocket> {
+    const s = track(connect(url + AGENT_NAMESPACE, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: false, forceNew: true })) as AgentSocket;
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', reject);
+    });
+    return s;
+  }
+
+  /** A visitor as the widget makes one: a token from the API, then a socket. */
+  async function visitor(site?: string) {
+    const res = await api<{ token: string; visitorId: string }>('/api/visitors', { body: site ? { site } : {} });
+    const socket = await visitorSocket(res.body.token);
+    return { ...res.body, socket };
+  }
+
+  async function visitorSocket(token: string): Promise<VisitorSocket> {
+    const s = track(connect(url + VISITOR_NAMESPACE, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true })) as VisitorSocket;
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', reject);
+    });
+    return s;
+  }
+
+  async function close() {
+    for (const s of sockets) s.disconnect();
+    await kamflo.close(1000);
+    await conn.dropDatabase().catch(() => {});
+    await conn.close();
+  }
+
+  return { url, clock, conn, kamflo, services: kamflo.services, api, createAgent, agentSocket, visitor, visitorSocket, close };
+}
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/** Resolve with the next `event` on a socket (or reject after ms). */
+export function next<T = any>(socket: Socket, event: string, ms = 5000, filter: (v: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, on);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, ms);
+    const on = (v: T) => {
+      if (!filter(v)) return;
+      clearTimeout(timer);
+      socket.off(event, on);
+      resolve(v);
+    };
+    socket.on(event, on);
+  });
+}
+
+/** Emit with an acknowledgement, as the clients do. */
+export function ask<T = any>(socket: Socket, event: string, payload?: unknown): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }> {
+  return socket.timeout(5000).emitWithAck(event, payload) as any;
+}
+
+export const cid = () => crypto.randomUUID();

@@ -1,0 +1,174 @@
+import { Schema, type Connection, type Types } from 'mongoose';
+import type {
+  Category,
+  MessageAuthor,
+  Priority,
+  TicketDetailDto,
+  TicketDto,
+  TicketEventDto,
+  TicketEventType,
+  TicketSource,
+  TicketStatus,
+} from '@kamflo/shared';
+
+export interface TicketEventDoc {
+  seq: number;
+  type: TicketEventType;
+  /** internal events (notes) never leave the team. */
+  visibility: 'public' | 'internal';
+  actorKind: 'agent' | 'customer' | 'system';
+  actorId?: string;
+  actorName?: string;
+  text?: string;
+  from?: TicketStatus;
+  to?: TicketStatus;
+  at: Date;
+  /** sha256 over this event's content and prevHash: an edit in the database breaks the chain. */
+  prevHash: string;
+  hash: string;
+}
+
+export interface TranscriptLine {
+  seq: number;
+  author: MessageAuthor;
+  authorName?: string;
+  text: string;
+  at: Date;
+}
+
+export interface TicketDoc {
+  _id: Types.ObjectId;
+  number: number;
+  subject: string;
+  priority: Priority;
+  category: Category;
+  status: TicketStatus;
+  source: TicketSource;
+  requester: { name?: string; email?: string };
+  site?: string;
+  visitorId?: string;
+  conversationId?: Types.ObjectId;
+  assignee?: Types.ObjectId | null;
+  assigneeName?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  slaDueAt: Date;
+  firstResponseAt?: Date;
+  resolvedAt?: Date;
+  transcript: TranscriptLine[];
+  /** Append-only history; eventCount is the optimistic-concurrency version of the whole ticket. */
+  events: TicketEventDoc[];
+  eventCount: number;
+  lastHash: string;
+}
+
+const eventSchema = new Schema<TicketEventDoc>(
+  {
+    seq: Number,
+    type: String,
+    visibility: String,
+    actorKind: String,
+    actorId: String,
+    actorName: String,
+    text: String,
+    from: String,
+    to: String,
+    at: Date,
+    prevHash: String,
+    hash: String,
+  },
+  { _id: false },
+);
+
+const ticketSchema = new Schema<TicketDoc>(
+  {
+    number: { type: Number, required: true },
+    subject: { type: String, required: true },
+    priority: { type: String, required: true },
+    category: { type: String, required: true },
+    status: { type: String, required: true },
+    source: { type: String, required: true },
+    requester: { _id: false, name: String, email: String },
+    site: String,
+    visitorId: String,
+    conversationId: Schema.Types.ObjectId,
+    assignee: { type: Schema.Types.ObjectId, default: null },
+    assigneeName: String,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    slaDueAt: { type: Date, required: true },
+    firstResponseAt: Date,
+    resolvedAt: Date,
+    transcript: {
+      type: [{ _id: false, seq: Number, author: String, authorName: String, text: String, at: Date }],
+      default: [],
+    },
+    events: { type: [eventSchema], default: [] },
+    eventCount: { type: Number, default: 0 },
+    lastHash: { type: String, default: '' },
+  },
+  { versionKey: false },
+);
+ticketSchema.index({ number: 1 }, { unique: true });
+ticketSchema.index({ status: 1, slaDueAt: 1 });
+ticketSchema.index({ slaDueAt: 1 });
+ticketSchema.index({ conversationId: 1 });
+ticketSchema.index({ priority: 1, status: 1 });
+
+export function ticketModel(conn: Connection) {
+  return conn.model<TicketDoc>('Ticket', ticketSchema, 'tickets');
+}
+
+export function toTicketDto(t: TicketDoc): TicketDto {
+  const dto: TicketDto = {
+    id: String(t._id),
+    number: t.number,
+    subject: t.subject,
+    priority: t.priority,
+    category: t.category,
+    status: t.status,
+    source: t.source,
+    requester: { ...(t.requester?.name ? { name: t.requester.name } : {}), ...(t.requester?.email ? { email: t.requester.email } : {}) },
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+    slaDueAt: t.slaDueAt.toISOString(),
+  };
+  if (t.assignee) dto.assignee = { id: String(t.assignee), name: t.assigneeName ?? '' };
+  if (t.conversationId) dto.conversationId = String(t.conversationId);
+  if (t.firstResponseAt) dto.firstResponseAt = t.firstResponseAt.toISOString();
+  if (t.resolvedAt) dto.resolvedAt = t.resolvedAt.toISOString();
+  return dto;
+}
+
+function toEventDto(ticketId: string, e: TicketEventDoc): TicketEventDto {
+  const dto: TicketEventDto = {
+    id: `${ticketId}:${e.seq}`,
+    seq: e.seq,
+    type: e.type,
+    actor: { kind: e.actorKind, ...(e.actorId ? { id: e.actorId } : {}), ...(e.actorName ? { name: e.actorName } : {}) },
+    at: e.at.toISOString(),
+  };
+  if (e.text !== undefined) dto.text = e.text;
+  if (e.from) dto.from = e.from;
+  if (e.to) dto.to = e.to;
+  return dto;
+}
+
+/** For agents only: includes internal notes. There is no visitor-facing ticket DTO on purpose. */
+export function toTicketDetailDto(t: TicketDoc): TicketDetailDto {
+  const id = String(t._id);
+  return {
+    ...toTicketDto(t),
+    transcript: t.transcript.map((l) => ({
+      id: `${id}:t${l.seq}`,
+      conversationId: String(t.conversationId ?? ''),
+      clientId: `transcript_${l.seq}`,
+      seq: l.seq,
+      author: l.author,
+      ...(l.authorName ? { authorName: l.authorName } : {}),
+      text: l.text,
+      createdAt: l.at.toISOString(),
+    })),
+    events: t.events.map((e) => toEventDto(id, e)),
+  };
+}
