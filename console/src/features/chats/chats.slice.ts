@@ -1,0 +1,206 @@
+import type { ChatRequestDto, ConversationDto, ConvertToTicketInput, MessageDto, TicketDto } from '@kamflo/shared';
+import { errorMessage } from '../../lib/api.ts';
+import type { ActionResult, SliceCreator } from '../../store.ts';
+import { lastSeq, mergeMessages, pendingMessage, updatePending, type ChatMessageView } from './messages.ts';
+
+export type RequestAction = 'accept' | 'decline' | 'take';
+
+export interface ChatsState {
+  /** The latest `chat:requests` snapshot. */
+  requests: ChatRequestDto[];
+  /** The agent's conversations, newest first. */
+  chats: ConversationDto[];
+  selectedChatId: string | null;
+  messages: Record<string, ChatMessageView[]>;
+  /** Conversations whose message list is known to be complete (so `afterSeq` may be used). */
+  synced: Record<string, boolean>;
+  /** Visitor messages that arrived while another conversation was open. */
+  unread: Record<string, number>;
+  syncError: string | null;
+}
+
+export interface ChatsSlice extends ChatsState {
+  /** Replaces the list: every `chat:requests` is a full snapshot. */
+  setRequests(requests: ChatRequestDto[]): void;
+  answerRequest(action: RequestAction, conversationId: string): Promise<ActionResult>;
+  /** `chat:list`: on every (re)connect. */
+  refreshChats(): Promise<void>;
+  upsertChat(conversation: ConversationDto): void;
+  selectChat(conversationId: string | null): void;
+  /** Fetches what this console missed of one conversation. */
+  syncChat(conversationId: string): Promise<void>;
+  /** After a reconnect: the open conversation catches up, the others re-sync when opened. */
+  resyncAfterReconnect(): void;
+  receiveMessage(message: MessageDto): void;
+  sendMessage(conversationId: string, text: string): Promise<void>;
+  retryMessage(conversationId: string, clientId: string): Promise<void>;
+  convertToTicket(conversationId: string, input: ConvertToTicketInput): Promise<ActionResult<TicketDto>>;
+}
+
+export function initialChatsState(): ChatsState {
+  return { requests: [], chats: [], selectedChatId: null, messages: {}, synced: {}, unread: {}, syncError: null };
+}
+
+/** Codes after which the request is gone for this agent, whatever the next snapshot says. */
+const GONE = new Set(['already_taken', 'not_found', 'conflict']);
+
+export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, realtime, now, newClientId }) => {
+  const removeRequest = (conversationId: string) =>
+    set((s) => ({ requests: s.requests.filter((r) => r.conversationId !== conversationId) }));
+
+  const deliver = async (conversationId: string, clientId: string, text: string) => {
+    const ack = await realtime.request('chat:message', { conversationId, clientId, text });
+    set((s) => {
+      const list = s.messages[conversationId] ?? [];
+      return {
+        messages: {
+          ...s.messages,
+          [conversationId]: ack.ok
+            ? mergeMessages(list, [ack.data])
+            : updatePending(list, clientId, { delivery: 'failed', error: ack.error.message }),
+        },
+      };
+    });
+  };
+
+  return {
+    ...initialChatsState(),
+
+    setRequests: (requests) => set({ requests }),
+
+    async answerRequest(action, conversationId) {
+      const ack =
+        action === 'accept'
+          ? await realtime.request('chat:accept', { conversationId })
+          : action === 'take'
+            ? await realtime.request('chat:take', { conversationId })
+            : await realtime.request('chat:decline', { conversationId });
+      if (!ack.ok) {
+        if (GONE.has(ack.error.code)) removeRequest(conversationId);
+        return { ok: false, message: ack.error.message };
+      }
+      removeRequest(conversationId);
+      if (ack.data) {
+        get().upsertChat(ack.data);
+        get().selectChat(ack.data.id);
+      }
+      return { ok: true, data: undefined };
+    },
+
+    async refreshChats() {
+      const ack = await realtime.request('chat:list', {});
+      if (!ack.ok) return;
+      set((s) => {
+        const selected = s.chats.find((c) => c.id === s.selectedChatId);
+        const chats = [...ack.data.chats];
+        // Keep the open conversation on screen even if it has just ended.
+        if (selected && !chats.some((c) => c.id === selected.id)) chats.unshift(selected);
+        return { chats, requests: ack.data.requests };
+      });
+    },
+
+    upsertChat(conversation) {
+      set((s) => {
+        const index = s.chats.findIndex((c) => c.id === conversation.id);
+        if (index === -1) return { chats: [conversation, ...s.chats] };
+        const chats = [...s.chats];
+        chats[index] = conversation;
+        return { chats };
+      });
+    },
+
+    selectChat(conversationId) {
+      set((s) => ({
+        selectedChatId: conversationId,
+        syncError: null,
+        unread: conversationId ? { ...s.unread, [conversationId]: 0 } : s.unread,
+      }));
+      if (conversationId) void get().syncChat(conversationId);
+    },
+
+    async syncChat(conversationId) {
+      const complete = get().synced[conversationId];
+      const afterSeq = complete ? lastSeq(get().messages[conversationId]) : undefined;
+      const ack = await realtime.request(
+        'chat:sync',
+        afterSeq === undefined ? { conversationId } : { conversationId, afterSeq },
+      );
+      if (!ack.ok) {
+        if (get().selectedChatId === conversationId) set({ syncError: ack.error.message });
+        return;
+      }
+      get().upsertChat(ack.data.conversation);
+      set((s) => ({
+        syncError: s.selectedChatId === conversationId ? null : s.syncError,
+        synced: { ...s.synced, [conversationId]: true },
+        messages: { ...s.messages, [conversationId]: mergeMessages(s.messages[conversationId] ?? [], ack.data.messages) },
+      }));
+    },
+
+    resyncAfterReconnect() {
+      const selected = get().selectedChatId;
+      set((s) => ({ synced: selected && s.synced[selected] ? { [selected]: true } : {} }));
+      if (selected) void get().syncChat(selected);
+    },
+
+    receiveMessage(message) {
+      set((s) => {
+        const id = message.conversationId;
+        const seen = (s.messages[id] ?? []).some((m) => m.id === message.id);
+        const unread =
+          !seen && message.author === 'visitor' && s.selectedChatId !== id
+            ? { ...s.unread, [id]: (s.unread[id] ?? 0) + 1 }
+            : s.unread;
+        return { unread, messages: { ...s.messages, [id]: mergeMessages(s.messages[id] ?? [], [message]) } };
+      });
+    },
+
+    async sendMessage(conversationId, rawText) {
+      const text = rawText.trim();
+      if (!text) return;
+      const clientId = newClientId();
+      const message = pendingMessage({
+        conversationId,
+        clientId,
+        text,
+        authorName: get().agent?.name,
+        createdAt: new Date(now()).toISOString(),
+      });
+      set((s) => ({ messages: { ...s.messages, [conversationId]: [...(s.messages[conversationId] ?? []), message] } }));
+      await deliver(conversationId, clientId, text);
+    },
+
+    async retryMessage(conversationId, clientId) {
+      const message = get().messages[conversationId]?.find((m) => m.clientId === clientId && m.delivery === 'failed');
+      if (!message) return;
+      set((s) => ({
+        messages: {
+          ...s.messages,
+          [conversationId]: updatePending(s.messages[conversationId] ?? [], clientId, {
+            delivery: 'sending',
+            error: undefined,
+          }),
+        },
+      }));
+      // Same clientId: if the first attempt did reach the server, it answers with that message again.
+      await deliver(conversationId, clientId, message.text);
+    },
+
+    async convertToTicket(conversationId, input) {
+      try {
+        const ticket = await api.call('POST /api/conversations/:id/ticket', {
+          params: { id: conversationId },
+          body: input,
+        });
+        const chat = get().chats.find((c) => c.id === conversationId);
+        if (chat) get().upsertChat({ ...chat, status: 'ticket', ticketNumber: ticket.number });
+        get().ticketUpdated(ticket);
+        get().showNotice(`Ticket #${ticket.number} created`);
+        get().openTicket(ticket.number);
+        return { ok: true, data: ticket };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+  };
+};

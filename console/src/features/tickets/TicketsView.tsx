@@ -1,0 +1,7 @@
+import { TicketDetail } from './TicketDetail.tsx';
+import { TicketList } from './TicketList.tsx';
+
+/** The ticket list, or one ticket when the route names it. */
+export function TicketsView({ ticket }: { ticket?: number }) {
+  return ticket ? <TicketDetail number={ticket} /> : <TicketList />;
+}

@@ -1,0 +1,111 @@
+import type { MessageDto, TicketDetailDto, TicketEventDto } from '@kamflo/shared';
+import { SOURCE_LABELS, STATUS_LABELS } from '@kamflo/shared/constants';
+import { formatClock, formatDateTime } from '../../lib/format.ts';
+
+/** The chat as it stood when the ticket was made. */
+export function Transcript({ ticket }: { ticket: TicketDetailDto }) {
+  const visitor = ticket.requester.name ?? 'Visitor';
+  return (
+    <section class="card transcript" aria-labelledby="transcript-title">
+      <h3 id="transcript-title" class="card-title">
+        Chat transcript
+      </h3>
+      <ol class="messages">
+        {[...ticket.transcript]
+          .sort((a, b) => a.seq - b.seq)
+          .map((m) => (
+            <li key={m.id} class={`msg msg-${m.author}`}>
+              <div class="msg-meta">
+                <span class="msg-author">{transcriptAuthor(m, visitor)}</span>
+                <time dateTime={m.createdAt}>{formatClock(m.createdAt)}</time>
+              </div>
+              <p class="msg-text">{m.text}</p>
+            </li>
+          ))}
+      </ol>
+    </section>
+  );
+}
+
+function transcriptAuthor(m: MessageDto, visitor: string): string {
+  if (m.author === 'visitor') return m.authorName ?? visitor;
+  if (m.author === 'system') return 'Kamflo';
+  return m.authorName ?? 'Agent';
+}
+
+/** Every event on the ticket, oldest first: the ticket's story. */
+export function Timeline({ ticket }: { ticket: TicketDetailDto }) {
+  const events = [...ticket.events].sort((a, b) => a.seq - b.seq);
+  return (
+    <section class="card" aria-labelledby="timeline-title">
+      <h3 id="timeline-title" class="card-title">
+        Timeline
+      </h3>
+      {events.length === 0 ? (
+        <p class="empty">Nothing has happened on this ticket yet.</p>
+      ) : (
+        <ol class="timeline">
+          {events.map((e) => (
+            <TimelineEvent key={e.id} event={e} ticket={ticket} />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function actorName(e: TicketEventDto, ticket: TicketDetailDto): string {
+  if (e.actor.name) return e.actor.name;
+  if (e.actor.kind === 'customer') return ticket.requester.name ?? ticket.requester.email ?? 'Customer';
+  if (e.actor.kind === 'system') return 'Kamflo';
+  return 'An agent';
+}
+
+function TimelineEvent({ event: e, ticket }: { event: TicketEventDto; ticket: TicketDetailDto }) {
+  const who = actorName(e, ticket);
+  let title: string;
+  let tag: string | null = null;
+  switch (e.type) {
+    case 'created':
+      title = `Ticket created from ${SOURCE_LABELS[ticket.source]}${e.actor.kind === 'agent' ? ` by ${who}` : ''}`;
+      break;
+    case 'customer_message':
+      title = `${who} wrote`;
+      tag = 'Customer';
+      break;
+    case 'reply':
+      title = `${who} replied to the customer`;
+      tag = 'Reply';
+      break;
+    case 'note':
+      title = `${who} added a note`;
+      tag = 'Internal note';
+      break;
+    case 'status_changed':
+      title =
+        e.from && e.to
+          ? `${who} changed the status from ${STATUS_LABELS[e.from]} to ${STATUS_LABELS[e.to]}`
+          : `${who} changed the status${e.to ? ` to ${STATUS_LABELS[e.to]}` : ''}`;
+      break;
+    case 'assigned':
+      title = e.text ? `Assigned to ${e.text}` : `Assigned to ${who}`;
+      break;
+    case 'resolved':
+      title = `${who} resolved the ticket`;
+      tag = 'Resolved';
+      break;
+  }
+  const showText = e.text && e.type !== 'assigned';
+  return (
+    <li class={`event event-${e.type}`}>
+      <div class="event-head">
+        {tag && <span class={`tag tag-${e.type}`}>{tag}</span>}
+        <span class="event-title">{title}</span>
+        <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+      </div>
+      {e.type === 'note' && <p class="note-hint">Only your team sees this</p>}
+      {showText && <p class="event-text">{e.text}</p>}
+      {e.type === 'resolved' && e.text && <p class="muted small">Sent to the customer as the closing message.</p>}
+    </li>
+  );
+}

@@ -1,0 +1,23 @@
+import { defineProject } from 'vitest/config';
+import preact from '@preact/preset-vite';
+
+export default defineProject({
+  plugins: [preact()],
+  resolve: {
+    // zustand's hooks import React; preact/compat provides the same API.
+    alias: {
+      react: 'preact/compat',
+      'react-dom/test-utils': 'preact/test-utils',
+      'react-dom': 'preact/compat',
+      'react/jsx-runtime': 'preact/jsx-runtime',
+    },
+  },
+  test: {
+    name: 'console',
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts?(x)'],
+    setupFiles: ['src/test/setup.ts'],
+    // Run zustand through vite so the react → preact/compat alias applies to it.
+    server: { deps: { inline: ['zustand'] } },
+  },
+});
