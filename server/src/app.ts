@@ -25,6 +25,7 @@ import { healthRoutes } from './http/health.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './http/static.ts';
 import { syncIndexes } from './db/indexes.ts';
+import { createClaims } from './db/claims.ts';
 
 export interface AppDeps {
   conn: Connection;
@@ -57,10 +58,11 @@ export async function createApp(deps: AppDeps) {
   const sites = createSiteService({ conn });
   await sites.ensureDefault();
   const agents = createAgentService({ conn, clock });
-  const router = createRouter({ conn, clock, presence, notify, offerTimeoutMs: config.offerTimeoutMs, log });
+  const claims = createClaims(conn);
+  const router = createRouter({ conn, clock, presence, notify, offerTimeoutMs: config.offerTimeoutMs, claims, log });
   const hooks: ChatHooks = {};
-  const chats = createChatService({ conn, clock, notify, presence, router, hooks });
-  const tickets = createTicketService({ conn, clock, notify, chats });
+  const chats = createChatService({ conn, clock, notify, presence, router, claims, hooks });
+  const tickets = createTicketService({ conn, clock, notify, chats, claims });
   hooks.onCustomerMessageOnTicket = async (conv, message) => {
     if (conv.ticketId) await tickets.customerMessage(conv.ticketId, message, conv.visitorName);
   };

@@ -25,7 +25,8 @@ import {
   type ConversationDoc,
 } from './conversation.model.ts';
 import { messageModel, toMessageDto } from './message.model.ts';
-import type { Router } from './routing.ts';
+import { assignedOwner, routeKey, type Router } from './routing.ts';
+import type { Claims } from '../db/claims.ts';
 
 const SYNC_PAGE = 500;
 type Agent = Pick<AgentDoc, '_id' | 'name'>;
@@ -41,34 +42,40 @@ export function createChatService(deps: {
   notify: Notifier;
   presence: Presence;
   router: Router;
+  claims: Claims;
   hooks: ChatHooks;
 }) {
-  const { clock, notify, presence, router, hooks } = deps;
+  const { clock, notify, presence, router, claims, hooks } = deps;
   const Conversation = conversationModel(deps.conn);
   const Message = messageModel(deps.conn);
   const OpenClaim = openClaimModel(deps.conn);
 
   /**
-   * Store a message exactly once. The seq comes from an atomic $inc on a conversation that
-   * `guard` still matches (so ownership and state are checked in the same step); a retry with
-   * the same clientId hits the unique index and gets the first copy back.
+   * Store a message exactly once. The seq comes from $inc on a conversation that `guard` still
+   * matches (ownership and state checked in the same call). The unique indexes arbitrate: a
+   * retry with the same clientId gets the first copy back; a seq taken by a concurrent message
+   * (FerretDB can lose an $inc) moves on to the next seq.
    */
   async function appendMessage(
     guard: Record<string, unknown>,
     m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
   ): Promise<{ conv: ConversationDoc; message: MessageDto; duplicate: boolean }> {
-    const now = clock.now();
-    const conv = await Conversation.findOneAndUpdate(guard, { $inc: { lastSeq: 1 }, $set: { updatedAt: now } }, { new: true }).lean();
-    if (!conv) throw await explainGuardFailure(guard);
-    try {
-      const doc = await Message.create({ conversationId: conv._id, seq: conv.lastSeq, createdAt: now, ...m });
-      return { conv, message: toMessageDto(doc.toObject()), duplicate: false };
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      const first = await Message.findOne({ conversationId: conv._id, clientId: m.clientId }).lean();
-      if (!first) throw e;
-      return { conv, message: toMessageDto(first), duplicate: true };
+    for (let attempt = 0; attempt < 25; attempt++) {
+      const now = clock.now();
+      const conv = await Conversation.findOneAndUpdate(guard, { $inc: { lastSeq: 1 }, $set: { updatedAt: now } }, { new: true }).lean();
+      if (!conv) throw await explainGuardFailure(guard);
+      try {
+        const doc = await Message.create({ conversationId: conv._id, seq: conv.lastSeq, createdAt: now, ...m });
+        return { conv, message: toMessageDto(doc.toObject()), duplicate: false };
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        const first = await Message.findOne({ conversationId: conv._id, clientId: m.clientId }).lean();
+        if (first) return { conv, message: toMessageDto(first), duplicate: true };
+        const top = await Message.findOne({ conversationId: conv._id }, { seq: 1 }).sort({ seq: -1 }).lean();
+        if (top) await Conversation.updateOne({ _id: conv._id, lastSeq: { $lt: top.seq } }, { $set: { lastSeq: top.seq } });
+      }
     }
+    throw new AppError('unavailable', 'The conversation is too busy; try again');
   }
 
   async function explainGuardFailure(guard: Record<string, unknown>): Promise<AppError> {
@@ -201,34 +208,37 @@ export function createChatService(deps: {
     return dto;
   }
 
-  function assignment(agent: Agent, type: 'accepted' | 'taken') {
+  async function assign(agent: Agent, conversationId: string, type: 'accepted' | 'taken'): Promise<ConversationDto> {
     const now = clock.now();
-    return {
-      $set: { status: 'active', assignee: agent._id, assigneeName: agent.name, offeredTo: null, offerExpiresAt: null, updatedAt: now },
-      $push: { routing: { type, agentId: agent._id, at: now } },
-    };
-  }
-
-  /** Accept a chat offered to this agent. */
-  async function accept(agent: Agent, conversationId: string): Promise<ConversationDto> {
     const conv = await Conversation.findOneAndUpdate(
-      { _id: conversationId, status: 'offered', offeredTo: agent._id },
-      assignment(agent, 'accepted'),
+      { _id: conversationId },
+      {
+        $set: { status: 'active', assignee: agent._id, assigneeName: agent.name, offeredTo: null, offerExpiresAt: null, updatedAt: now },
+        $push: { routing: { type, agentId: agent._id, at: now } },
+      },
       { new: true },
     ).lean();
-    if (!conv) throw await whyNotAvailable(conversationId, 'offered to you');
-    return assigned(conv, agent);
+    return assigned(conv!, agent);
+  }
+
+  /** Accept a chat offered to this agent: give the offer back and hold the chat, both exclusively. */
+  async function accept(agent: Agent, conversationId: string): Promise<ConversationDto> {
+    const conv = await getConversation(conversationId);
+    const me = String(agent._id);
+    if (conv.status !== 'offered' || String(conv.offeredTo) !== me) throw await whyNotAvailable(conversationId, 'offered to you');
+    if (!(await claims.release(routeKey(conv._id), me))) throw new AppError('conflict', 'This chat is no longer offered to you');
+    if (!(await claims.take(routeKey(conv._id), assignedOwner(me)))) throw new AppError('already_taken', 'Another agent already has this chat');
+    return assign(agent, conversationId, 'accepted');
   }
 
   /** Take a queued chat: first come, first served. */
   async function take(agent: Agent, conversationId: string): Promise<ConversationDto> {
-    const conv = await Conversation.findOneAndUpdate(
-      { _id: conversationId, status: 'queued' },
-      assignment(agent, 'taken'),
-      { new: true },
-    ).lean();
-    if (!conv) throw await whyNotAvailable(conversationId, 'in the queue');
-    return assigned(conv, agent);
+    const conv = await getConversation(conversationId);
+    if (conv.status !== 'queued') throw await whyNotAvailable(conversationId, 'in the queue');
+    if (!(await claims.take(routeKey(conv._id), assignedOwner(String(agent._id))))) {
+      throw new AppError('already_taken', 'Another agent already has this chat');
+    }
+    return assign(agent, conversationId, 'taken');
   }
 
   async function whyNotAvailable(conversationId: string, expected: string): Promise<AppError> {
@@ -257,6 +267,7 @@ export function createChatService(deps: {
       { new: true },
     ).lean();
     await OpenClaim.deleteOne({ _id: claimKey(conv.site, conv.visitorId), conversationId: conv._id });
+    await claims.release(routeKey(conv._id));
     if (!updated) return;
     notify.visitor(updated.visitorId, 'chat:updated', toVisitorConversationDto(updated));
     if (updated.assignee) notify.agent(String(updated.assignee), 'chat:updated', toConversationDto(updated));

@@ -133,6 +133,39 @@ describe('decline and the queue', () => {
   });
 });
 
+describe('races are settled by the database', () => {
+  it('two agents taking the same queued chat at once: exactly one gets it', async () => {
+    const agents = await Promise.all(['Ann', 'Bob', 'Cid'].map((n) => s.createAgent(n)));
+    const visitors = await Promise.all(Array.from({ length: 5 }, () => s.visitor()));
+    const ids: string[] = [];
+    for (const v of visitors) ids.push(((await ask<any>(v.socket, 'chat:start', { clientId: cid(), text: 'hi' })) as any).data.conversation.id);
+    const socks = await Promise.all(agents.map((a) => s.agentSocket(a.cookie)));
+    // Once every chat is offered to someone, all agents race on take and accept.
+    await expect.poll(() => s.services.chats.Conversation.countDocuments({ status: 'offered' }), { timeout: 5000 }).toBe(5);
+    for (const conversationId of ids) {
+      const results = await Promise.all(socks.flatMap((sock) => [ask(sock, 'chat:take', { conversationId }), ask(sock, 'chat:accept', { conversationId })]));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+    }
+  });
+
+  it('concurrent messages in one conversation get distinct seqs, none lost', async () => {
+    const a = await s.createAgent('Ann');
+    const sock = await s.agentSocket(a.cookie);
+    const v = await s.visitor();
+    const offered = next<ChatRequestDto[]>(sock, 'chat:requests', 5000, (r) => r.some((x) => x.state === 'offered'));
+    const conversationId = ((await ask<any>(v.socket, 'chat:start', { clientId: cid(), text: 'start' })) as any).data.conversation.id;
+    await offered;
+    await ask(sock, 'chat:accept', { conversationId });
+    const sends = Array.from({ length: 20 }, (_, i) => ask(i % 2 ? sock : v.socket, 'chat:message', { conversationId, clientId: cid(), text: `m${i}` }));
+    const acks = await Promise.all(sends);
+    expect(acks.every((x) => x.ok)).toBe(true);
+    const sync = (await ask<any>(v.socket, 'chat:sync', { conversationId })) as any;
+    const seqs = sync.data.messages.map((m: MessageDto) => m.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(sync.data.messages.filter((m: MessageDto) => /^m\d+$/.test(m.text))).toHaveLength(20);
+  });
+});
+
 describe('visitors see only their own conversations', () => {
   it("refuses another visitor's conversation on every event", async () => {
     const owner = await s.visitor();

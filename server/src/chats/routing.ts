@@ -5,11 +5,17 @@ import type { Logger } from '../lib/logger.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { Notifier } from '../realtime/notify.ts';
 import { conversationModel, type ConversationDoc } from './conversation.model.ts';
+import type { Claims } from '../db/claims.ts';
+
+/** Who routes a chat right now: the agent it's offered to, or `assigned:<agent>` once someone has it. */
+export const routeKey = (conversationId: Types.ObjectId | string) => `route:${conversationId}`;
+export const assignedOwner = (agentId: string) => `assigned:${agentId}`;
 
 /**
- * Offers each waiting chat to one agent at a time. All routing state lives on the conversation
- * document and every step is a conditional update on its status, so two processes (or two
- * clicks) can never offer one chat twice or assign it to two agents.
+ * Offers each waiting chat to one agent at a time. Routing state lives on the conversation
+ * document; each step that only one may win (offer, accept, take, withdraw) first takes or
+ * releases the chat's route claim (db/claims.ts), so two processes or two clicks can never offer
+ * one chat to two agents or assign it twice.
  */
 export function createRouter(deps: {
   conn: Connection;
@@ -17,8 +23,10 @@ export function createRouter(deps: {
   presence: Presence;
   notify: Notifier;
   offerTimeoutMs: number;
+  claims: Claims;
   log: Logger;
 }) {
+  const { claims } = deps;
   const { clock, presence, notify, offerTimeoutMs, log } = deps;
   const Conversation = conversationModel(deps.conn);
 
@@ -46,9 +54,15 @@ export function createRouter(deps: {
     );
 
     const agentId = new Types.ObjectId(candidates[0]);
+    if (!(await claims.take(routeKey(conversationId), String(agentId)))) return; // someone else routes it
+    const fresh = await Conversation.findById(conversationId, { status: 1 }).lean();
+    if (fresh?.status !== 'queued') {
+      await claims.release(routeKey(conversationId), String(agentId));
+      return;
+    }
     const now = clock.now();
     await Conversation.updateOne(
-      { _id: conversationId, status: 'queued' },
+      { _id: conversationId },
       {
         $set: { status: 'offered', offeredTo: agentId, offerExpiresAt: new Date(now.getTime() + offerTimeoutMs), updatedAt: now },
         $push: { routing: { type: 'offered', agentId, at: now } },
@@ -62,17 +76,16 @@ export function createRouter(deps: {
    * Returns false when the chat was not offered to that agent.
    */
   async function withdrawOffer(conversationId: Types.ObjectId, agentId: Types.ObjectId, reason: 'declined' | 'timeout'): Promise<boolean> {
+    if (!(await claims.release(routeKey(conversationId), String(agentId)))) return false;
     const now = clock.now();
-    const updated = await Conversation.findOneAndUpdate(
-      { _id: conversationId, status: 'offered', offeredTo: agentId },
+    await Conversation.updateOne(
+      { _id: conversationId },
       {
         $set: { status: 'queued', offeredTo: null, offerExpiresAt: null, updatedAt: now },
         $addToSet: { declinedBy: agentId },
         $push: { routing: { type: reason, agentId, at: now } },
       },
-      { new: true },
-    ).lean();
-    if (!updated) return false;
+    );
     await offerNext(conversationId);
     return true;
   }

@@ -13,6 +13,7 @@ export function createSiteService({ conn }: { conn: Connection }) {
   const Site = conn.model<SiteDoc>('Site', siteSchema, 'sites');
 
   async function ensureDefault(): Promise<void> {
+    await Site.createCollection().catch(() => {});
     await Site.updateOne({ _id: DEFAULT_SITE }, { $setOnInsert: { name: 'Kamflo Support' } }, { upsert: true }).catch(
       (e) => {
         if (e?.code !== 11000) throw e;

@@ -14,7 +14,7 @@ import {
 import { connectDatabase } from '../db/connect.ts';
 import { createApp } from '../app.ts';
 import { testConfig, type Config } from '../config.ts';
-import { silentLogger } from '../lib/logger.ts';
+import { createLogger, silentLogger } from '../lib/logger.ts';
 import { manualClock, type ManualClock } from '../lib/clock.ts';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
@@ -28,7 +28,7 @@ export async function startTestServer(opts: { config?: Partial<Config>; clock?: 
   const clock = opts.clock ?? manualClock(new Date());
   const dbName = `kamflo_test_${crypto.randomBytes(5).toString('hex')}`;
   const conn = await connectDatabase(inject('mongoUri'), { dbName });
-  const kamflo = await createApp({ conn, config: testConfig(opts.config), log: silentLogger, clock, sweepIntervalMs: false });
+  const kamflo = await createApp({ conn, config: testConfig(opts.config), log: process.env.KAMFLO_TEST_LOG ? createLogger(process.env.KAMFLO_TEST_LOG) : silentLogger, clock, sweepIntervalMs: false });
   await new Promise<void>((resolve) => kamflo.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(kamflo.httpServer.address() as AddressInfo).port}`;
   const sockets: Socket[] = [];

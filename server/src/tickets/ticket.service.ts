@@ -23,6 +23,9 @@ import type { ChatService } from '../chats/chat.service.ts';
 import { claimKey, openClaimModel, type ConversationDoc } from '../chats/conversation.model.ts';
 import { ticketModel, toTicketDetailDto, toTicketDto, type TicketDoc, type TranscriptLine } from './ticket.model.ts';
 import { chainEvents, type NewTicketEvent } from './event-chain.ts';
+import type { Claims } from '../db/claims.ts';
+import { counterModel } from '../db/counters.ts';
+import { isDuplicateKey } from '../lib/errors.ts';
 
 type Agent = Pick<AgentDoc, '_id' | 'name'>;
 const agentActor = (a: Agent) => ({ actorKind: 'agent' as const, actorId: String(a._id), actorName: a.name });
@@ -32,8 +35,8 @@ interface Change {
   set?: Record<string, unknown>;
 }
 
-export function createTicketService(deps: { conn: Connection; clock: Clock; notify: Notifier; chats: ChatService }) {
-  const { conn, clock, notify, chats } = deps;
+export function createTicketService(deps: { conn: Connection; clock: Clock; notify: Notifier; chats: ChatService; claims: Claims }) {
+  const { conn, clock, notify, chats, claims } = deps;
   const Ticket = ticketModel(conn);
   const OpenClaim = openClaimModel(conn);
 
@@ -44,29 +47,34 @@ export function createTicketService(deps: { conn: Connection; clock: Clock; noti
   }
 
   /**
-   * Apply a change and its history in one atomic update of the ticket document. `decide` sees
-   * the current ticket and may refuse; the update only lands if nobody changed the ticket in
-   * between (eventCount is the version), otherwise we decide again on the fresh state.
+   * Apply a change and its history in one update of the ticket document. `decide` sees the
+   * current ticket and may refuse. Writers are serialized by a claim on the next event number
+   * (db/claims.ts explains why not a conditional update); a loser decides again on fresh state.
    */
   async function change(number: number, decide: (t: TicketDoc) => Change): Promise<TicketDoc> {
-    for (let attempt = 0; attempt < 8; attempt++) {
+    for (let attempt = 0; attempt < 100; attempt++) {
       const t = await findByNumber(number);
       const c = decide(t);
+      const key = `ticket-event:${t._id}:${t.eventCount + 1}`;
+      if (!(await claims.take(key, 'writer'))) {
+        // A writer that died between its claim and its write would block the ticket: expire it.
+        const holder = await claims.holder(key);
+        if (holder && Date.now() - holder.at.getTime() > 5000) await claims.release(key);
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+        continue;
+      }
       const now = clock.now();
       const events = chainEvents(c.events, t, now);
       const updated = await Ticket.findOneAndUpdate(
-        { _id: t._id, eventCount: t.eventCount },
+        { _id: t._id },
         {
-          $set: { ...c.set, updatedAt: now, lastHash: events.at(-1)?.hash ?? t.lastHash },
-          $inc: { eventCount: events.length },
+          $set: { ...c.set, updatedAt: now, lastHash: events.at(-1)?.hash ?? t.lastHash, eventCount: t.eventCount + events.length },
           $push: { events: { $each: events } },
         },
         { new: true },
       ).lean();
-      if (updated) {
-        published(updated);
-        return updated;
-      }
+      published(updated!);
+      return updated!;
     }
     throw new AppError('conflict', 'The ticket is changing too fast; try again');
   }
@@ -90,34 +98,45 @@ export function createTicketService(deps: { conn: Connection; clock: Clock; noti
     transcript: TranscriptLine[];
     created: NewTicketEvent;
   }): Promise<TicketDoc> {
-    const number = await nextSequence(conn, 'ticket', FIRST_TICKET_NUMBER);
+    const _id = fields._id ?? new Types.ObjectId();
     const now = clock.now();
     const events = chainEvents([fields.created], { eventCount: 0, lastHash: '' }, now);
-    const doc = await Ticket.create({
-      _id: fields._id ?? new Types.ObjectId(),
-      number,
-      subject: fields.subject,
-      priority: fields.priority,
-      category: fields.category,
-      status: 'open',
-      source: fields.source,
-      requester: fields.requester,
-      site: fields.site,
-      visitorId: fields.visitorId,
-      conversationId: fields.conversationId,
-      assignee: fields.assignee?._id ?? null,
-      assigneeName: fields.assignee?.name,
-      createdAt: now,
-      updatedAt: now,
-      slaDueAt: slaDueAt(now, fields.priority),
-      transcript: fields.transcript,
-      events,
-      eventCount: events.length,
-      lastHash: events.at(-1)!.hash,
-    });
-    const t = doc.toObject();
-    published(t);
-    return t;
+    // The counter is a hint; the unique index on number decides (FerretDB can lose an $inc).
+    for (let attempt = 0; ; attempt++) {
+      const number = await nextSequence(conn, 'ticket', FIRST_TICKET_NUMBER);
+      try {
+        const doc = await Ticket.create({
+          _id,
+          number,
+          subject: fields.subject,
+          priority: fields.priority,
+          category: fields.category,
+          status: 'open',
+          source: fields.source,
+          requester: fields.requester,
+          site: fields.site,
+          visitorId: fields.visitorId,
+          conversationId: fields.conversationId,
+          assignee: fields.assignee?._id ?? null,
+          assigneeName: fields.assignee?.name,
+          createdAt: now,
+          updatedAt: now,
+          slaDueAt: slaDueAt(now, fields.priority),
+          transcript: fields.transcript,
+          events,
+          eventCount: events.length,
+          lastHash: events.at(-1)!.hash,
+        });
+        const t = doc.toObject();
+        published(t);
+        return t;
+      } catch (e) {
+        if (!isDuplicateKey(e) || attempt > 50) throw e;
+        const existing = await Ticket.findById(_id).lean();
+        if (existing) return existing;
+        await counterModel(conn).updateOne({ _id: 'ticket', seq: { $lt: number } }, { $set: { seq: number } });
+      }
+    }
   }
 
   async function transcriptOf(conversationId: Types.ObjectId): Promise<TranscriptLine[]> {
@@ -140,17 +159,17 @@ export function createTicketService(deps: { conn: Connection; clock: Clock; noti
     guard: Record<string, unknown>,
     t: Omit<Parameters<typeof insertTicket>[0], 'transcript' | '_id' | 'conversationId' | 'site' | 'visitorId'>,
   ): Promise<TicketDoc> {
-    const ticketId = new Types.ObjectId();
-    const claimed = await chats.Conversation.findOneAndUpdate(
-      { _id: conv._id, ticketId: null, ...guard },
-      { $set: { ticketId } },
-      { new: true },
-    ).lean();
-    if (!claimed) {
+    if (!(await claims.take(`convert:${conv._id}`, 'ticket'))) {
       const now = await chats.getConversation(String(conv._id));
-      if (now.ticketNumber) throw new AppError('conflict', `This chat is already ticket #${now.ticketNumber}`);
+      throw new AppError('conflict', now.ticketNumber ? `This chat is already ticket #${now.ticketNumber}` : 'This chat is already becoming a ticket');
+    }
+    const claimed = await chats.Conversation.findOne({ _id: conv._id, ...guard }).lean();
+    if (!claimed) {
+      await claims.release(`convert:${conv._id}`);
+      const now = await chats.getConversation(String(conv._id));
       throw new AppError('conflict', `A ${now.status} chat can't become a ticket here`);
     }
+    const ticketId = new Types.ObjectId();
     const ticket = await insertTicket({
       ...t,
       _id: ticketId,
