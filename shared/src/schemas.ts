@@ -13,6 +13,8 @@ const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 export const messageText = text(MAX_MESSAGE_LENGTH);
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an email address')).pipe(z.string().max(254));
+/** Agents may sign in with local addresses such as admin@localhost, so only the shape is checked. */
+const agentEmail = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 const personName = z.string().trim().min(1, 'must not be empty').max(100);
 const pageUrl = z.string().max(2000).optional();
 
@@ -44,11 +46,11 @@ export const siteKey = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a site key
 export const visitorSessionInput = z.strictObject({ site: siteKey.optional() });
 
 // Agents
-export const signInInput = z.strictObject({ email, password: z.string().min(1, 'must not be empty').max(200) });
+export const signInInput = z.strictObject({ email: agentEmail, password: z.string().min(1, 'must not be empty').max(200) });
 export const conversationRef = z.strictObject({ conversationId: objectId });
 export const agentSyncInput = z.strictObject({ conversationId: objectId, afterSeq: z.number().int().min(0).optional() });
 export const createAgentInput = z.strictObject({
-  email,
+  email: agentEmail,
   name: personName,
   role: z.enum(ROLES),
   password: z.string().min(10, 'must be at least 10 characters').max(200),
