@@ -38,10 +38,37 @@ export function createAgentSocket(url: string = AGENT_NAMESPACE): AgentSocket {
 }
 
 /** Wraps a socket.io client socket (not connected yet) as a `Realtime`. */
-export function createRealtime(socket: AgentSocket, { timeoutMs = ACK_TIMEOUT_MS } = {}): Realtime {
+export function createRealtime(
+  socket: AgentSocket,
+  { timeoutMs = ACK_TIMEOUT_MS, retryMs = [1000, 2000, 5000, 10_000, 30_000] } = {},
+): Realtime {
+  // socket.io retries lost connections by itself, but not a handshake the server refused
+  // ("unavailable: try again shortly"). Those are retried here; "unauthorized" is left to the
+  // session check, which signs the agent out.
+  let wanted = false;
+  let attempt = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  socket.on('connect', () => {
+    attempt = 0;
+  });
+  socket.on('connect_error', (err) => {
+    if (!wanted || socket.active || err.message === 'unauthorized') return;
+    clearTimeout(retry);
+    const delay = retryMs[Math.min(attempt++, retryMs.length - 1)];
+    retry = setTimeout(() => wanted && socket.connect(), delay);
+  });
+
   return {
-    connect: () => void socket.connect(),
-    disconnect: () => void socket.disconnect(),
+    connect() {
+      wanted = true;
+      clearTimeout(retry);
+      socket.connect();
+    },
+    disconnect() {
+      wanted = false;
+      clearTimeout(retry);
+      socket.disconnect();
+    },
 
     async request(event, input) {
       // Don't let socket.io buffer actions while offline: an accept delivered minutes later is a surprise.

@@ -24,7 +24,7 @@ export interface AuthSlice extends AuthState {
   checkSession(): Promise<void>;
 }
 
-export const WRONG_CREDENTIALS = 'Wrong email or password.';
+export const WRONG_CREDENTIALS = 'Wrong email or password';
 export const SESSION_EXPIRED = 'Your session has expired. Please sign in again.';
 
 export function initialAuthState(): AuthState {

@@ -12,23 +12,24 @@ const NO_MESSAGES: ChatMessageView[] = [];
 
 /** The open conversation: messages, composer and "Convert to ticket". */
 export function Conversation() {
-  const selectedId = useAppStore((s) => s.selectedChatId);
   const chat = useAppStore((s) => s.chats.find((c) => c.id === s.selectedChatId));
-  const messages = useAppStore((s) => (s.selectedChatId ? s.messages[s.selectedChatId] : undefined) ?? NO_MESSAGES);
-  const syncError = useAppStore((s) => s.syncError);
-  const syncChat = useAppStore((s) => s.syncChat);
-  const [converting, setConverting] = useState(false);
-  const convertButton = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => setConverting(false), [selectedId]);
-
-  if (!selectedId || !chat) {
+  if (!chat) {
     return (
       <section class="card conversation conversation-empty">
         <p class="empty">Choose a chat from “My chats”, or accept a request, to start talking.</p>
       </section>
     );
   }
+  // Keyed: switching chats starts with a closed form and an empty composer.
+  return <ChatPane key={chat.id} chat={chat} />;
+}
+
+function ChatPane({ chat }: { chat: ConversationDto }) {
+  const messages = useAppStore((s) => s.messages[chat.id] ?? NO_MESSAGES);
+  const syncError = useAppStore((s) => s.syncError);
+  const syncChat = useAppStore((s) => s.syncChat);
+  const [converting, setConverting] = useState(false);
+  const convertButton = useRef<HTMLButtonElement>(null);
 
   const closeConvert = () => {
     setConverting(false);
@@ -141,9 +142,8 @@ function Composer({ chat }: { chat: ConversationDto }) {
   const open = chat.status === 'active';
 
   useEffect(() => {
-    setText('');
     if (open) input.current?.focus();
-  }, [chat.id]);
+  }, []);
 
   const send = () => {
     if (!text.trim() || !open) return;

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { Shell } from '../shell/Shell.tsx';
 import { createConsoleApp, renderWith, selectOption, type TestApp } from '../../test/render.tsx';
+import type { MessageDto } from '@kamflo/shared';
+import type { Ack } from '@kamflo/shared/constants';
 import { apiError, conversation, fail, message, ok, request, ticket, ticketDetail } from '../../test/fakes.ts';
 
 function renderConsole(app: TestApp) {
@@ -39,7 +41,9 @@ describe('Incoming requests', () => {
 
     // The wait time ticks every second.
     app.clock.now += 1000;
-    act(() => vi.advanceTimersByTime(1000));
+    act(() => {
+      vi.advanceTimersByTime(1000);
+    });
     expect(within(region).getByText('waiting 1m 06s')).toBeTruthy();
 
     expect(within(region).getByRole('button', { name: /Decline/ })).toBeTruthy();
@@ -167,7 +171,7 @@ describe('Conversation', () => {
   it('sends with a clientId, shows sending then sent, and replaces the pending copy with the server one', async () => {
     const app = createConsoleApp();
     const chat = await openChat(app);
-    let answer!: (ack: ReturnType<typeof ok>) => void;
+    let answer!: (ack: Ack<MessageDto>) => void;
     app.realtime.responders['chat:message'] = () => new Promise((resolve) => (answer = resolve));
 
     fireEvent.input(screen.getByRole('textbox', { name: 'Message' }), { target: { value: 'Let me check that for you' } });

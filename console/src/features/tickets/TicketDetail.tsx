@@ -36,7 +36,8 @@ export function TicketDetail({ number }: { number: number }) {
           {loading ? `Loading ticket #${number}…` : ''}
         </p>
       ) : (
-        <TicketBody ticket={detail} />
+        // Keyed: another ticket starts with its forms closed.
+        <TicketBody key={detail.number} ticket={detail} />
       )}
     </div>
   );
@@ -48,8 +49,6 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
   const resolveButton = useRef<HTMLButtonElement>(null);
   const canResolve = canTransition(ticket.status, 'resolved');
 
-  useEffect(() => setResolving(false), [ticket.number]);
-
   const closeResolve = () => {
     setResolving(false);
     resolveButton.current?.focus();
@@ -57,7 +56,7 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
 
   return (
     <article class="ticket" aria-labelledby="ticket-title">
-      <header class="card ticket-header">
+      <div class="card ticket-header">
         <div class="ticket-title-row">
           <h2 id="ticket-title">
             <span class="ticket-number">#{ticket.number}</span> {ticket.subject}
@@ -121,7 +120,7 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
             </dd>
           </div>
         </dl>
-      </header>
+      </div>
       {resolving && <ResolveForm ticket={ticket} onClose={closeResolve} />}
       {ticket.transcript.length > 0 && <Transcript ticket={ticket} />}
       <Timeline ticket={ticket} />
