@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, routeHref } from './route.ts';
+
+describe('hash routes', () => {
+  it('round-trips the views and a ticket number', () => {
+    for (const route of [{ view: 'chats' }, { view: 'tickets' }, { view: 'tickets', ticket: 1001 }] as const) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+  });
+
+  it('falls back to chats, and to the list for a bad ticket number', () => {
+    expect(parseRoute('')).toEqual({ view: 'chats' });
+    expect(parseRoute('#/nowhere')).toEqual({ view: 'chats' });
+    expect(parseRoute('#/tickets/abc')).toEqual({ view: 'tickets' });
+    expect(parseRoute('#/tickets/-3')).toEqual({ view: 'tickets' });
+  });
+});
