@@ -42,7 +42,7 @@ async function main() {
   const admin = await kamflo.services.agents.ensureAdmin(config.admin);
   if (admin?.generatedPassword) {
     // Printed once, on the first start only: the admin should change it.
-    log.warn({ email: admin.email, password: admin.generatedPassword }, 'created the first admin; this password is shown only once');
+    log.warn({ email: admin.email, adminPassword: admin.generatedPassword }, 'created the first admin; this password is shown only once');
   } else if (admin) {
     log.info({ email: admin.email }, 'created the first admin from KAMFLO_ADMIN_EMAIL');
   }
