@@ -43,7 +43,7 @@ it('GET /healthz answers 200 with the database state, and 503 once the database 
     await proxy.cut();
     const down = await fetch(url);
     expect(down.status).toBe(503);
-    expect((await down.json()).status).toBe('degraded');
+    expect(((await down.json()) as { status: string }).status).toBe('degraded');
     // And an API call fails cleanly with a 503, not a hang or a crash.
     const api = await fetch(url.replace('/healthz', '/api/helpcenter/requests'), {
       method: 'POST',
