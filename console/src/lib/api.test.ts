@@ -52,7 +52,7 @@ describe('createHttpApi', () => {
 
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, code: 'bad_request', message: 'Invalid request' });
-    expect(errorMessage(error)).toBe('Invalid request: Closing message must not be empty');
+    expect(errorMessage(error)).toBe('Closing message must not be empty');
   });
 
   it('turns a network failure or a non-JSON error into a readable ApiError', async () => {

@@ -124,10 +124,10 @@ const FIELD_LABELS: Record<string, string> = {
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (!error.issues?.length) return error.message;
-    const details = error.issues
+    // Field issues say it better than the summary ("Closing message must not be empty").
+    return error.issues
       .map((i) => (i.path ? `${FIELD_LABELS[i.path] ?? i.path} ${i.message}` : i.message))
       .join('; ');
-    return `${error.message}: ${details}`;
   }
   if (error instanceof Error && error.message) return error.message;
   return 'Something went wrong. Please try again.';

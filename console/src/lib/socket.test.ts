@@ -28,9 +28,11 @@ function fakeSocket() {
       return socket;
     },
     timeout(ms: number) {
+      // Like socket.io: a flagged socket whose emitWithAck reads its flags from `this`.
       return {
-        emitWithAck: (event: string, input: unknown) => {
-          socket.emits.push({ event, input, timeout: ms });
+        flags: { timeout: ms },
+        emitWithAck(this: { flags: { timeout: number } }, event: string, input: unknown) {
+          socket.emits.push({ event, input, timeout: this.flags.timeout });
           return socket.answer(event, input);
         },
       };

@@ -76,12 +76,12 @@ export function createRealtime(
         return { ok: false, error: { code: 'unavailable', message: 'Not connected to Kamflo. Reconnecting…' } };
       }
       try {
-        // The event maps are generic over E; socket.io's conditional types can't follow that, hence the cast.
-        const emit = socket.timeout(timeoutMs).emitWithAck as unknown as (
-          ev: string,
-          arg: unknown,
-        ) => Promise<Ack<EventData<typeof event>>>;
-        return await emit(event, input);
+        // The event maps are generic over E; socket.io's conditional types can't follow that, hence
+        // the cast. The method needs its own `this` (the timeout-flagged socket).
+        const timed = socket.timeout(timeoutMs) as unknown as {
+          emitWithAck(ev: string, arg: unknown): Promise<Ack<EventData<typeof event>>>;
+        };
+        return await timed.emitWithAck(event, input);
       } catch {
         return {
           ok: false,

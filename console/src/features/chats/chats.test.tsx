@@ -248,7 +248,7 @@ describe('Conversation', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create ticket' }));
 
     expect((await within(dialog).findByRole('alert')).textContent).toBe(
-      'Invalid request: Subject must be at most 200 characters',
+      'Subject must be at most 200 characters',
     );
     expect(screen.getByRole('log', { name: 'Conversation' })).toBeTruthy();
   });

@@ -165,7 +165,7 @@ describe('Ticket view', () => {
 
     fireEvent.input(closing, { target: { value: '   ' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Resolve ticket' }));
-    expect((await within(dialog).findByRole('alert')).textContent).toBe('Invalid request: Closing message must not be empty');
+    expect((await within(dialog).findByRole('alert')).textContent).toBe('Closing message must not be empty');
 
     fireEvent.input(closing, { target: { value: 'It was a bank outage; it is fixed. Reply here if it happens again.' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Resolve ticket' }));
