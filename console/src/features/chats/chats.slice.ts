@@ -195,8 +195,8 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
         const chat = get().chats.find((c) => c.id === conversationId);
         if (chat) get().upsertChat({ ...chat, status: 'ticket', ticketNumber: ticket.number });
         get().ticketUpdated(ticket);
-        get().showNotice(`Ticket #${ticket.number} created`);
         get().openTicket(ticket.number);
+        get().showNotice(`Ticket #${ticket.number} created`);
         return { ok: true, data: ticket };
       } catch (error) {
         return { ok: false, message: errorMessage(error) };

@@ -24,7 +24,8 @@ export function initialShellState(): ShellState {
 
 export const createShellSlice: SliceCreator<ShellSlice> = (set) => ({
   ...initialShellState(),
-  navigate: (route) => set({ route }),
+  // A notice belongs to the page it was shown on.
+  navigate: (route) => set({ route, notice: null }),
   setConnection: (connected, error) =>
     set({ connection: connected ? 'online' : 'offline', connectionError: connected ? null : (error ?? null) }),
   showNotice: (notice) => set({ notice }),

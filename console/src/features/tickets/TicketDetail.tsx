@@ -24,7 +24,7 @@ export function TicketDetail({ number }: { number: number }) {
   return (
     <div class="ticket-detail">
       <Link to={{ view: 'tickets' }} class="back-link">
-        ← All tickets
+        <span aria-hidden="true">← </span>Back to the list
       </Link>
       {error && (
         <p class="error" role="alert">
@@ -47,12 +47,14 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
   const now = useNow(30_000);
   const [resolving, setResolving] = useState(false);
   const resolveButton = useRef<HTMLButtonElement>(null);
+  const wasResolving = useRef(false);
   const canResolve = canTransition(ticket.status, 'resolved');
 
-  const closeResolve = () => {
-    setResolving(false);
-    resolveButton.current?.focus();
-  };
+  // Back to the Resolve button when the form closes without resolving (it is hidden while open).
+  useEffect(() => {
+    if (wasResolving.current && !resolving) resolveButton.current?.focus();
+    wasResolving.current = resolving;
+  }, [resolving]);
 
   return (
     <article class="ticket" aria-labelledby="ticket-title">
@@ -61,14 +63,8 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
           <h2 id="ticket-title">
             <span class="ticket-number">#{ticket.number}</span> {ticket.subject}
           </h2>
-          {canResolve && (
-            <button
-              type="button"
-              class="button success"
-              ref={resolveButton}
-              aria-expanded={resolving}
-              onClick={() => setResolving(true)}
-            >
+          {canResolve && !resolving && (
+            <button type="button" class="button success" ref={resolveButton} onClick={() => setResolving(true)}>
               Resolve
             </button>
           )}
@@ -121,7 +117,7 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
           </div>
         </dl>
       </div>
-      {resolving && <ResolveForm ticket={ticket} onClose={closeResolve} />}
+      {resolving && <ResolveForm ticket={ticket} onClose={() => setResolving(false)} />}
       {ticket.transcript.length > 0 && <Transcript ticket={ticket} />}
       <Timeline ticket={ticket} />
       <Composers ticket={ticket} />
@@ -185,7 +181,6 @@ function TextComposer(props: {
       }}
     >
       <label class="composer-title" for={id}>
-        {props.kind === 'note' && <span class="tag tag-note" aria-hidden="true">Internal</span>}
         {props.title}
       </label>
       <p id={`${id}-hint`} class="composer-hint">

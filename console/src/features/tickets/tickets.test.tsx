@@ -179,4 +179,22 @@ describe('Ticket view', () => {
       'It was a bank outage; it is fixed. Reply here if it happens again.',
     ]);
   });
+
+  it('Escape or Cancel closes the resolve form and gives focus back to Resolve', async () => {
+    openTicket();
+    await screen.findByRole('region', { name: 'Timeline' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Resolve' }));
+    const closing = within(screen.getByRole('dialog', { name: 'Resolve ticket' })).getByRole('textbox', { name: 'Closing message' });
+    await waitFor(() => expect(document.activeElement).toBe(closing));
+    expect(screen.queryByRole('button', { name: 'Resolve' })).toBeNull(); // one resolve control at a time
+
+    fireEvent.keyDown(closing, { key: 'Escape' });
+    expect(screen.queryByRole('dialog', { name: 'Resolve ticket' })).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Resolve' })));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Resolve' }));
+    fireEvent.click(within(screen.getByRole('dialog', { name: 'Resolve ticket' })).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog', { name: 'Resolve ticket' })).toBeNull();
+  });
 });
