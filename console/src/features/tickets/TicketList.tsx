@@ -26,7 +26,7 @@ export function TicketList() {
           Tickets
         </h2>
         <label class="inline-field">
-          <span>Show</span>
+          <span>Status</span>
           <select value={filter} onChange={(e) => void loadTickets(e.currentTarget.value as TicketFilter)}>
             <option value="all">All statuses</option>
             {TICKET_STATUSES.map((s) => (
