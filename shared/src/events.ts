@@ -16,9 +16,6 @@ import type {
   VisitorConversationDto,
 } from './dto.ts';
 
-/** Socket.IO namespaces. */
-export const VISITOR_NAMESPACE = '/visitor';
-export const AGENT_NAMESPACE = '/agent';
 
 // Inputs are typed as `unknown` on the server side of the wire: the server parses them with
 // the schemas. Clients get the precise input types through the *Emits maps.

@@ -1,3 +1,7 @@
 export const MAX_MESSAGE_LENGTH = 5000;
 export const MAX_SUBJECT_LENGTH = 200;
 export const DEFAULT_SITE = 'default';
+
+/** Socket.IO namespaces. */
+export const VISITOR_NAMESPACE = '/visitor';
+export const AGENT_NAMESPACE = '/agent';

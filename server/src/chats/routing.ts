@@ -139,10 +139,22 @@ export function createRouter(deps: {
     return Conversation.find({ status: { $in: ['queued', 'offered'] } }).sort({ waitingSince: 1 }).limit(200).lean();
   }
 
-  /** Send each online agent their full request list: snapshots can't drift like deltas can. */
+  const lastSent = new Map<string, string>();
+  /**
+   * Send each online agent their full request list: snapshots can't drift like deltas can.
+   * An unchanged list is not sent again (new consoles ask with chat:list).
+   */
   async function publishRequests(): Promise<void> {
     const pending = await pendingConversations();
-    for (const agentId of presence.onlineIds()) notify.agent(agentId, 'chat:requests', requestsFor(agentId, pending));
+    const online = presence.onlineIds();
+    for (const id of lastSent.keys()) if (!online.includes(id)) lastSent.delete(id);
+    for (const agentId of online) {
+      const list = requestsFor(agentId, pending);
+      const key = JSON.stringify(list);
+      if (lastSent.get(agentId) === key) continue;
+      lastSent.set(agentId, key);
+      notify.agent(agentId, 'chat:requests', list);
+    }
   }
 
   let timer: NodeJS.Timeout | undefined;

@@ -15,6 +15,8 @@ export const consoleHeaders: RequestHandler = helmet({
       styleSrc: ["'self'"],
       frameAncestors: ["'self'"],
       frameSrc: ["'self'"],
+      // Self-hosters on plain http (not localhost) would otherwise have every request rewritten to https.
+      upgradeInsecureRequests: null,
     },
   },
 });
@@ -35,6 +37,7 @@ export const widgetFrameHeaders: RequestHandler = helmet({
       imgSrc: ["'self'", 'data:'],
       styleSrc: ["'self'"],
       frameAncestors: ['*'],
+      upgradeInsecureRequests: null,
     },
   },
   frameguard: false,
@@ -45,6 +48,6 @@ export const widgetFrameHeaders: RequestHandler = helmet({
 /** The demo page plays a customer's website: it loads widget.js and frames the widget. */
 export const demoHeaders: RequestHandler = helmet({
   contentSecurityPolicy: {
-    directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], frameSrc: ["'self'"], styleSrc: ["'self'"] },
+    directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], frameSrc: ["'self'"], styleSrc: ["'self'"], upgradeInsecureRequests: null },
   },
 });
