@@ -33,6 +33,12 @@ export interface VisitorConversationDto {
 
 /** What an agent sees of a conversation. */
 export interface ConversationDto extends VisitorConversationDto {
+  /** Internal handoff notes from transfers: agents only. */
+  handoffNotes?: { by: string; text: string; at: string }[];
+  /** The conversation this one continues, when the visitor wrote again after an ended chat. */
+  previousConversationId?: string;
+  /** Highest seq the visitor has read. */
+  visitorReadSeq?: number;
   visitorId: string;
   visitorName: string;
   site: string;
@@ -40,6 +46,26 @@ export interface ConversationDto extends VisitorConversationDto {
   assignee?: AgentRef;
   firstMessage: string;
   waitingSince: string;
+}
+
+/** The visitor's place in the queue, live. */
+export interface QueueStateDto {
+  conversationId: string;
+  position: number;
+  etaSeconds: number;
+  /** Waited longer than the queue timeout, or nobody is online: offer to leave a message. */
+  offerLeaveMessage: boolean;
+}
+
+export type PresenceStatus = 'online' | 'away' | 'offline';
+/** An agent's presence and load, for team leads. */
+export interface AgentPresenceDto {
+  id: string;
+  name: string;
+  role: Role;
+  status: PresenceStatus;
+  activeChats: number;
+  capacity: number;
 }
 
 /** An incoming chat request in an agent's console. */
@@ -51,6 +77,10 @@ export interface ChatRequestDto {
   waitingSince: string;
   /** 'offered' when offered to the agent receiving this; 'queued' when anyone may take it. */
   state: 'offered' | 'queued';
+  /** When an offer to this agent lapses (state 'offered'). */
+  offerExpiresAt?: string;
+  /** Set when a colleague transferred the chat to this agent. */
+  transferNote?: string;
 }
 
 export interface AgentRef {

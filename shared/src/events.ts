@@ -4,12 +4,19 @@ import type {
   ChatMessageInput,
   ChatStartInput,
   ChatSyncInput,
+  AgentStatusInput,
+  AssignChatInput,
   ConversationRef,
   LeaveMessageInput,
+  ReadInput,
+  TransferInput,
+  TypingInput,
 } from './schemas.ts';
 import type {
+  AgentPresenceDto,
   ChatRequestDto,
   ConversationDto,
+  QueueStateDto,
   DashboardCounts,
   MessageDto,
   TicketDto,
@@ -31,12 +38,19 @@ export interface VisitorClientEvents {
   ) => void;
   /** No one can help now: leave a message, which becomes a ticket. */
   'chat:leave-message': (input: LeaveMessageInput, ack: AckFn<{ ticketNumber: number }>) => void;
+  'chat:end': (input: ConversationRef, ack: AckFn<VisitorConversationDto>) => void;
+  'chat:typing': (input: TypingInput) => void;
+  'chat:read': (input: ReadInput) => void;
 }
 
 export interface VisitorServerEvents {
   'chat:message': (message: MessageDto) => void;
   'chat:updated': (conversation: VisitorConversationDto) => void;
   'agents:availability': (state: { online: boolean }) => void;
+  'chat:queue': (state: QueueStateDto) => void;
+  'chat:typing': (state: { conversationId: string; typing: boolean; name?: string }) => void;
+  /** The agent has read up to seq. */
+  'chat:read': (state: { conversationId: string; seq: number }) => void;
 }
 
 export interface AgentClientEvents {
@@ -51,6 +65,16 @@ export interface AgentClientEvents {
     input: Record<string, never>,
     ack: AckFn<{ chats: ConversationDto[]; requests: ChatRequestDto[] }>,
   ) => void;
+  'chat:end': (input: ConversationRef, ack: AckFn<ConversationDto>) => void;
+  /** Hand a live chat to a colleague (who accepts or declines) or back to the queue, with a note. */
+  'chat:transfer': (input: TransferInput, ack: AckFn<ConversationDto>) => void;
+  /** Team leads: give a queued chat to an agent. */
+  'chat:assign': (input: AssignChatInput, ack: AckFn<ConversationDto>) => void;
+  'chat:typing': (input: TypingInput) => void;
+  'chat:read': (input: ReadInput) => void;
+  'agent:status': (input: AgentStatusInput, ack: AckFn<AgentPresenceDto>) => void;
+  /** Who is online and how loaded (team leads and above). */
+  'presence:list': (input: Record<string, never>, ack: AckFn<AgentPresenceDto[]>) => void;
 }
 
 export interface AgentServerEvents {
@@ -61,4 +85,9 @@ export interface AgentServerEvents {
   'chat:message': (message: MessageDto) => void;
   'ticket:updated': (ticket: TicketDto) => void;
   'dashboard:counts': (counts: DashboardCounts) => void;
+  'chat:typing': (state: { conversationId: string; typing: boolean }) => void;
+  /** The visitor has read up to seq. */
+  'chat:read': (state: { conversationId: string; seq: number }) => void;
+  /** Team leads: every agent's presence and load, on every change. */
+  'presence:updated': (agents: AgentPresenceDto[]) => void;
 }

@@ -68,6 +68,27 @@ export const ticketNumberParam = z.coerce.number().int().min(1).max(1e12);
 export const ticketTextInput = z.strictObject({ text: messageText });
 export const resolveTicketInput = z.strictObject({ closingMessage: messageText });
 
+// Live chat (issue: routing, presence, delivery)
+export const AGENT_STATUSES = ['online', 'away'] as const;
+export const agentStatusInput = z.strictObject({ status: z.enum(AGENT_STATUSES) });
+export const typingInput = z.strictObject({ conversationId: objectId, typing: z.boolean() });
+export const readInput = z.strictObject({ conversationId: objectId, seq: z.number().int().min(0) });
+export const transferInput = z.strictObject({
+  conversationId: objectId,
+  /** Omitted: back to the queue. */
+  toAgentId: objectId.optional(),
+  note: text(2000),
+});
+export const assignChatInput = z.strictObject({ conversationId: objectId, agentId: objectId });
+export const agentSettingsInput = z.strictObject({ capacity: z.number().int().min(1).max(50) });
+
+export type AgentStatusInput = z.infer<typeof agentStatusInput>;
+export type TypingInput = z.infer<typeof typingInput>;
+export type ReadInput = z.infer<typeof readInput>;
+export type TransferInput = z.infer<typeof transferInput>;
+export type AssignChatInput = z.infer<typeof assignChatInput>;
+export type AgentSettingsInput = z.infer<typeof agentSettingsInput>;
+
 export type ChatStartInput = z.infer<typeof chatStartInput>;
 export type ChatMessageInput = z.infer<typeof chatMessageInput>;
 export type ChatSyncInput = z.infer<typeof chatSyncInput>;
