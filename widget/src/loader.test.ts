@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const SERVER = 'https://support.example.com';
+type Win = Window & { Kamflo?: ((c: string) => void) & { q?: unknown[] } };
+const w = window as Win;
+
+/** Runs widget.js as a page would: a fresh module evaluation per call. */
+async function loadWidget() {
+  vi.resetModules();
+  await import('./loader.ts');
+}
+
+function addScript(attrs: Record<string, string>) {
+  const s = document.createElement('script');
+  for (const [k, v] of Object.entries(attrs)) s.setAttribute(k, v);
+  document.head.appendChild(s);
+}
+
+const frames = () => [...document.querySelectorAll('iframe')];
+
+function message(data: unknown, init: { origin?: string; source?: Window | null } = {}) {
+  window.dispatchEvent(new MessageEvent('message', { data, origin: SERVER, source: frames()[0]!.contentWindow, ...init }));
+}
+
+beforeEach(() => {
+  delete w.Kamflo;
+  document.head.innerHTML = '';
+  document.body.innerHTML = '';
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('widget.js', () => {
+  it('defines window.Kamflo and creates exactly one iframe on the server origin', async () => {
+    addScript({ src: `${SERVER}/widget.js`, 'data-site': 'acme', async: '' });
+    await loadWidget();
+    expect(typeof w.Kamflo).toBe('function');
+    expect(frames()).toHaveLength(1);
+
+    const f = frames()[0]!;
+    expect(f.title).toBe('Kamflo chat');
+    expect(f.src).toBe(
+      `${SERVER}/widget/frame.html?site=acme&host=${encodeURIComponent(location.origin)}&page=${encodeURIComponent(location.href)}`,
+    );
+    expect(f.style.position).toBe('fixed');
+    expect(f.style.getPropertyPriority('position')).toBe('important');
+    expect(f.style.zIndex).toBe('2147483647');
+    expect([f.style.width, f.style.height]).toEqual(['88px', '88px']);
+
+    // The script twice on a page: still one widget.
+    await loadWidget();
+    expect(frames()).toHaveLength(1);
+  });
+
+  it('uses the default site without data-site', async () => {
+    addScript({ src: `${SERVER}/widget.js` });
+    await loadWidget();
+    expect(new URL(frames()[0]!.src).searchParams.get('site')).toBe('default');
+  });
+
+  it('resizes only for messages from its own frame on the server origin', async () => {
+    addScript({ src: `${SERVER}/widget.js` });
+    await loadWidget();
+    const f = frames()[0]!;
+    const size = () => [f.style.width, f.style.height];
+
+    message({ kamflo: 'resize', open: true }, { origin: 'https://evil.example' });
+    expect(size()).toEqual(['88px', '88px']);
+    message({ kamflo: 'resize', open: true }, { source: window });
+    expect(size()).toEqual(['88px', '88px']);
+
+    message({ kamflo: 'resize', open: true });
+    expect(size()).toEqual([`${Math.min(400, innerWidth)}px`, `${Math.min(640, innerHeight)}px`]);
+    message({ kamflo: 'resize', open: false });
+    expect(size()).toEqual(['88px', '88px']);
+  });
+
+  it('queues commands until the frame is ready, then posts them to the server origin only', async () => {
+    addScript({ src: `${SERVER}/widget.js` });
+    await loadWidget();
+    const post = vi.spyOn(frames()[0]!.contentWindow!, 'postMessage').mockImplementation(() => {});
+
+    w.Kamflo!('open');
+    expect(post).not.toHaveBeenCalled();
+    message({ kamflo: 'ready' }, { origin: 'https://evil.example' });
+    expect(post).not.toHaveBeenCalled();
+
+    message({ kamflo: 'ready' });
+    expect(post).toHaveBeenCalledWith({ kamflo: 'open' }, SERVER);
+    w.Kamflo!('close');
+    expect(post).toHaveBeenLastCalledWith({ kamflo: 'close' }, SERVER);
+  });
+
+  it('takes over commands a page queued before the script loaded', async () => {
+    w.Kamflo = Object.assign(() => {}, { q: ['open'] });
+    addScript({ src: `${SERVER}/widget.js` });
+    await loadWidget();
+    const post = vi.spyOn(frames()[0]!.contentWindow!, 'postMessage').mockImplementation(() => {});
+    message({ kamflo: 'ready' });
+    expect(post).toHaveBeenCalledWith({ kamflo: 'open' }, SERVER);
+  });
+
+  it('never throws into the page, even when it cannot find its script', async () => {
+    await expect(loadWidget()).resolves.toBeUndefined();
+    expect(typeof w.Kamflo).toBe('function');
+    expect(() => w.Kamflo!('open')).not.toThrow();
+    expect(frames()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+
+// widget.js: the loader a customer's page includes. One small IIFE, no imports, no CSS.
+export default defineConfig({
+  publicDir: false,
+  build: {
+    outDir: 'dist',
+    // dist/widget/ holds the frame app from the other build: never wipe it.
+    emptyOutDir: false,
+    target: 'es2018',
+    sourcemap: false,
+    minify: 'esbuild',
+    lib: {
+      entry: 'src/loader.ts',
+      formats: ['iife'],
+      name: 'KamfloLoader',
+      fileName: () => 'widget.js',
+    },
+  },
+});
