@@ -1,0 +1,44 @@
+// Prints the gzipped size of everything the widget build emits and fails over budget.
+// Size is a product feature: the loader is on every page of a customer's site.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const dist = fileURLToPath(new URL('../dist', import.meta.url));
+const LOADER = 'widget.js';
+const LOADER_BUDGET = 1024;
+const TOTAL_BUDGET = 25600;
+
+const files = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+
+let list;
+try {
+  list = files(dist).sort();
+} catch {
+  console.error(`widget size: nothing at ${dist}; run the build first`);
+  process.exit(1);
+}
+
+const rows = list.map((path) => {
+  const raw = readFileSync(path);
+  return { file: relative(dist, path), raw: raw.length, gz: gzipSync(raw, { level: 9 }).length };
+});
+const total = rows.reduce((n, r) => n + r.gz, 0);
+const loader = rows.find((r) => r.file === LOADER);
+const width = Math.max(...rows.map((r) => r.file.length), 5);
+
+console.log(`\nwidget size (gzip -9)\n${'file'.padEnd(width)}  ${'raw'.padStart(8)}  ${'gzip'.padStart(8)}`);
+for (const r of rows) console.log(`${r.file.padEnd(width)}  ${String(r.raw).padStart(8)}  ${String(r.gz).padStart(8)}`);
+console.log(`${'total'.padEnd(width)}  ${''.padStart(8)}  ${String(total).padStart(8)}  (budget ${TOTAL_BUDGET})`);
+
+const problems = [];
+if (!loader) problems.push(`${LOADER} is missing`);
+else if (loader.gz > LOADER_BUDGET) problems.push(`${LOADER} is ${loader.gz} B gzipped, over its ${LOADER_BUDGET} B budget`);
+if (total > TOTAL_BUDGET) problems.push(`the widget is ${total} B gzipped in total, over its ${TOTAL_BUDGET} B budget`);
+if (problems.length) {
+  for (const p of problems) console.error(`widget size: ${p}`);
+  process.exit(1);
+}
+console.log(`${LOADER}: ${loader.gz} B of ${LOADER_BUDGET} B; total: ${total} B of ${TOTAL_BUDGET} B`);

@@ -1,0 +1,141 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MAX_MESSAGE_LENGTH } from '@kamflo/shared/constants';
+import { Field, FormError, useForm } from './form.tsx';
+import { linesOf, shouldLeaveMessage, type ChatState, type ChatStore, type Line } from './store.ts';
+
+/**
+ * One line about where the conversation stands. When the server already said it in the log
+ * (it posts "Alice joined the chat" and the ticket number as system messages), it isn't repeated.
+ */
+export function noticeOf(s: ChatState): string {
+  const c = s.conversation;
+  const said = (t: string) => s.messages.some((m) => m.author === 'system' && m.text.includes(t));
+  switch (c?.status) {
+    case 'queued':
+    case 'offered':
+      return 'Waiting for an agent…';
+    case 'active': {
+      const who = c.agentName ?? 'An agent';
+      return said(`${who} joined`) ? '' : `${who} joined the chat`;
+    }
+    case 'ticket': {
+      const n = c.ticketNumber ? `#${c.ticketNumber}` : '';
+      return n && said(n) ? '' : `We've turned this into ticket ${n || 'for you'}. We'll reply here.`;
+    }
+    case 'ended':
+      return 'This chat has ended. Write below to start a new one.';
+    default:
+      return '';
+  }
+}
+
+export function ChatPanel({ store, state: s }: { store: ChatStore; state: ChatState }) {
+  if (s.leftTicket) {
+    return (
+      <div class="kf-done">
+        <p class="kf-done-title" role="status">{`Thanks! Your ticket number is #${s.leftTicket}`}</p>
+        <p>We'll get back to you as soon as we can, here and by email.</p>
+        <button type="button" class="kf-secondary" onClick={store.dismissLeft}>
+          Back to chat
+        </button>
+      </div>
+    );
+  }
+  const leave = shouldLeaveMessage(s);
+  const lines = linesOf(s);
+  return (
+    <>
+      <p class="kf-notice" role="status">
+        {noticeOf(s)}
+      </p>
+      {(!leave || lines.length > 0) && <Log lines={lines} onRetry={store.retry} />}
+      {leave ? <LeaveMessage store={store} /> : <Composer onSend={store.send} />}
+    </>
+  );
+}
+
+const STATE_TEXT = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' };
+
+function Log({ lines, onRetry }: { lines: Line[]; onRetry: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [lines.length]);
+  // "Sent" only under the newest of the visitor's messages; sending and failed under each.
+  const lastSent = lines.findLastIndex((l) => l.state === 'sent');
+  return (
+    <div ref={ref} class="kf-log" role="log" aria-live="polite" aria-label="Conversation">
+      {lines.length === 0 && <p class="kf-empty">Hi there! Ask us anything — we're happy to help.</p>}
+      {lines.map((l, i) => (
+        <div key={l.key} class={`kf-msg kf-${l.author}`}>
+          {l.author !== 'system' && (
+            <span class="kf-author">{l.author === 'visitor' ? 'You' : (l.authorName ?? 'Agent')}</span>
+          )}
+          <p class="kf-text">{l.text}</p>
+          {l.state && (l.state !== 'sent' || i === lastSent) && (
+            <span class={`kf-state kf-${l.state}`}>
+              {STATE_TEXT[l.state]}
+              {l.state === 'failed' && (
+                <button type="button" class="kf-link" onClick={onRetry}>
+                  Retry
+                </button>
+              )}
+            </span>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Composer({ onSend }: { onSend: (text: string) => void }) {
+  const [text, setText] = useState('');
+  const send = (e?: Event) => {
+    e?.preventDefault();
+    if (!text.trim()) return;
+    onSend(text);
+    setText('');
+  };
+  return (
+    <form class="kf-composer" onSubmit={send}>
+      <label for="kf-message" class="kf-sr">
+        Message
+      </label>
+      <textarea
+        id="kf-message"
+        rows={1}
+        placeholder="Write a message…"
+        maxLength={MAX_MESSAGE_LENGTH}
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          // Enter sends; Shift+Enter (and Enter while composing with an IME) makes a new line.
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
+        }}
+      />
+      <button type="submit" class="kf-primary">
+        Send
+      </button>
+    </form>
+  );
+}
+
+function LeaveMessage({ store }: { store: ChatStore }) {
+  const form = useForm(['email', 'text'] as const);
+  return (
+    <form class="kf-form" noValidate onSubmit={form.submit(store.leaveMessage)}>
+      <p class="kf-away">
+        <strong>No one is available right now</strong>
+        <br />
+        Leave a message and we'll get back to you by email.
+      </p>
+      <Field form="kf-leave" label="Email" type="email" autocomplete="email" {...form.field('email')} />
+      <Field form="kf-leave" label="Message" multiline {...form.field('text')} />
+      <FormError text={form.summary} />
+      <button type="submit" class="kf-primary" disabled={form.busy}>
+        Leave a message
+      </button>
+    </form>
+  );
+}
