@@ -16,6 +16,7 @@ import { visitorRoutes } from './visitors/visitor.routes.ts';
 import { createNotifier } from './realtime/notify.ts';
 import { createRouter } from './chats/routing.ts';
 import { createChatService, type ChatHooks } from './chats/chat.service.ts';
+import { createChatControl } from './chats/chat-control.ts';
 import { attachVisitorSocket } from './chats/visitor.socket.ts';
 import { attachAgentSocket } from './chats/agent.socket.ts';
 import { createTicketService } from './tickets/ticket.service.ts';
@@ -53,16 +54,33 @@ export async function createApp(deps: AppDeps) {
   const agentNs = io.of(AGENT_NAMESPACE);
 
   const notify = createNotifier(visitorNs, agentNs);
-  const presence = createPresence(clock);
+  // Late-bound: presence is needed to build the router, and going offline needs the router.
+  let onAgentOffline = (_agentId: string) => {};
+  const presence = createPresence(clock, { graceMs: config.presenceGraceMs, onOffline: (id) => onAgentOffline(id) });
   const tokens = createVisitorTokens(secret);
   const sites = createSiteService({ conn });
   await sites.ensureDefault();
   const agents = createAgentService({ conn, clock });
   const claims = createClaims(conn);
-  const router = createRouter({ conn, clock, presence, notify, offerTimeoutMs: config.offerTimeoutMs, claims, log });
+  const router = createRouter({
+    conn,
+    clock,
+    presence,
+    notify,
+    claims,
+    offerTimeoutMs: config.offerTimeoutMs,
+    queueTimeoutMs: config.queueTimeoutMs,
+    log,
+  });
   const hooks: ChatHooks = {};
   const chats = createChatService({ conn, clock, notify, presence, router, claims, hooks });
   const tickets = createTicketService({ conn, clock, notify, chats, claims });
+  const control = createChatControl({ conn, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
+  onAgentOffline = () => {
+    notify.allVisitors('agents:availability', { online: presence.anyAvailable() });
+    // Offers to an agent who left go back to the queue and on to the next agent.
+    router.sweep().catch((err) => log.warn({ err }, 'sweep after going offline failed'));
+  };
   hooks.onCustomerMessageOnTicket = async (conv, message) => {
     if (conv.ticketId) await tickets.customerMessage(conv.ticketId, message, conv.visitorName);
   };
@@ -84,15 +102,25 @@ export async function createApp(deps: AppDeps) {
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  attachVisitorSocket(visitorNs, { tokens, chats, tickets, presence, log });
-  attachAgentSocket(agentNs, { agents, chats, tickets, presence, router, notify, log });
+  attachVisitorSocket(visitorNs, { tokens, chats, control, tickets, presence, log });
+  attachAgentSocket(agentNs, { agents, chats, control, tickets, presence, router, notify, log });
 
-  if (deps.sweepIntervalMs !== false) router.startSweeping(deps.sweepIntervalMs ?? 1000);
+  /** Timers of live chat: lapsed offers, offers to agents who left, idle chats. */
+  async function sweep() {
+    await router.sweep();
+    await control.endIdleChats();
+  }
+  let sweeper: NodeJS.Timeout | undefined;
+  if (deps.sweepIntervalMs !== false) {
+    sweeper = setInterval(() => sweep().catch((err) => log.warn({ err }, 'chat sweep failed')), deps.sweepIntervalMs ?? 1000);
+    sweeper.unref();
+  }
   await agents.sweepExpiredSessions();
 
   /** Stop accepting, let in-flight requests finish, close sockets. The caller closes the database. */
   async function close(graceMs = 10_000): Promise<void> {
-    router.stopSweeping();
+    clearInterval(sweeper);
+    presence.stop();
     const closed = new Promise<void>((resolve) => io.close(() => resolve()));
     httpServer.closeIdleConnections?.();
     const deadline = Date.now() + graceMs;
@@ -101,6 +129,6 @@ export async function createApp(deps: AppDeps) {
     await closed;
   }
 
-  return { app, io, httpServer, close, services: { agents, chats, tickets, router, presence, sites, tokens } };
+  return { app, io, httpServer, close, services: { agents, chats, control, tickets, router, presence, sites, tokens, sweep } };
 }
 export type KamfloApp = Awaited<ReturnType<typeof createApp>>;

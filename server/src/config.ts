@@ -16,6 +16,9 @@ const envSchema = z.object({
   KAMFLO_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   KAMFLO_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   KAMFLO_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+  KAMFLO_PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  KAMFLO_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
+  KAMFLO_IDLE_CHAT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   KAMFLO_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -30,6 +33,9 @@ export interface Config {
   admin: { email?: string; password?: string };
   cookieSecure: boolean;
   offerTimeoutMs: number;
+  presenceGraceMs: number;
+  queueTimeoutMs: number;
+  idleChatMs: number;
   signInRateLimit: number;
   logLevel: string;
 }
@@ -53,6 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: Object.freeze({ email: e.KAMFLO_ADMIN_EMAIL, password: e.KAMFLO_ADMIN_PASSWORD }),
     cookieSecure: e.KAMFLO_COOKIE_SECURE === 'true' || (e.KAMFLO_PUBLIC_URL?.startsWith('https:') ?? false),
     offerTimeoutMs: e.KAMFLO_OFFER_TIMEOUT_SECONDS * 1000,
+    presenceGraceMs: e.KAMFLO_PRESENCE_GRACE_SECONDS * 1000,
+    queueTimeoutMs: e.KAMFLO_QUEUE_TIMEOUT_SECONDS * 1000,
+    idleChatMs: e.KAMFLO_IDLE_CHAT_MINUTES * 60_000,
     signInRateLimit: e.KAMFLO_SIGNIN_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
   });
@@ -60,5 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Defaults for tests and embedding: no environment read. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent', KAMFLO_SIGNIN_RATE_LIMIT: '10000' }), ...overrides };
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent', KAMFLO_SIGNIN_RATE_LIMIT: '10000', KAMFLO_PRESENCE_GRACE_SECONDS: '0' }),
+    ...overrides,
+  };
 }

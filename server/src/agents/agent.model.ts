@@ -7,8 +7,11 @@ export interface AgentDoc {
   name: string;
   role: Role;
   passwordHash: string;
+  /** Most live chats at once; routing offers no more. */
+  capacity: number;
   createdAt: Date;
 }
+export const DEFAULT_CAPACITY = 4;
 
 const agentSchema = new Schema<AgentDoc>(
   {
@@ -16,6 +19,7 @@ const agentSchema = new Schema<AgentDoc>(
     name: { type: String, required: true },
     role: { type: String, enum: ROLES, required: true },
     passwordHash: { type: String, required: true },
+    capacity: { type: Number, default: DEFAULT_CAPACITY },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },

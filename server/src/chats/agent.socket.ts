@@ -1,16 +1,27 @@
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
-import { agentSyncInput, can, chatMessageInput, conversationRef } from '@kamflo/shared';
+import {
+  agentStatusInput,
+  agentSyncInput,
+  assignChatInput,
+  can,
+  chatMessageInput,
+  conversationRef,
+  readInput,
+  transferInput,
+  typingInput,
+} from '@kamflo/shared';
 import type { Logger } from '../lib/logger.ts';
 import { AppError } from '../lib/errors.ts';
-import { handler } from '../realtime/handle.ts';
-import { agentRoom, type Notifier } from '../realtime/notify.ts';
-import type { AgentDoc } from '../agents/agent.model.ts';
+import { handler, relay } from '../realtime/handle.ts';
+import { agentRoom, LEADS_ROOM, type Notifier } from '../realtime/notify.ts';
+import { DEFAULT_CAPACITY, type AgentDoc } from '../agents/agent.model.ts';
 import type { AgentService } from '../agents/agent.service.ts';
 import { sessionToken } from '../agents/auth.middleware.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { TicketService } from '../tickets/ticket.service.ts';
 import type { ChatService } from './chat.service.ts';
+import type { ChatControl } from './chat-control.ts';
 import type { Router } from './routing.ts';
 
 const empty = z.union([z.strictObject({}), z.undefined()]);
@@ -21,6 +32,7 @@ export function attachAgentSocket(
   deps: {
     agents: AgentService;
     chats: ChatService;
+    control: ChatControl;
     tickets: TicketService;
     presence: Presence;
     router: Router;
@@ -28,7 +40,7 @@ export function attachAgentSocket(
     log: Logger;
   },
 ) {
-  const { chats, presence, router, notify, log } = deps;
+  const { chats, control, presence, router, notify, log } = deps;
   ns.use(async (socket, next) => {
     try {
       const agent = await deps.agents.authenticate(sessionToken(socket.handshake.headers.cookie));
@@ -45,15 +57,22 @@ export function attachAgentSocket(
     const agent = socket.data.agent as AgentDoc;
     const agentId = String(agent._id);
     void socket.join(agentRoom(agentId));
+    if (can(agent.role, 'ticket.reassign')) void socket.join(LEADS_ROOM);
     const mayChat = can(agent.role, 'chat.handle');
     const chatOnly = <T>(fn: () => Promise<T>) => {
       if (!mayChat) throw new AppError('forbidden', 'Your role does not handle chats');
       return fn();
     };
 
-    if (mayChat && presence.connect(agentId, socket.id)) {
-      notify.allVisitors('agents:availability', { online: true });
-      router.rebalance().catch((err) => log.warn({ err }, 'rebalance failed'));
+    if (mayChat) {
+      const cameOnline = presence.connect(
+        { id: agentId, name: agent.name, role: agent.role, capacity: agent.capacity ?? DEFAULT_CAPACITY },
+        socket.id,
+      );
+      if (cameOnline) {
+        notify.allVisitors('agents:availability', { online: presence.anyAvailable() });
+        router.rebalance().catch((err) => log.warn({ err }, 'rebalance failed'));
+      }
     }
     void deps.tickets.counts().then((c) => socket.emit('dashboard:counts', c)).catch(() => {});
 
@@ -63,12 +82,31 @@ export function attachAgentSocket(
     socket.on('chat:take', handler(log, conversationRef, (i) => chatOnly(() => chats.take(agent, i.conversationId))));
     socket.on('chat:message', handler(log, chatMessageInput, (i) => chatOnly(() => chats.agentSend(agent, i))));
     socket.on('chat:sync', handler(log, agentSyncInput, (i) => chats.agentSync(i)));
+    socket.on('chat:end', handler(log, conversationRef, (i) => control.endByAgent(agent, i.conversationId)));
+    socket.on('chat:transfer', handler(log, transferInput, (i) => chatOnly(() => control.transfer(agent, i))));
+    socket.on('chat:assign', handler(log, assignChatInput, (i) => control.assignQueued(agent, i.conversationId, i.agentId)));
+    socket.on('chat:typing', relay(log, typingInput, (i) => control.typing({ agent }, i.conversationId, i.typing)));
+    socket.on('chat:read', relay(log, readInput, (i) => control.read({ agent }, i.conversationId, i.seq)));
+    socket.on(
+      'agent:status',
+      handler(log, agentStatusInput, async ({ status }) => {
+        if (!presence.setStatus(agentId, status)) throw new AppError('forbidden', 'Your role does not handle chats');
+        notify.allVisitors('agents:availability', { online: presence.anyAvailable() });
+        await router.rebalance();
+        const me = (await router.presenceList()).find((p) => p.id === agentId);
+        return me!;
+      }),
+    );
+    socket.on(
+      'presence:list',
+      handler(log, empty, async () => {
+        if (!can(agent.role, 'ticket.reassign')) throw new AppError('forbidden', 'Only team leads and above see presence');
+        return router.presenceList();
+      }),
+    );
 
     socket.on('disconnect', () => {
-      if (!presence.disconnect(agentId, socket.id)) return;
-      if (!presence.anyOnline()) notify.allVisitors('agents:availability', { online: false });
-      // Offers to an agent who left go straight back to the queue and on to the next agent.
-      router.sweep().catch((err) => log.warn({ err }, 'sweep after disconnect failed'));
+      if (mayChat) presence.disconnect(agentId, socket.id);
     });
   });
 }

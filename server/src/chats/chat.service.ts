@@ -123,8 +123,11 @@ export function createChatService(deps: {
         throw e;
       }
       const now = clock.now();
+      // Writing again after an ended chat opens a new conversation that points to the old one.
+      const previous = await Conversation.findOne({ site: v.site, visitorId: v.visitorId }, { _id: 1 }).sort({ createdAt: -1 }).lean();
       const conv = await Conversation.create({
         _id: id,
+        ...(previous ? { previousConversationId: previous._id } : {}),
         site: v.site,
         visitorId: v.visitorId,
         visitorName: input.name ?? `Visitor ${v.visitorId.slice(0, 4)}`,
@@ -208,12 +211,20 @@ export function createChatService(deps: {
     return dto;
   }
 
-  async function assign(agent: Agent, conversationId: string, type: 'accepted' | 'taken'): Promise<ConversationDto> {
+  async function assign(agent: Agent, conversationId: string, type: 'accepted' | 'taken' | 'assigned'): Promise<ConversationDto> {
     const now = clock.now();
     const conv = await Conversation.findOneAndUpdate(
       { _id: conversationId },
       {
-        $set: { status: 'active', assignee: agent._id, assigneeName: agent.name, offeredTo: null, offerExpiresAt: null, updatedAt: now },
+        $set: {
+          status: 'active',
+          assignee: agent._id,
+          assigneeName: agent.name,
+          offeredTo: null,
+          offerExpiresAt: null,
+          transferNote: null,
+          updatedAt: now,
+        },
         $push: { routing: { type, agentId: agent._id, at: now } },
       },
       { new: true },
@@ -276,6 +287,8 @@ export function createChatService(deps: {
   }
 
   return {
+    assign,
+    postSystemMessage,
     start,
     visitorSend,
     visitorSync,

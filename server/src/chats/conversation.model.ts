@@ -1,7 +1,17 @@
 import { Schema, type Connection, type Types } from 'mongoose';
 import type { ConversationDto, ConversationStatus, VisitorConversationDto } from '@kamflo/shared';
 
-export type RoutingEventType = 'queued' | 'offered' | 'accepted' | 'declined' | 'timeout' | 'taken' | 'ended';
+export type RoutingEventType =
+  | 'queued'
+  | 'offered'
+  | 'accepted'
+  | 'declined'
+  | 'timeout'
+  | 'offline'
+  | 'taken'
+  | 'assigned'
+  | 'transferred'
+  | 'ended';
 
 export interface ConversationDoc {
   _id: Types.ObjectId;
@@ -26,6 +36,14 @@ export interface ConversationDoc {
   updatedAt: Date;
   /** Every offer, accept, decline and timeout, in order. */
   routing: { type: RoutingEventType; agentId?: Types.ObjectId; at: Date }[];
+  /** Set while a transfer offer is pending: shown to the receiving agent. */
+  transferNote?: string | null;
+  /** Internal handoff notes (agents only, never sent to the visitor). */
+  handoffNotes: { by: string; text: string; at: Date }[];
+  previousConversationId?: Types.ObjectId;
+  visitorReadSeq: number;
+  agentReadSeq: number;
+  endedAt?: Date;
 }
 
 const conversationSchema = new Schema<ConversationDoc>(
@@ -51,6 +69,12 @@ const conversationSchema = new Schema<ConversationDoc>(
       type: [{ _id: false, type: { type: String }, agentId: Schema.Types.ObjectId, at: Date }],
       default: [],
     },
+    transferNote: { type: String, default: null },
+    handoffNotes: { type: [{ _id: false, by: String, text: String, at: Date }], default: [] },
+    previousConversationId: Schema.Types.ObjectId,
+    visitorReadSeq: { type: Number, default: 0 },
+    agentReadSeq: { type: Number, default: 0 },
+    endedAt: Date,
   },
   { versionKey: false },
 );
@@ -58,6 +82,7 @@ conversationSchema.index({ site: 1, visitorId: 1, createdAt: -1 });
 conversationSchema.index({ status: 1, waitingSince: 1 });
 conversationSchema.index({ assignee: 1, status: 1 });
 conversationSchema.index({ status: 1, offerExpiresAt: 1 });
+conversationSchema.index({ status: 1, updatedAt: 1 });
 
 export function conversationModel(conn: Connection) {
   return conn.model<ConversationDoc>('Conversation', conversationSchema, 'conversations');
@@ -99,5 +124,8 @@ export function toConversationDto(c: ConversationDoc): ConversationDto {
   };
   if (c.page) dto.page = c.page;
   if (c.assignee) dto.assignee = { id: String(c.assignee), name: c.assigneeName ?? '' };
+  if (c.handoffNotes?.length) dto.handoffNotes = c.handoffNotes.map((n) => ({ by: n.by, text: n.text, at: n.at.toISOString() }));
+  if (c.previousConversationId) dto.previousConversationId = String(c.previousConversationId);
+  if (c.visitorReadSeq) dto.visitorReadSeq = c.visitorReadSeq;
   return dto;
 }

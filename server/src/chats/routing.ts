@@ -1,15 +1,20 @@
 import { Types, type Connection } from 'mongoose';
-import type { ChatRequestDto } from '@kamflo/shared';
+import type { AgentPresenceDto, ChatRequestDto, QueueStateDto } from '@kamflo/shared';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { Notifier } from '../realtime/notify.ts';
-import { conversationModel, type ConversationDoc } from './conversation.model.ts';
 import type { Claims } from '../db/claims.ts';
+import { conversationModel, type ConversationDoc } from './conversation.model.ts';
 
 /** Who routes a chat right now: the agent it's offered to, or `assigned:<agent>` once someone has it. */
 export const routeKey = (conversationId: Types.ObjectId | string) => `route:${conversationId}`;
 export const assignedOwner = (agentId: string) => `assigned:${agentId}`;
+
+/** Rough wait per queued chat ahead of you, per available agent. */
+const SECONDS_PER_CHAT = 90;
+
+export type WithdrawReason = 'declined' | 'timeout' | 'offline';
 
 /**
  * Offers each waiting chat to one agent at a time. Routing state lives on the conversation
@@ -22,67 +27,73 @@ export function createRouter(deps: {
   clock: Clock;
   presence: Presence;
   notify: Notifier;
-  offerTimeoutMs: number;
   claims: Claims;
+  offerTimeoutMs: number;
+  queueTimeoutMs: number;
   log: Logger;
 }) {
-  const { claims } = deps;
-  const { clock, presence, notify, offerTimeoutMs, log } = deps;
+  const { clock, presence, notify, claims, offerTimeoutMs, log } = deps;
   const Conversation = conversationModel(deps.conn);
 
-  /** Offer a queued chat to the best eligible agent: least loaded, then longest idle. */
-  async function offerNext(conversationId: Types.ObjectId): Promise<void> {
-    const conv = await Conversation.findById(conversationId).lean();
-    if (!conv || conv.status !== 'queued') return;
-    const declined = new Set(conv.declinedBy.map(String));
-    const candidates = presence.onlineIds().filter((id) => !declined.has(id));
-    if (candidates.length === 0) return;
-
-    // Load = live chats plus open offers. A plain find, counted here: FerretDB 1.x has no $ifNull.
-    const ids = candidates.map((id) => new Types.ObjectId(id));
+  /** Live chats plus open offers, per agent. A plain find counted here: FerretDB 1.x has no $ifNull. */
+  async function loads(agentIds: string[]): Promise<Map<string, number>> {
+    const ids = agentIds.map((id) => new Types.ObjectId(id));
     const busy = await Conversation.find(
       { status: { $in: ['active', 'offered'] }, $or: [{ assignee: { $in: ids } }, { offeredTo: { $in: ids } }] },
-      { assignee: 1, offeredTo: 1 },
+      { assignee: 1, offeredTo: 1, status: 1 },
     ).lean();
-    const loads = new Map<string, number>();
+    const n = new Map<string, number>();
     for (const c of busy) {
-      const id = String(c.assignee ?? c.offeredTo);
-      loads.set(id, (loads.get(id) ?? 0) + 1);
+      const id = String(c.status === 'active' ? c.assignee : c.offeredTo);
+      n.set(id, (n.get(id) ?? 0) + 1);
     }
-    candidates.sort(
-      (a, b) => (loads.get(a) ?? 0) - (loads.get(b) ?? 0) || presence.idleSince(a) - presence.idleSince(b),
-    );
+    return n;
+  }
 
-    const agentId = new Types.ObjectId(candidates[0]);
-    if (!(await claims.take(routeKey(conversationId), String(agentId)))) return; // someone else routes it
+  /** Offer a queued chat to the best eligible agent: under capacity, least loaded, then longest idle. */
+  async function offerNext(conversationId: Types.ObjectId, only?: string): Promise<boolean> {
+    const conv = await Conversation.findById(conversationId).lean();
+    if (!conv || conv.status !== 'queued') return false;
+    const declined = new Set(conv.declinedBy.map(String));
+    const available = only ? [only] : presence.availableIds().filter((id) => !declined.has(id));
+    if (available.length === 0) return false;
+    const load = await loads(available);
+    const candidates = available
+      .filter((id) => (load.get(id) ?? 0) < presence.capacity(id))
+      .sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0) || presence.idleSince(a) - presence.idleSince(b));
+    const agentId = candidates[0];
+    if (!agentId) return false;
+    if (!(await claims.take(routeKey(conversationId), agentId))) return false; // someone else routes it
     const fresh = await Conversation.findById(conversationId, { status: 1 }).lean();
     if (fresh?.status !== 'queued') {
-      await claims.release(routeKey(conversationId), String(agentId));
-      return;
+      await claims.release(routeKey(conversationId), agentId);
+      return false;
     }
     const now = clock.now();
+    const agent = new Types.ObjectId(agentId);
     await Conversation.updateOne(
       { _id: conversationId },
       {
-        $set: { status: 'offered', offeredTo: agentId, offerExpiresAt: new Date(now.getTime() + offerTimeoutMs), updatedAt: now },
-        $push: { routing: { type: 'offered', agentId, at: now } },
+        $set: { status: 'offered', offeredTo: agent, offerExpiresAt: new Date(now.getTime() + offerTimeoutMs), updatedAt: now },
+        $push: { routing: { type: 'offered', agentId: agent, at: now } },
       },
     );
+    return true;
   }
 
   /**
-   * The offer ends without an accept (declined, timed out, or the agent's console went away):
-   * back to the queue, never to be offered to that agent again, then on to the next one.
-   * Returns false when the chat was not offered to that agent.
+   * An offer ends without an accept. Declined or timed out: back to the queue, never offered to
+   * that agent again. The agent went offline: back to the queue, and offered again when they
+   * return. Returns false when the chat was not offered to that agent.
    */
-  async function withdrawOffer(conversationId: Types.ObjectId, agentId: Types.ObjectId, reason: 'declined' | 'timeout'): Promise<boolean> {
+  async function withdrawOffer(conversationId: Types.ObjectId, agentId: Types.ObjectId, reason: WithdrawReason): Promise<boolean> {
     if (!(await claims.release(routeKey(conversationId), String(agentId)))) return false;
     const now = clock.now();
     await Conversation.updateOne(
       { _id: conversationId },
       {
-        $set: { status: 'queued', offeredTo: null, offerExpiresAt: null, updatedAt: now },
-        $addToSet: { declinedBy: agentId },
+        $set: { status: 'queued', offeredTo: null, offerExpiresAt: null, transferNote: null, updatedAt: now },
+        ...(reason === 'offline' ? {} : { $addToSet: { declinedBy: agentId } }),
         $push: { routing: { type: reason, agentId, at: now } },
       },
     );
@@ -90,29 +101,31 @@ export function createRouter(deps: {
     return true;
   }
 
-  /** Offer every queued chat that has someone to go to, oldest first; then refresh consoles. */
+  /** Offer every queued chat that has someone to go to, oldest first; then refresh everyone. */
   async function rebalance(): Promise<void> {
-    if (presence.anyOnline()) {
-      const queued = await Conversation.find({ status: 'queued' }, { _id: 1 }).sort({ waitingSince: 1 }).limit(100).lean();
+    if (presence.anyAvailable()) {
+      const queued = await Conversation.find({ status: 'queued' }, { _id: 1 }).sort({ waitingSince: 1 }).limit(200).lean();
       for (const c of queued) await offerNext(c._id);
     }
     await publishRequests();
   }
 
-  /** Expired offers and offers to agents no longer online go back to the queue. */
+  /** Expired offers, and offers to agents no longer present, go back to the queue. */
   async function sweep(): Promise<void> {
     const now = clock.now();
+    const online = presence.onlineIds();
     const stale = await Conversation.find(
       {
         status: 'offered',
-        $or: [
-          { offerExpiresAt: { $lte: now } },
-          { offeredTo: { $nin: presence.onlineIds().map((id) => new Types.ObjectId(id)) } },
-        ],
+        $or: [{ offerExpiresAt: { $lte: now } }, { offeredTo: { $nin: online.map((id) => new Types.ObjectId(id)) } }],
       },
-      { _id: 1, offeredTo: 1 },
+      { _id: 1, offeredTo: 1, offerExpiresAt: 1 },
     ).lean();
-    for (const c of stale) if (c.offeredTo) await withdrawOffer(c._id, c.offeredTo, 'timeout');
+    for (const c of stale) {
+      if (!c.offeredTo) continue;
+      const reason = online.includes(String(c.offeredTo)) ? 'timeout' : 'offline';
+      await withdrawOffer(c._id, c.offeredTo, reason);
+    }
     await rebalance();
   }
 
@@ -125,6 +138,8 @@ export function createRouter(deps: {
       state,
     };
     if (c.page) dto.page = c.page;
+    if (state === 'offered' && c.offerExpiresAt) dto.offerExpiresAt = c.offerExpiresAt.toISOString();
+    if (state === 'offered' && c.transferNote) dto.transferNote = c.transferNote;
     return dto;
   }
 
@@ -136,38 +151,76 @@ export function createRouter(deps: {
   }
 
   async function pendingConversations(): Promise<ConversationDoc[]> {
-    return Conversation.find({ status: { $in: ['queued', 'offered'] } }).sort({ waitingSince: 1 }).limit(200).lean();
+    return Conversation.find({ status: { $in: ['queued', 'offered'] } }).sort({ waitingSince: 1 }).limit(500).lean();
   }
 
-  const lastSent = new Map<string, string>();
+  const lastRequests = new Map<string, string>();
+  const lastQueue = new Map<string, string>();
+  let lastPresence = '';
+
   /**
-   * Send each online agent their full request list: snapshots can't drift like deltas can.
-   * An unchanged list is not sent again (new consoles ask with chat:list).
+   * Send each online agent their full request list (snapshots can't drift like deltas can),
+   * each waiting visitor their place in the queue, and team leads everyone's presence.
+   * Unchanged snapshots are not sent again (new clients ask for the current state).
    */
   async function publishRequests(): Promise<void> {
     const pending = await pendingConversations();
     const online = presence.onlineIds();
-    for (const id of lastSent.keys()) if (!online.includes(id)) lastSent.delete(id);
+    for (const id of lastRequests.keys()) if (!online.includes(id)) lastRequests.delete(id);
     for (const agentId of online) {
       const list = requestsFor(agentId, pending);
       const key = JSON.stringify(list);
-      if (lastSent.get(agentId) === key) continue;
-      lastSent.set(agentId, key);
+      if (lastRequests.get(agentId) === key) continue;
+      lastRequests.set(agentId, key);
       notify.agent(agentId, 'chat:requests', list);
     }
+    const stillWaiting = new Set<string>();
+    pending.forEach((c, i) => {
+      const state = queueState(c, i + 1);
+      stillWaiting.add(state.conversationId);
+      const key = JSON.stringify(state);
+      if (lastQueue.get(state.conversationId) === key) return;
+      lastQueue.set(state.conversationId, key);
+      notify.visitor(c.visitorId, 'chat:queue', state);
+    });
+    for (const id of lastQueue.keys()) if (!stillWaiting.has(id)) lastQueue.delete(id);
+    await publishPresence();
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  function startSweeping(intervalMs = 1000) {
-    timer = setInterval(() => {
-      sweep().catch((err) => log.warn({ err }, 'routing sweep failed'));
-    }, intervalMs);
-    timer.unref();
-  }
-  function stopSweeping() {
-    if (timer) clearInterval(timer);
+  function queueState(c: ConversationDoc, position: number): QueueStateDto {
+    const agents = presence.availableIds().length;
+    return {
+      conversationId: String(c._id),
+      position,
+      etaSeconds: Math.ceil((position * SECONDS_PER_CHAT) / Math.max(1, agents)),
+      offerLeaveMessage: agents === 0 || clock.now().getTime() - c.waitingSince.getTime() >= deps.queueTimeoutMs,
+    };
   }
 
-  return { offerNext, withdrawOffer, rebalance, sweep, publishRequests, requestsFor, pendingConversations, startSweeping, stopSweeping };
+  async function presenceList(): Promise<AgentPresenceDto[]> {
+    return presence.snapshot(await loads(presence.onlineIds()));
+  }
+
+  async function publishPresence(): Promise<void> {
+    const list = await presenceList();
+    const key = JSON.stringify(list);
+    if (key === lastPresence) return;
+    lastPresence = key;
+    notify.leads('presence:updated', list);
+  }
+
+  return {
+    offerNext,
+    withdrawOffer,
+    rebalance,
+    sweep,
+    publishRequests,
+    publishPresence,
+    presenceList,
+    requestsFor,
+    pendingConversations,
+    queueState,
+    loads,
+  };
 }
 export type Router = ReturnType<typeof createRouter>;

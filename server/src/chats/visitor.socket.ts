@@ -1,19 +1,20 @@
 import type { Namespace } from 'socket.io';
-import { chatMessageInput, chatStartInput, chatSyncInput, leaveMessageInput } from '@kamflo/shared';
+import { chatMessageInput, chatStartInput, chatSyncInput, conversationRef, leaveMessageInput, readInput, typingInput } from '@kamflo/shared';
 import type { Logger } from '../lib/logger.ts';
-import { handler } from '../realtime/handle.ts';
+import { handler, relay } from '../realtime/handle.ts';
 import { visitorRoom } from '../realtime/notify.ts';
 import type { VisitorIdentity, VisitorTokens } from '../visitors/visitor-token.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { TicketService } from '../tickets/ticket.service.ts';
 import type { ChatService } from './chat.service.ts';
+import type { ChatControl } from './chat-control.ts';
 
 /** The visitor namespace: a signed visitor token is required, and it scopes everything. */
 export function attachVisitorSocket(
   ns: Namespace,
-  deps: { tokens: VisitorTokens; chats: ChatService; tickets: TicketService; presence: Presence; log: Logger },
+  deps: { tokens: VisitorTokens; chats: ChatService; control: ChatControl; tickets: TicketService; presence: Presence; log: Logger },
 ) {
-  const { chats, tickets, log } = deps;
+  const { chats, control, tickets, log } = deps;
   ns.use((socket, next) => {
     const identity = deps.tokens.verify(socket.handshake.auth?.token);
     if (!identity) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'A valid visitor token is required' } }));
@@ -24,11 +25,14 @@ export function attachVisitorSocket(
   ns.on('connection', (socket) => {
     const v = socket.data.visitor as VisitorIdentity;
     void socket.join(visitorRoom(v.visitorId));
-    socket.emit('agents:availability', { online: deps.presence.anyOnline() });
+    socket.emit('agents:availability', { online: deps.presence.anyAvailable() });
 
     socket.on('chat:start', handler(log, chatStartInput, (input) => chats.start(v, input)));
     socket.on('chat:message', handler(log, chatMessageInput, (input) => chats.visitorSend(v, input)));
     socket.on('chat:sync', handler(log, chatSyncInput, (input) => chats.visitorSync(v, input)));
     socket.on('chat:leave-message', handler(log, leaveMessageInput, (input) => tickets.leaveMessage(v, input)));
+    socket.on('chat:end', handler(log, conversationRef, (input) => control.endByVisitor(v, input.conversationId)));
+    socket.on('chat:typing', relay(log, typingInput, (input) => control.typing({ visitor: v }, input.conversationId, input.typing)));
+    socket.on('chat:read', relay(log, readInput, (input) => control.read({ visitor: v }, input.conversationId, input.seq)));
   });
 }

@@ -22,3 +22,12 @@ export function handler<S extends z.ZodType, T>(log: Logger, schema: S, run: (in
     }
   };
 }
+
+/** For fire-and-forget events (typing, read receipts): validate, run, log failures; no ack. */
+export function relay<S extends z.ZodType>(log: Logger, schema: S, run: (input: z.infer<S>) => Promise<void>) {
+  return async (payload: unknown) => {
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) return;
+    await run(parsed.data).catch((err) => log.debug({ err }, 'relay failed'));
+  };
+}

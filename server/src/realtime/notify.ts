@@ -3,6 +3,8 @@ import type { AgentServerEvents, VisitorServerEvents } from '@kamflo/shared';
 
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
+/** Team leads, managers and admins: they watch presence and the queue. */
+export const LEADS_ROOM = 'leads';
 
 /** The only way services talk to connected clients: by room, never by socket. */
 export function createNotifier(visitors: Namespace, agents: Namespace) {
@@ -15,6 +17,9 @@ export function createNotifier(visitors: Namespace, agents: Namespace) {
     },
     agent<E extends keyof AgentServerEvents>(agentId: string, event: E, ...args: Parameters<AgentServerEvents[E]>) {
       agents.to(agentRoom(agentId)).emit(event, ...(args as unknown[] as never[]));
+    },
+    leads<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>) {
+      agents.to(LEADS_ROOM).emit(event, ...(args as unknown[] as never[]));
     },
     allAgents<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>) {
       agents.emit(event, ...(args as unknown[] as never[]));

@@ -35,7 +35,7 @@ export function visitorRoutes(deps: { tokens: VisitorTokens; sites: SiteService;
   r.get('/api/widget/status', async (req, res) => {
     const key = parse(siteKey, req.query.site ?? DEFAULT_SITE);
     const site = await deps.sites.get(key);
-    res.json({ site: site._id, siteName: site.name, agentsOnline: deps.presence.anyOnline() });
+    res.json({ site: site._id, siteName: site.name, agentsOnline: deps.presence.anyAvailable() });
   });
 
   return r;

@@ -1,0 +1,168 @@
+import crypto from 'node:crypto';
+import { Types, type Connection } from 'mongoose';
+import { can, type ConversationDto, type TransferInput, type VisitorConversationDto } from '@kamflo/shared';
+import { AppError } from '../lib/errors.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Claims } from '../db/claims.ts';
+import type { Notifier } from '../realtime/notify.ts';
+import type { Presence } from '../agents/presence.ts';
+import type { AgentDoc } from '../agents/agent.model.ts';
+import type { AgentService } from '../agents/agent.service.ts';
+import type { VisitorIdentity } from '../visitors/visitor-token.ts';
+import { claimKey, openClaimModel, toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
+import { assignedOwner, routeKey, type Router } from './routing.ts';
+import type { ChatService } from './chat.service.ts';
+
+type Agent = Pick<AgentDoc, '_id' | 'name' | 'role'>;
+
+/** Ending, transferring and assigning live chats; typing and read receipts; idle chats. */
+export function createChatControl(deps: {
+  conn: Connection;
+  clock: Clock;
+  chats: ChatService;
+  router: Router;
+  claims: Claims;
+  presence: Presence;
+  notify: Notifier;
+  agents: AgentService;
+  idleChatMs: number;
+  log: Logger;
+}) {
+  const { clock, chats, router, claims, presence, notify, log } = deps;
+  const { Conversation } = chats;
+  const OpenClaim = openClaimModel(deps.conn);
+
+  async function finish(conv: ConversationDoc, text: string, agentId?: Types.ObjectId) {
+    await claims.release(routeKey(conv._id));
+    await OpenClaim.deleteOne({ _id: claimKey(conv.site, conv.visitorId), conversationId: conv._id });
+    const now = clock.now();
+    const ended = await Conversation.findOneAndUpdate(
+      { _id: conv._id },
+      {
+        $set: { status: 'ended', endedAt: now, offeredTo: null, offerExpiresAt: null, updatedAt: now },
+        $push: { routing: { type: 'ended', ...(agentId ? { agentId } : {}), at: now } },
+      },
+      { new: true },
+    ).lean();
+    await chats.postSystemMessage(ended!, text, `ended_${conv._id}`);
+    notify.visitor(ended!.visitorId, 'chat:updated', toVisitorConversationDto(ended!));
+    if (ended!.assignee) notify.agent(String(ended!.assignee), 'chat:updated', toConversationDto(ended!));
+    await router.publishRequests();
+    return ended!;
+  }
+
+  const live = (c: ConversationDoc) => c.status === 'queued' || c.status === 'offered' || c.status === 'active';
+
+  async function endByVisitor(v: VisitorIdentity, conversationId: string): Promise<VisitorConversationDto> {
+    const conv = await chats.getConversation(conversationId);
+    if (conv.visitorId !== v.visitorId || conv.site !== v.site) throw new AppError('not_found', 'Conversation not found');
+    if (!live(conv)) throw new AppError('conflict', `The conversation is already ${conv.status}`);
+    return toVisitorConversationDto(await finish(conv, 'The visitor ended the chat'));
+  }
+
+  async function endByAgent(agent: Agent, conversationId: string): Promise<ConversationDto> {
+    const conv = await chats.getConversation(conversationId);
+    if (conv.status !== 'active') throw new AppError('conflict', `The chat is ${conv.status}`);
+    if (String(conv.assignee) !== String(agent._id) && !can(agent.role, 'ticket.reassign')) {
+      throw new AppError('forbidden', 'This chat is not assigned to you');
+    }
+    return toConversationDto(await finish(conv, `${agent.name} ended the chat`, agent._id));
+  }
+
+  /** Hand a live chat to a colleague (offered to them, they accept or decline) or back to the queue. */
+  async function transfer(agent: Agent, input: TransferInput): Promise<ConversationDto> {
+    const conv = await chats.getConversation(input.conversationId);
+    const me = String(agent._id);
+    if (conv.status !== 'active' || String(conv.assignee) !== me) throw new AppError('forbidden', 'Only the agent in this chat can transfer it');
+    if (input.toAgentId === me) throw new AppError('bad_request', 'Choose another agent');
+    if (input.toAgentId && !presence.isOnline(input.toAgentId)) throw new AppError('conflict', 'That agent is not online');
+    if (!(await claims.release(routeKey(conv._id), assignedOwner(me)))) throw new AppError('conflict', 'This chat changed; reload it');
+    const now = clock.now();
+    const note = { by: agent.name, text: input.note, at: now };
+    const to = input.toAgentId ? new Types.ObjectId(input.toAgentId) : null;
+    const offered = to ? await claims.take(routeKey(conv._id), input.toAgentId!) : false;
+    const updated = await Conversation.findOneAndUpdate(
+      { _id: conv._id },
+      {
+        $set: {
+          status: offered ? 'offered' : 'queued',
+          assignee: null,
+          assigneeName: null,
+          offeredTo: offered ? to : null,
+          offerExpiresAt: offered ? new Date(now.getTime() + 60_000) : null,
+          transferNote: offered ? input.note : null,
+          waitingSince: now,
+          updatedAt: now,
+        },
+        // The handing-over agent is not offered the chat back by routing.
+        $addToSet: { declinedBy: agent._id },
+        $push: { handoffNotes: note, routing: { type: 'transferred', agentId: agent._id, at: now } },
+      },
+      { new: true },
+    ).lean();
+    await chats.postSystemMessage(updated!, 'You are being transferred to another agent', `transfer_${crypto.randomUUID()}`);
+    notify.visitor(updated!.visitorId, 'chat:updated', toVisitorConversationDto(updated!));
+    const dto = toConversationDto(updated!);
+    notify.agent(me, 'chat:updated', dto);
+    await router.rebalance();
+    return dto;
+  }
+
+  /** A team lead gives a waiting chat to an agent. */
+  async function assignQueued(lead: Agent, conversationId: string, agentId: string): Promise<ConversationDto> {
+    if (!can(lead.role, 'ticket.reassign')) throw new AppError('forbidden', 'Only team leads and above assign chats');
+    const target = await deps.agents.getAgent(agentId);
+    if (!target) throw new AppError('not_found', 'Agent not found');
+    const conv = await chats.getConversation(conversationId);
+    if (conv.status === 'offered' && conv.offeredTo) await claims.release(routeKey(conv._id), String(conv.offeredTo));
+    else if (conv.status !== 'queued') throw new AppError('conflict', `The chat is ${conv.status}`);
+    if (!(await claims.take(routeKey(conv._id), assignedOwner(agentId)))) throw new AppError('already_taken', 'Another agent already has this chat');
+    return chats.assign(target, conversationId, 'assigned');
+  }
+
+  /** Typing indicators go straight through: nothing is stored. */
+  async function typing(from: { visitor: VisitorIdentity } | { agent: Agent }, conversationId: string, isTyping: boolean) {
+    const conv = await Conversation.findById(conversationId, { visitorId: 1, site: 1, assignee: 1, assigneeName: 1 }).lean();
+    if (!conv) return;
+    if ('visitor' in from) {
+      if (conv.visitorId !== from.visitor.visitorId || !conv.assignee) return;
+      notify.agent(String(conv.assignee), 'chat:typing', { conversationId, typing: isTyping });
+    } else if (String(conv.assignee) === String(from.agent._id)) {
+      notify.visitor(conv.visitorId, 'chat:typing', { conversationId, typing: isTyping, name: from.agent.name });
+    }
+  }
+
+  /** Read receipts: remembered on the conversation and told to the other side. */
+  async function read(from: { visitor: VisitorIdentity } | { agent: Agent }, conversationId: string, seq: number) {
+    const conv = await Conversation.findById(conversationId, { visitorId: 1, assignee: 1, lastSeq: 1 }).lean();
+    if (!conv) throw new AppError('not_found', 'Conversation not found');
+    const upTo = Math.min(seq, conv.lastSeq);
+    if ('visitor' in from) {
+      if (conv.visitorId !== from.visitor.visitorId) throw new AppError('not_found', 'Conversation not found');
+      await Conversation.updateOne({ _id: conv._id, visitorReadSeq: { $lt: upTo } }, { $set: { visitorReadSeq: upTo } });
+      if (conv.assignee) notify.agent(String(conv.assignee), 'chat:read', { conversationId, seq: upTo });
+    } else {
+      if (String(conv.assignee) !== String(from.agent._id)) return;
+      await Conversation.updateOne({ _id: conv._id, agentReadSeq: { $lt: upTo } }, { $set: { agentReadSeq: upTo } });
+      notify.visitor(conv.visitorId, 'chat:read', { conversationId, seq: upTo });
+    }
+  }
+
+  /** Chats with no message for a while end by themselves; the visitor can write again later. */
+  async function endIdleChats(): Promise<number> {
+    const before = new Date(clock.now().getTime() - deps.idleChatMs);
+    const idle = await Conversation.find({ status: 'active', updatedAt: { $lte: before } }).limit(100).lean();
+    for (const c of idle) {
+      try {
+        await finish(c, 'This chat ended after a period of inactivity. Write again any time.');
+      } catch (err) {
+        log.warn({ err, conversationId: String(c._id) }, 'ending idle chat failed');
+      }
+    }
+    return idle.length;
+  }
+
+  return { endByVisitor, endByAgent, transfer, assignQueued, typing, read, endIdleChats };
+}
+export type ChatControl = ReturnType<typeof createChatControl>;
