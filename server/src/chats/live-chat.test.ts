@@ -1,0 +1,227 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentPresenceDto, ChatRequestDto, ConversationDto, MessageDto, QueueStateDto } from '@kamflo/shared';
+import { ask, cid, next, startTestServer, type AgentSocket, type TestServer } from '../test/harness.ts';
+
+let s: TestServer;
+afterEach(async () => {
+  await s?.close();
+});
+
+const offered = (r: ChatRequestDto[]) => r.some((x) => x.state === 'offered');
+
+async function withAgents(names: string[], opts: Parameters<typeof startTestServer>[0] = {}) {
+  s = await startTestServer(opts);
+  const agents = [];
+  for (const n of names) {
+    const a = await s.createAgent(n);
+    agents.push({ ...a, socket: await s.agentSocket(a.cookie) });
+  }
+  return agents;
+}
+
+async function startChat(text = 'hello') {
+  const v = await s.visitor();
+  const res = (await ask<any>(v.socket, 'chat:start', { clientId: cid(), text })) as any;
+  return { ...v, conversationId: res.data.conversation.id as string };
+}
+
+async function acceptedChat(agentSocket: AgentSocket) {
+  const offer = next<ChatRequestDto[]>(agentSocket, 'chat:requests', 5000, offered);
+  const chat = await startChat();
+  await offer;
+  expect(await ask(agentSocket, 'chat:accept', { conversationId: chat.conversationId })).toMatchObject({ ok: true });
+  return chat;
+}
+
+describe('presence and capacity', () => {
+  it('an agent who is Away is not offered chats, and is again once Online', async () => {
+    const [ann] = await withAgents(['Ann']);
+    const away = await ask<AgentPresenceDto>(ann!.socket, 'agent:status', { status: 'away' });
+    expect(away).toMatchObject({ ok: true, data: { status: 'away' } });
+    const chat = await startChat();
+    expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('queued');
+    const offer = next<ChatRequestDto[]>(ann!.socket, 'chat:requests', 5000, offered);
+    await ask(ann!.socket, 'agent:status', { status: 'online' });
+    expect((await offer)[0]!.conversationId).toBe(chat.conversationId);
+    expect(await ask(ann!.socket, 'agent:status', { status: 'busy' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('no agent is offered more chats than their capacity', async () => {
+    s = await startTestServer();
+    const a = await s.createAgent('Ann');
+    await s.services.agents.Agent.updateOne({ email: a.email }, { $set: { capacity: 1 } });
+    const sock = await s.agentSocket(a.cookie);
+    await acceptedChat(sock);
+    const second = await startChat();
+    await s.services.router.sweep();
+    expect((await s.services.chats.getConversation(second.conversationId)).status).toBe('queued');
+  });
+
+  it('a console reload within the grace period keeps the agent online; after it, their offers go back to the queue', async () => {
+    s = await startTestServer({ config: { presenceGraceMs: 300 } });
+    const a = await s.createAgent('Ann');
+    let sock = await s.agentSocket(a.cookie);
+    const offer = next<ChatRequestDto[]>(sock, 'chat:requests', 5000, offered);
+    const chat = await startChat();
+    await offer;
+    sock.disconnect();
+    sock = await s.agentSocket(a.cookie); // the reload
+    expect(s.services.presence.isOnline(a.id)).toBe(true);
+    expect((await ask(sock, 'chat:accept', { conversationId: chat.conversationId })).ok).toBe(true);
+
+    const other = await startChat('second');
+    await expect.poll(async () => (await s.services.chats.getConversation(other.conversationId)).status).toBe('offered');
+    sock.disconnect();
+    await expect.poll(() => s.services.presence.isOnline(a.id), { timeout: 3000 }).toBe(false);
+    await expect.poll(async () => (await s.services.chats.getConversation(other.conversationId)).status, { timeout: 3000 }).toBe('queued');
+    // Going offline is not a decline: the agent is offered it again on return.
+    const back = await s.agentSocket(a.cookie);
+    const again = await next<ChatRequestDto[]>(back, 'chat:requests', 5000, offered);
+    expect(again.find((r) => r.state === 'offered')!.conversationId).toBe(other.conversationId);
+  });
+
+  it('team leads see who is online and how loaded; agents may not', async () => {
+    const [ann, lee] = await withAgents(['Ann']).then(async (agents) => {
+      const lead = await s.createAgent('Lee', 'team_lead');
+      return [agents[0]!, { ...lead, socket: await s.agentSocket(lead.cookie) }];
+    });
+    await acceptedChat(ann!.socket);
+    const list = (await ask<AgentPresenceDto[]>(lee!.socket, 'presence:list', {})) as any;
+    expect(list.data.find((p: AgentPresenceDto) => p.name === 'Ann')).toMatchObject({ status: 'online', activeChats: 1, capacity: 4 });
+    expect(await ask(ann!.socket, 'presence:list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
+
+describe('the visitor in the queue', () => {
+  it('sees their position and an estimated wait, and is offered to leave a message when nobody is online', async () => {
+    s = await startTestServer();
+    const first = await startChat('one');
+    const second = await s.visitor();
+    const state = next<QueueStateDto>(second.socket, 'chat:queue');
+    await ask(second.socket, 'chat:start', { clientId: cid(), text: 'two' });
+    await s.services.router.publishRequests();
+    expect(await state).toMatchObject({ position: 2, offerLeaveMessage: true });
+    expect(first.conversationId).toBeTruthy();
+  });
+
+  it('is offered to leave a message after waiting past the queue timeout', async () => {
+    const [ann] = await withAgents(['Ann'], { config: { queueTimeoutMs: 60_000 } });
+    await ask(ann!.socket, 'agent:status', { status: 'away' });
+    await ask(ann!.socket, 'agent:status', { status: 'online' });
+    const v = await s.visitor();
+    const early = next<QueueStateDto>(v.socket, 'chat:queue');
+    await ask(v.socket, 'chat:start', { clientId: cid(), text: 'hi' });
+    expect(await early).toMatchObject({ position: 1, offerLeaveMessage: false });
+    const late = next<QueueStateDto>(v.socket, 'chat:queue', 5000, (q) => q.offerLeaveMessage);
+    s.clock.advance(61_000);
+    await s.services.router.publishRequests();
+    await late;
+  });
+});
+
+describe('ending, transferring and assigning', () => {
+  it('the visitor ends the chat; writing again opens a new conversation linked to the old one', async () => {
+    const [ann] = await withAgents(['Ann']);
+    const chat = await acceptedChat(ann!.socket);
+    const ended = await ask<any>(chat.socket, 'chat:end', { conversationId: chat.conversationId });
+    expect(ended).toMatchObject({ ok: true, data: { status: 'ended' } });
+    expect(await ask(chat.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: 'x' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const again = (await ask<any>(chat.socket, 'chat:start', { clientId: cid(), text: 'one more thing' })) as any;
+    expect(again.data.conversation.id).not.toBe(chat.conversationId);
+    const conv = await s.services.chats.getConversation(again.data.conversation.id);
+    expect(String(conv.previousConversationId)).toBe(chat.conversationId);
+  });
+
+  it('the agent ends the chat and the visitor is told', async () => {
+    const [ann] = await withAgents(['Ann']);
+    const chat = await acceptedChat(ann!.socket);
+    const told = next<MessageDto>(chat.socket, 'chat:message', 5000, (m) => /ended the chat/.test(m.text));
+    expect(await ask(ann!.socket, 'chat:end', { conversationId: chat.conversationId })).toMatchObject({ ok: true, data: { status: 'ended' } });
+    await told;
+  });
+
+  it('a transfer offers the chat to the colleague with the handoff note, which the visitor never sees', async () => {
+    const [ann, bob] = await withAgents(['Ann', 'Bob']);
+    // Make sure Ann gets the chat: Bob is away for a moment.
+    await ask(bob!.socket, 'agent:status', { status: 'away' });
+    const chat = await acceptedChat(ann!.socket);
+    await ask(bob!.socket, 'agent:status', { status: 'online' });
+    const seen: string[] = [];
+    chat.socket.onAny((_e, p) => seen.push(JSON.stringify(p)));
+    const NOTE = 'Customer on legacy plan; promised a callback';
+    const toBob = next<ChatRequestDto[]>(bob!.socket, 'chat:requests', 5000, offered);
+    const res = await ask<ConversationDto>(ann!.socket, 'chat:transfer', { conversationId: chat.conversationId, toAgentId: bob!.id, note: NOTE });
+    expect(res).toMatchObject({ ok: true, data: { status: 'offered' } });
+    expect((await toBob).find((r) => r.state === 'offered')).toMatchObject({ transferNote: NOTE });
+    const accepted = await ask<ConversationDto>(bob!.socket, 'chat:accept', { conversationId: chat.conversationId });
+    expect(accepted).toMatchObject({ ok: true, data: { assignee: { name: 'Bob' }, handoffNotes: [{ by: 'Ann', text: NOTE }] } });
+    const sync = await ask<any>(chat.socket, 'chat:sync', { conversationId: chat.conversationId });
+    expect(JSON.stringify(sync) + seen.join('')).not.toContain('legacy plan');
+    // Bob now has it; Ann can no longer write.
+    expect(await ask(ann!.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: 'x' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('a transfer back to the queue goes to the next agent, not back to the one who handed it over', async () => {
+    const [ann, bob] = await withAgents(['Ann', 'Bob']);
+    await ask(bob!.socket, 'agent:status', { status: 'away' });
+    const chat = await acceptedChat(ann!.socket);
+    await ask(bob!.socket, 'agent:status', { status: 'online' });
+    const toBob = next<ChatRequestDto[]>(bob!.socket, 'chat:requests', 5000, offered);
+    await ask(ann!.socket, 'chat:transfer', { conversationId: chat.conversationId, note: 'Needs billing access' });
+    expect((await toBob).find((r) => r.state === 'offered')!.conversationId).toBe(chat.conversationId);
+  });
+
+  it('a team lead assigns a queued chat; agents may not', async () => {
+    s = await startTestServer();
+    const ann = await s.createAgent('Ann');
+    const lee = await s.createAgent('Lee', 'team_lead');
+    const annSock = await s.agentSocket(ann.cookie);
+    await ask(annSock, 'agent:status', { status: 'away' });
+    const leeSock = await s.agentSocket(lee.cookie);
+    await ask(leeSock, 'agent:status', { status: 'away' });
+    const chat = await startChat();
+    expect(await ask(annSock, 'chat:assign', { conversationId: chat.conversationId, agentId: ann.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const assigned = next<ConversationDto>(annSock, 'chat:updated', 5000, (c) => c.status === 'active');
+    expect(await ask(leeSock, 'chat:assign', { conversationId: chat.conversationId, agentId: ann.id })).toMatchObject({ ok: true, data: { assignee: { name: 'Ann' } } });
+    await assigned;
+  });
+
+  it('an idle chat ends by itself', async () => {
+    const [ann] = await withAgents(['Ann'], { config: { idleChatMs: 60_000 } });
+    const chat = await acceptedChat(ann!.socket);
+    s.clock.advance(61_000);
+    await s.services.sweep();
+    expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('ended');
+  });
+
+  it('bad input on end, transfer and assign gets a clear error', async () => {
+    const [ann] = await withAgents(['Ann']);
+    for (const [event, payload] of [
+      ['chat:end', {}],
+      ['chat:transfer', { conversationId: '0'.repeat(24) }],
+      ['chat:transfer', { conversationId: '0'.repeat(24), note: '' }],
+      ['chat:assign', { conversationId: 'x', agentId: 'y' }],
+      ['agent:status', {}],
+    ] as const) {
+      expect(await ask(ann!.socket, event, payload), event).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+  });
+});
+
+describe('typing and read receipts', () => {
+  it('typing goes both ways; read receipts are remembered and told to the other side', async () => {
+    const [ann] = await withAgents(['Ann']);
+    const chat = await acceptedChat(ann!.socket);
+    const agentSees = next(ann!.socket, 'chat:typing');
+    chat.socket.emit('chat:typing', { conversationId: chat.conversationId, typing: true });
+    expect(await agentSees).toEqual({ conversationId: chat.conversationId, typing: true });
+    const visitorSees = next(chat.socket, 'chat:typing');
+    ann!.socket.emit('chat:typing', { conversationId: chat.conversationId, typing: true });
+    expect(await visitorSees).toMatchObject({ typing: true, name: 'Ann' });
+
+    const readByVisitor = next(ann!.socket, 'chat:read');
+    chat.socket.emit('chat:read', { conversationId: chat.conversationId, seq: 2 });
+    expect(await readByVisitor).toEqual({ conversationId: chat.conversationId, seq: 2 });
+    expect((await s.services.chats.getConversation(chat.conversationId)).visitorReadSeq).toBe(2);
+  });
+});
