@@ -51,28 +51,36 @@ export function createChatService(deps: {
   const OpenClaim = openClaimModel(deps.conn);
 
   /**
-   * Store a message exactly once. The seq comes from $inc on a conversation that `guard` still
-   * matches (ownership and state checked in the same call). The unique indexes arbitrate: a
-   * retry with the same clientId gets the first copy back; a seq taken by a concurrent message
-   * (FerretDB can lose an $inc) moves on to the next seq.
+   * Store a message exactly once, as the next seq of its conversation.
+   * The seq is the highest stored seq + 1 and the unique (conversationId, seq) index decides
+   * between racing writers, so seqs have no gaps and a seq is only ever stored after every
+   * lower one: a client that holds 1..n and syncs after n can never miss a message. A retry
+   * with the same clientId hits the other unique index and gets the first copy back.
+   * `guard` checks ownership and state (e.g. the visitor's own, not ended).
    */
   async function appendMessage(
     guard: Record<string, unknown>,
     m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
   ): Promise<{ conv: ConversationDoc; message: MessageDto; duplicate: boolean }> {
-    for (let attempt = 0; attempt < 25; attempt++) {
-      const now = clock.now();
-      const conv = await Conversation.findOneAndUpdate(guard, { $inc: { lastSeq: 1 }, $set: { updatedAt: now } }, { new: true }).lean();
+    const conversationId = new Types.ObjectId(String(guard._id));
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const [conv, top] = await Promise.all([
+        Conversation.findOne(guard).lean(),
+        Message.findOne({ conversationId }, { seq: 1 }).sort({ seq: -1 }).lean(),
+      ]);
       if (!conv) throw await explainGuardFailure(guard);
+      const now = clock.now();
+      const seq = (top?.seq ?? 0) + 1;
       try {
-        const doc = await Message.create({ conversationId: conv._id, seq: conv.lastSeq, createdAt: now, ...m });
-        return { conv, message: toMessageDto(doc.toObject()), duplicate: false };
+        const doc = await Message.create({ conversationId, seq, createdAt: now, ...m });
+        // lastSeq and updatedAt are hints (read receipts, idle chats); a stale write is harmless.
+        await Conversation.updateOne({ _id: conversationId, lastSeq: { $lt: seq } }, { $set: { lastSeq: seq, updatedAt: now } });
+        return { conv: { ...conv, lastSeq: seq, updatedAt: now }, message: toMessageDto(doc.toObject()), duplicate: false };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
-        const first = await Message.findOne({ conversationId: conv._id, clientId: m.clientId }).lean();
+        const first = await Message.findOne({ conversationId, clientId: m.clientId }).lean();
         if (first) return { conv, message: toMessageDto(first), duplicate: true };
-        const top = await Message.findOne({ conversationId: conv._id }, { seq: 1 }).sort({ seq: -1 }).lean();
-        if (top) await Conversation.updateOne({ _id: conv._id, lastSeq: { $lt: top.seq } }, { $set: { lastSeq: top.seq } });
+        // Someone else took this seq: try the next one.
       }
     }
     throw new AppError('unavailable', 'The conversation is too busy; try again');
