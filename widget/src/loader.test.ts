@@ -24,6 +24,7 @@ function message(data: unknown, init: { origin?: string; source?: Window | null 
 
 beforeEach(() => {
   delete w.Kamflo;
+  localStorage.clear();
   document.head.innerHTML = '';
   document.body.innerHTML = '';
 });
@@ -38,9 +39,11 @@ describe('widget.js', () => {
 
     const f = frames()[0]!;
     expect(f.title).toBe('Kamflo chat');
-    expect(f.src).toBe(
+    const [src, fragment] = f.src.split('#');
+    expect(src).toBe(
       `${SERVER}/widget/frame.html?site=acme&host=${encodeURIComponent(location.origin)}&page=${encodeURIComponent(location.href)}`,
     );
+    expect(JSON.parse(decodeURIComponent(fragment!))).toEqual({});
     expect(f.style.position).toBe('fixed');
     expect(f.style.getPropertyPriority('position')).toBe('important');
     expect(f.style.zIndex).toBe('2147483647');
@@ -97,6 +100,26 @@ describe('widget.js', () => {
     const post = vi.spyOn(frames()[0]!.contentWindow!, 'postMessage').mockImplementation(() => {});
     message({ kamflo: 'ready' });
     expect(post).toHaveBeenCalledWith({ kamflo: 'open' }, SERVER);
+  });
+
+  it("keeps the frame's kamflo: keys in the page's storage for it, when its own is denied", async () => {
+    localStorage.setItem('kamflo:visitor:default', '{"token":"t","visitorId":"v"}');
+    localStorage.setItem('other', 'not for the widget');
+    addScript({ src: `${SERVER}/widget.js` });
+    await loadWidget();
+    expect(JSON.parse(decodeURIComponent(frames()[0]!.src.split('#')[1]!))).toEqual({
+      'kamflo:visitor:default': '{"token":"t","visitorId":"v"}',
+    });
+
+    message({ kamflo: 'set', k: 'kamflo:outbox:default', v: '[]' });
+    expect(localStorage.getItem('kamflo:outbox:default')).toBe('[]');
+    message({ kamflo: 'set', k: 'kamflo:visitor:default', v: null });
+    expect(localStorage.getItem('kamflo:visitor:default')).toBeNull();
+    // Only its own keys, only from its own frame.
+    message({ kamflo: 'set', k: 'other', v: 'overwritten' });
+    message({ kamflo: 'set', k: 'kamflo:x', v: 'evil' }, { origin: 'https://evil.example' });
+    expect(localStorage.getItem('other')).toBe('not for the widget');
+    expect(localStorage.getItem('kamflo:x')).toBeNull();
   });
 
   it('never throws into the page, even when it cannot find its script', async () => {

@@ -12,22 +12,23 @@ interface KamfloApi {
   (command: Command): void;
   /** Commands queued before the frame was ready. */
   q?: unknown[];
-  /** Set once this loader ran, so a second copy of the script does nothing. */
-  loaded?: 1;
+  /** Set once a loader ran, so a second copy of the script does nothing. */
+  l?: 1;
 }
-type Win = Window & { Kamflo?: KamfloApi };
+const w = window as Window & { Kamflo?: KamfloApi };
+const d = document;
+const prev = w.Kamflo;
 
-(() => {
+// Written for size (the budget is 1 KB gzipped) and for old browsers: no optional chaining.
+if (!(prev && prev.l)) {
   try {
-    const w = window as Win;
-    const d = document;
-    if (w.Kamflo?.loaded) return;
-    const queue: unknown[] = w.Kamflo?.q ?? [];
-    let frame: HTMLIFrameElement | undefined;
+    const queue: unknown[] = (prev && prev.q) || [];
+    let f: HTMLIFrameElement;
     let origin = '';
     let ready = false;
+    let open = false;
 
-    const send = (command: unknown) => frame?.contentWindow?.postMessage({ kamflo: command }, origin);
+    const send = (command: unknown) => f.contentWindow!.postMessage({ kamflo: command }, origin);
     const api: KamfloApi = (command) => {
       try {
         ready ? send(command) : queue.push(command);
@@ -36,56 +37,61 @@ type Win = Window & { Kamflo?: KamfloApi };
       }
     };
     api.q = queue;
-    api.loaded = 1;
+    api.l = 1;
     w.Kamflo = api;
 
-    const script = (d.currentScript ?? d.querySelector('script[src*="widget.js"]')) as HTMLScriptElement;
+    const script = (d.currentScript || d.querySelector('script[src*="widget.js"]')) as HTMLScriptElement;
     origin = new URL(script.src).origin;
-    const site = script.getAttribute('data-site') || 'default';
-    const f = (frame = d.createElement('iframe'));
+    f = d.createElement('iframe');
 
     // CSSOM only (strict-CSP hosts), and !important so host rules such as `iframe { … !important }`
-    // cannot move, hide or restyle the widget.
-    const set = (styles: Record<string, string>) => {
-      for (const k in styles) f.style.setProperty(k, styles[k]!, 'important');
+    // cannot move, hide or restyle the widget. A color-scheme mismatch would paint the frame opaque.
+    const css = (declarations: string) => {
+      for (const decl of declarations.split(';')) {
+        const [k, v] = decl.split(':');
+        f.style.setProperty(k!, v!, 'important');
+      }
     };
-    let open = false;
     const size = () =>
-      set(
-        open
-          ? { width: `${Math.min(400, w.innerWidth)}px`, height: `${Math.min(640, w.innerHeight)}px` }
-          : { width: '88px', height: '88px' },
-      );
-    set({
-      position: 'fixed',
-      bottom: '0',
-      right: '0',
-      top: 'auto',
-      left: 'auto',
-      border: '0',
-      margin: '0',
-      padding: '0',
-      display: 'block',
-      background: 'transparent',
-      // A color-scheme mismatch between page and frame paints the frame opaque.
-      'color-scheme': 'normal',
-      'z-index': '2147483647',
-    });
+      css(open ? `width:${Math.min(400, innerWidth)}px;height:${Math.min(640, innerHeight)}px` : 'width:88px;height:88px');
+    css(
+      'position:fixed;bottom:0;right:0;top:auto;left:auto;border:0;margin:0;padding:0;display:block;' +
+        'background:transparent;color-scheme:normal;z-index:2147483647',
+    );
     size();
     f.title = 'Kamflo chat';
-    f.src = `${origin}/widget/frame.html?site=${encodeURIComponent(site)}&host=${encodeURIComponent(
-      location.origin,
-    )}&page=${encodeURIComponent(location.href)}`;
 
-    w.addEventListener('message', (e: MessageEvent) => {
+    // Browsers that block third-party storage deny the frame its localStorage; then the frame
+    // keeps its `kamflo:` keys (visitor identity, outbox) here, on the page's origin. They go to
+    // the frame in the URL fragment, which never reaches a server, and come back as 'set' messages.
+    const saved: Record<string, string | null> = {};
+    let ls: Storage | undefined;
+    try {
+      ls = localStorage;
+      for (const k of Object.keys(ls)) if (!k.indexOf('kamflo:')) saved[k] = ls.getItem(k);
+    } catch {
+      /* no storage on this page either: the frame keeps it in memory */
+    }
+    const enc = encodeURIComponent;
+    f.src = `${origin}/widget/frame.html?site=${enc(script.getAttribute('data-site') || 'default')}&host=${enc(
+      location.origin,
+    )}&page=${enc(location.href)}#${enc(JSON.stringify(saved))}`;
+
+    w.addEventListener('message', (e) => {
       const m = e.data;
       if (e.origin !== origin || e.source !== f.contentWindow || !m) return;
-      if (m.kamflo === 'ready') {
-        ready = true;
-        queue.splice(0).forEach(send);
-      } else if (m.kamflo === 'resize') {
-        open = !!m.open;
-        size();
+      try {
+        if (m.kamflo === 'ready') {
+          ready = true;
+          queue.splice(0).forEach(send);
+        } else if (m.kamflo === 'resize') {
+          open = !!m.open;
+          size();
+        } else if (m.kamflo === 'set' && !String(m.k).indexOf('kamflo:')) {
+          m.v == null ? ls!.removeItem(m.k) : ls!.setItem(m.k, m.v);
+        }
+      } catch {
+        /* never into the host page */
       }
     });
     w.addEventListener('resize', () => open && size());
@@ -96,7 +102,7 @@ type Win = Window & { Kamflo?: KamfloApi };
   } catch {
     /* never into the host page */
   }
-})();
+}
 
 // A module for TypeScript and tests; the build wraps it in an IIFE with no exports.
 export {};

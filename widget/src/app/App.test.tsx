@@ -325,6 +325,7 @@ describe('Help Center', () => {
     expect(screen.getByText('Subject must not be empty')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toBe('Please check the fields above.');
     expect(screen.getByRole('textbox', { name: 'Subject' }).getAttribute('aria-invalid')).toBe('true');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Email' })));
     expect((screen.getByRole('textbox', { name: 'Name' }) as HTMLInputElement).value).toBe('Vera Visitor');
     expect(screen.queryByText(/ticket #/)).toBeNull();
   });

@@ -7,9 +7,8 @@ import type {
   VisitorClientEvents,
   VisitorConversationDto,
   VisitorServerEvents,
-  VISITOR_NAMESPACE,
 } from '@kamflo/shared';
-import type { Ack, ErrorBody } from '@kamflo/shared/constants';
+import { VISITOR_NAMESPACE, type Ack, type ErrorBody } from '@kamflo/shared/constants';
 import { visitorKey, type KeyValue } from './storage.ts';
 
 type Event = keyof VisitorClientEvents;
@@ -51,7 +50,6 @@ interface Identity {
   visitorId: string;
 }
 
-const NAMESPACE: typeof VISITOR_NAMESPACE = '/visitor';
 const unavailable = (message = "Can't reach the server. Check your connection.") =>
   ({ ok: false, error: { code: 'unavailable', message } }) as const;
 
@@ -130,7 +128,7 @@ export function createClient({
           socket.connect();
           return;
         }
-        const s: VisitorSocket = (socket = io(origin + NAMESPACE, {
+        const s: VisitorSocket = (socket = io(origin + VISITOR_NAMESPACE, {
           auth: { token: id.data.token },
           // The only two transports in the build (vite.config.ts).
           transports: ['polling', 'websocket'],

@@ -26,12 +26,15 @@ export function useForm<K extends string>(fields: readonly K[]) {
     /** Runs `send` once at a time; on success the fields are cleared. */
     submit: (send: (values: Record<K, string>) => Promise<Ack<unknown>>) => async (e: Event) => {
       e.preventDefault();
+      const form = e.currentTarget as HTMLFormElement;
       if (busy) return;
       setBusy(true);
       const r = await send(values);
       setBusy(false);
       setError(r.ok ? null : r.error);
       if (r.ok) setValues(empty);
+      // Take the visitor (and a screen reader) to the first field the server refused.
+      else setTimeout(() => form.querySelector<HTMLElement>('[aria-invalid=true]')?.focus());
     },
   };
 }

@@ -6,54 +6,66 @@ export interface KeyValue {
 }
 
 /**
- * localStorage, falling back to memory where it is unavailable (storage blocked for third-party
- * frames, private modes, quota): the widget still works for this page view.
+ * The frame's localStorage. Where the browser denies it (third-party storage blocked), the host
+ * page keeps the values instead: they arrive as `initial` (widget.js passes them in the URL
+ * fragment) and every change goes back through `mirror`. Without either it is memory only, and
+ * the widget still works for this page view.
  */
-export function browserStorage(ls: Storage | undefined = safeLocalStorage()): KeyValue {
+export function browserStorage({
+  ls = safeLocalStorage(),
+  initial = {},
+  mirror,
+}: {
+  /** null: the browser denies localStorage. */
+  ls?: Storage | null;
+  initial?: Record<string, string | null>;
+  mirror?: (key: string, raw: string | null) => void;
+} = {}): KeyValue {
   const memory = new Map<string, string>();
-  // What this page wrote wins: a write that localStorage refused (quota) still reads back.
-  const read = (k: string) => {
-    if (memory.has(k)) return memory.get(k)!;
+  if (!ls) for (const [k, v] of Object.entries(initial)) if (typeof v === 'string') memory.set(k, v);
+  const write = (key: string, raw: string | null) => {
+    if (raw == null) memory.delete(key);
+    else memory.set(key, raw);
+    if (!ls) return mirror?.(key, raw);
     try {
-      return ls?.getItem(k) ?? null;
+      if (raw == null) ls.removeItem(key);
+      else ls.setItem(key, raw);
     } catch {
-      return null;
+      /* quota: memory keeps it for this page view */
     }
   };
   return {
     get<T>(key: string) {
       try {
-        const raw = read(key);
+        // What this page wrote wins: a write localStorage refused still reads back.
+        const raw = memory.has(key) || !ls ? memory.get(key) : ls.getItem(key);
         return raw == null ? undefined : (JSON.parse(raw) as T);
       } catch {
         return undefined;
       }
     },
-    set(key, value) {
-      const raw = JSON.stringify(value);
-      memory.set(key, raw);
-      try {
-        ls?.setItem(key, raw);
-      } catch {
-        /* memory keeps it */
-      }
-    },
-    remove(key) {
-      memory.delete(key);
-      try {
-        ls?.removeItem(key);
-      } catch {
-        /* nothing to do */
-      }
-    },
+    set: (key, value) => write(key, JSON.stringify(value)),
+    remove: (key) => write(key, null),
   };
 }
 
-function safeLocalStorage(): Storage | undefined {
+function safeLocalStorage(): Storage | null {
   try {
-    return window.localStorage;
+    const ls = window.localStorage;
+    ls.getItem('kamflo:probe');
+    return ls;
   } catch {
-    return undefined;
+    return null;
+  }
+}
+
+/** What widget.js put in the URL fragment: the host page's `kamflo:` keys. */
+export function fromFragment(hash: string): Record<string, string | null> {
+  try {
+    const data = JSON.parse(decodeURIComponent(hash.slice(1)));
+    return data && typeof data === 'object' ? data : {};
+  } catch {
+    return {};
   }
 }
 
