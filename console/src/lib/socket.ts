@@ -9,9 +9,13 @@ export type ClientEvent = keyof AgentClientEvents;
 export type ServerEvent = keyof AgentServerEvents;
 /** What the client sends with `event`. */
 export type EventInput<E extends ClientEvent> = Parameters<AgentClientEvents[E]>[0];
+/** Events the server does not acknowledge (typing, read receipts): sent when connected, else dropped. */
+export type SignalEvent = 'chat:typing' | 'chat:read';
 /** What the server answers on success. */
 export type EventData<E extends ClientEvent> =
-  Parameters<Parameters<AgentClientEvents[E]>[1]>[0] extends Ack<infer T> ? T : never;
+  Parameters<NonNullable<Parameters<AgentClientEvents[E]>[1]>>[0] extends Ack<infer T> ? T : never;
+/** Events the server acknowledges. */
+export type RequestEvent = Exclude<ClientEvent, SignalEvent>;
 
 /**
  * The console's view of the agent socket. Tests pass an in-memory fake.
@@ -20,7 +24,9 @@ export type EventData<E extends ClientEvent> =
 export interface Realtime {
   connect(): void;
   disconnect(): void;
-  request<E extends ClientEvent>(event: E, input: EventInput<E>): Promise<Ack<EventData<E>>>;
+  request<E extends RequestEvent>(event: E, input: EventInput<E>): Promise<Ack<EventData<E>>>;
+  /** Fire-and-forget: a stale typing signal is worthless, so nothing is buffered while offline. */
+  send<E extends SignalEvent>(event: E, input: EventInput<E>): void;
   /** Subscribes to a server event; returns the unsubscribe function. */
   on<E extends ServerEvent>(event: E, handler: AgentServerEvents[E]): () => void;
   /**
@@ -88,6 +94,10 @@ export function createRealtime(
           error: { code: 'unavailable', message: 'The server did not answer in time. Please try again.' },
         };
       }
+    },
+
+    send(event, input) {
+      if (socket.connected) (socket.emit as (ev: string, arg: unknown) => void)(event, input);
     },
 
     on(event, handler) {

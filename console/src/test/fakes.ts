@@ -1,5 +1,6 @@
 import type {
   AgentDto,
+  AgentPresenceDto,
   AgentServerEvents,
   ChatRequestDto,
   ConversationDto,
@@ -9,7 +10,7 @@ import type {
 } from '@kamflo/shared';
 import type { Ack, ErrorCode } from '@kamflo/shared/constants';
 import { ApiError, type ApiArgs, type ApiCallArgs, type ApiClient, type ApiResponse, type ApiRoute } from '../lib/api.ts';
-import type { ClientEvent, EventData, EventInput, Realtime, ServerEvent } from '../lib/socket.ts';
+import type { ClientEvent, EventData, EventInput, Realtime, ServerEvent, SignalEvent } from '../lib/socket.ts';
 
 // Tiny in-memory stand-ins for the server, used by every component test.
 
@@ -82,6 +83,10 @@ export function createFakeRealtime(responders: FakeResponders = {}): FakeRealtim
       if (!responder) return { ok: false, error: { code: 'unavailable', message: `No fake for ${event}` } };
       return responder(input);
     },
+    send<E extends SignalEvent>(event: E, input: EventInput<E>) {
+      // Recorded like requests (emittedOf works for both); dropped when offline, like the real one.
+      if (rt.connected) rt.emitted.push({ event, input });
+    },
     on(event, handler) {
       const set = listeners.get(event) ?? new Set();
       set.add(handler as (...args: unknown[]) => void);
@@ -113,6 +118,13 @@ export const iso = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
 const id24 = (n: number) => n.toString(16).padStart(24, '0');
 
 export const agent: AgentDto = { id: id24(1), name: 'Dana Agent', email: 'dana@example.com', role: 'agent' };
+
+/** A team lead (sees the Team panel, may assign queued chats). */
+export const lead: AgentDto = { id: id24(2), name: 'Lee Lead', email: 'lee@example.com', role: 'team_lead' };
+
+export function presence(overrides: Partial<AgentPresenceDto> = {}): AgentPresenceDto {
+  return { id: id24(3), name: 'Bob Agent', role: 'agent', status: 'online', activeChats: 1, capacity: 4, ...overrides };
+}
 
 export function request(overrides: Partial<ChatRequestDto> = {}): ChatRequestDto {
   return {
@@ -171,6 +183,7 @@ export function ticket(overrides: Partial<TicketDto> = {}): TicketDto {
     createdAt: iso(-110 * 60_000),
     updatedAt: iso(-110 * 60_000),
     slaDueAt: iso(130 * 60_000),
+    level: 'L1',
     ...overrides,
   };
 }

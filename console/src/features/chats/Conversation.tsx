@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConversationDto } from '@kamflo/shared';
 import { useAppStore } from '../../app-context.tsx';
 import { formatClock } from '../../lib/format.ts';
@@ -6,11 +6,13 @@ import { ChatStatusBadge } from '../../ui/badges.tsx';
 import { Link } from '../../ui/Link.tsx';
 import { PageLink } from '../../ui/PageLink.tsx';
 import { ConvertToTicket } from './ConvertToTicket.tsx';
+import { EndChat, HandoffNotes, TransferDialog } from './ChatControls.tsx';
 import type { ChatMessageView } from './messages.ts';
+import { createTypingNotifier } from './typing.ts';
 
 const NO_MESSAGES: ChatMessageView[] = [];
 
-/** The open conversation: messages, composer and "Convert to ticket". */
+/** The open conversation: messages, composer, Transfer, End chat and "Convert to ticket". */
 export function Conversation() {
   const chat = useAppStore((s) => s.chats.find((c) => c.id === s.selectedChatId));
   if (!chat) {
@@ -28,13 +30,32 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
   const messages = useAppStore((s) => s.messages[chat.id] ?? NO_MESSAGES);
   const syncError = useAppStore((s) => s.syncError);
   const syncChat = useAppStore((s) => s.syncChat);
+  const markSeen = useAppStore((s) => s.markSeen);
+  const online = useAppStore((s) => s.connection === 'online');
   const [converting, setConverting] = useState(false);
+  const [transferring, setTransferring] = useState(false);
   const convertButton = useRef<HTMLButtonElement>(null);
+  const transferButton = useRef<HTMLButtonElement>(null);
+  const live = chat.status === 'active';
 
   const closeConvert = () => {
     setConverting(false);
     convertButton.current?.focus();
   };
+  const closeTransfer = () => {
+    setTransferring(false);
+    transferButton.current?.focus();
+  };
+
+  // What is on screen is seen: clear the unread count and tell the visitor how far we have read.
+  useEffect(() => {
+    const seen = () => {
+      if (document.visibilityState !== 'hidden') markSeen(chat.id);
+    };
+    seen();
+    document.addEventListener('visibilitychange', seen);
+    return () => document.removeEventListener('visibilitychange', seen);
+  }, [chat.id, messages, online, markSeen]);
 
   return (
     <section class="card conversation" aria-label={`Chat with ${chat.visitorName}`}>
@@ -49,23 +70,45 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
             </p>
           )}
         </div>
-        {chat.status === 'ticket' && chat.ticketNumber ? (
-          <Link to={{ view: 'tickets', ticket: chat.ticketNumber }} class="button">
-            Open ticket #{chat.ticketNumber}
-          </Link>
-        ) : (
-          <button
-            type="button"
-            class="button"
-            ref={convertButton}
-            aria-expanded={converting}
-            onClick={() => setConverting(true)}
-          >
-            Convert to ticket
-          </button>
-        )}
+        <div class="actions">
+          {live && (
+            <button
+              type="button"
+              class="button"
+              ref={transferButton}
+              aria-expanded={transferring}
+              onClick={() => {
+                setConverting(false);
+                setTransferring(true);
+              }}
+            >
+              Transfer
+            </button>
+          )}
+          {live && <EndChat chat={chat} />}
+          {chat.status === 'ticket' && chat.ticketNumber ? (
+            <Link to={{ view: 'tickets', ticket: chat.ticketNumber }} class="button">
+              Open ticket #{chat.ticketNumber}
+            </Link>
+          ) : (
+            <button
+              type="button"
+              class="button"
+              ref={convertButton}
+              aria-expanded={converting}
+              onClick={() => {
+                setTransferring(false);
+                setConverting(true);
+              }}
+            >
+              Convert to ticket
+            </button>
+          )}
+        </div>
       </header>
+      {transferring && <TransferDialog chat={chat} onClose={closeTransfer} />}
       {converting && <ConvertToTicket chat={chat} onClose={closeConvert} />}
+      <HandoffNotes chat={chat} />
       {syncError && (
         <p class="error" role="alert">
           Couldn't load the latest messages: {syncError}{' '}
@@ -75,6 +118,7 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
         </p>
       )}
       <MessageLog chat={chat} messages={messages} />
+      <TypingIndicator chat={chat} />
       <Composer chat={chat} />
     </section>
   );
@@ -83,6 +127,13 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
 function MessageLog({ chat, messages }: { chat: ConversationDto; messages: ChatMessageView[] }) {
   const log = useRef<HTMLDivElement>(null);
   const retryMessage = useAppStore((s) => s.retryMessage);
+  // "Seen" goes on the agent's last confirmed message once the visitor has read that far.
+  const lastAgentSeq = useMemo(() => {
+    let seq = -1;
+    for (const m of messages) if (m.author === 'agent' && m.delivery === 'sent' && m.seq > seq) seq = m.seq;
+    return seq;
+  }, [messages]);
+  const seenUpTo = chat.visitorReadSeq ?? -1;
 
   // Keep the newest message in view.
   useEffect(() => {
@@ -106,7 +157,8 @@ function MessageLog({ chat, messages }: { chat: ConversationDto; messages: ChatM
               {m.author === 'agent' && (
                 <div class="msg-delivery">
                   {m.delivery === 'sending' && <span>Sending…</span>}
-                  {m.delivery === 'sent' && <span>Sent</span>}
+                  {m.delivery === 'sent' &&
+                    (m.seq === lastAgentSeq && seenUpTo >= m.seq ? <span class="seen">Seen</span> : <span>Sent</span>)}
                   {m.delivery === 'failed' && (
                     <>
                       <span class="error-text">Not sent{m.error ? `: ${m.error}` : ''}</span>
@@ -137,16 +189,24 @@ function authorLabel(m: ChatMessageView, chat: ConversationDto): string {
 
 function Composer({ chat }: { chat: ConversationDto }) {
   const sendMessage = useAppStore((s) => s.sendMessage);
+  const sendTyping = useAppStore((s) => s.sendTyping);
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const open = chat.status === 'active';
+  const [typing] = useState(() => createTypingNotifier((value) => sendTyping(chat.id, value)));
 
   useEffect(() => {
     if (open) input.current?.focus();
   }, []);
+  // Leaving the chat (or it closing) ends "typing" for the visitor.
+  useEffect(() => {
+    if (!open) typing.stop();
+    return () => typing.stop();
+  }, [open, typing]);
 
   const send = () => {
     if (!text.trim() || !open) return;
+    typing.stop();
     void sendMessage(chat.id, text);
     setText('');
   };
@@ -169,7 +229,12 @@ function Composer({ chat }: { chat: ConversationDto }) {
         value={text}
         disabled={!open}
         placeholder={open ? 'Write a message… (Enter to send, Shift+Enter for a new line)' : 'This chat is closed.'}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => {
+          const value = e.currentTarget.value;
+          setText(value);
+          if (value.trim()) typing.input();
+          else typing.stop();
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
@@ -181,5 +246,15 @@ function Composer({ chat }: { chat: ConversationDto }) {
         Send
       </button>
     </form>
+  );
+}
+
+/** "Visitor is typing…", from the visitor's `chat:typing`; a polite live region, always present. */
+function TypingIndicator({ chat }: { chat: ConversationDto }) {
+  const typing = useAppStore((s) => s.visitorTyping[chat.id] ?? false);
+  return (
+    <p class="typing muted small" role="status" aria-live="polite">
+      {typing && chat.status === 'active' ? 'Visitor is typing…' : ''}
+    </p>
   );
 }

@@ -38,8 +38,9 @@ export function MyChats() {
                     <strong>{chat.visitorName}</strong>
                     <ChatStatusBadge status={chat.status} />
                     {count > 0 && (
-                      <span class="pill">
-                        {count} new<span class="visually-hidden"> {count === 1 ? 'message' : 'messages'}</span>
+                      <span class="pill unread" aria-label={`${count} unread`}>
+                        {count}
+                        <span class="visually-hidden"> unread</span>
                       </span>
                     )}
                   </span>

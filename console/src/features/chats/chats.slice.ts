@@ -17,6 +17,10 @@ export interface ChatsState {
   /** Visitor messages that arrived while another conversation was open. */
   unread: Record<string, number>;
   syncError: string | null;
+  /** Conversations whose visitor is typing now (`chat:typing`). */
+  visitorTyping: Record<string, boolean>;
+  /** The highest seq this console has reported read (`chat:read`), per conversation. */
+  readSent: Record<string, number>;
 }
 
 export interface ChatsSlice extends ChatsState {
@@ -35,18 +39,53 @@ export interface ChatsSlice extends ChatsState {
   sendMessage(conversationId: string, text: string): Promise<void>;
   retryMessage(conversationId: string, clientId: string): Promise<void>;
   convertToTicket(conversationId: string, input: ConvertToTicketInput): Promise<ActionResult<TicketDto>>;
+  /** `chat:end`: the visitor is told by the server. */
+  endChat(conversationId: string): Promise<ActionResult>;
+  /** `chat:transfer` to a colleague (who accepts or declines) or, without `toAgentId`, back to the queue. */
+  transferChat(conversationId: string, input: { toAgentId?: string; note: string }): Promise<ActionResult>;
+  /** Team leads: `chat:assign` a queued chat to an agent. */
+  assignChat(conversationId: string, agentId: string): Promise<ActionResult>;
+  /** `chat:typing` from the server: the visitor started or stopped typing. */
+  setVisitorTyping(conversationId: string, typing: boolean): void;
+  /** `chat:read` from the server: the visitor has read up to seq. */
+  visitorRead(conversationId: string, seq: number): void;
+  /** The conversation is on screen: clears its unread count and reports the highest seq shown. */
+  markSeen(conversationId: string): void;
+  /** `chat:typing` from this agent (the composer throttles it). */
+  sendTyping(conversationId: string, typing: boolean): void;
 }
 
 export function initialChatsState(): ChatsState {
-  return { requests: [], chats: [], selectedChatId: null, messages: {}, synced: {}, unread: {}, syncError: null };
+  return {
+    requests: [],
+    chats: [],
+    selectedChatId: null,
+    messages: {},
+    synced: {},
+    unread: {},
+    syncError: null,
+    visitorTyping: {},
+    readSent: {},
+  };
 }
 
 /** Codes after which the request is gone for this agent, whatever the next snapshot says. */
 const GONE = new Set(['already_taken', 'not_found', 'conflict']);
+export const ALREADY_TAKEN = 'Another agent already has this chat';
+/** A visitor whose "stopped typing" got lost (closed tab) stops showing as typing after this. */
+const TYPING_EXPIRES_MS = 8000;
 
 export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, realtime, now, newClientId }) => {
   const removeRequest = (conversationId: string) =>
     set((s) => ({ requests: s.requests.filter((r) => r.conversationId !== conversationId) }));
+  const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const setTyping = (conversationId: string, typing: boolean) => {
+    clearTimeout(typingTimers.get(conversationId));
+    typingTimers.delete(conversationId);
+    if (typing) typingTimers.set(conversationId, setTimeout(() => setTyping(conversationId, false), TYPING_EXPIRES_MS));
+    if ((get().visitorTyping[conversationId] ?? false) === typing) return;
+    set((s) => ({ visitorTyping: { ...s.visitorTyping, [conversationId]: typing } }));
+  };
 
   const deliver = async (conversationId: string, clientId: string, text: string) => {
     const ack = await realtime.request('chat:message', { conversationId, clientId, text });
@@ -77,7 +116,7 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
             : await realtime.request('chat:decline', { conversationId });
       if (!ack.ok) {
         if (GONE.has(ack.error.code)) removeRequest(conversationId);
-        return { ok: false, message: ack.error.message };
+        return { ok: false, message: ack.error.code === 'already_taken' ? ALREADY_TAKEN : ack.error.message };
       }
       removeRequest(conversationId);
       if (ack.data) {
@@ -147,12 +186,14 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
       set((s) => {
         const id = message.conversationId;
         const seen = (s.messages[id] ?? []).some((m) => m.id === message.id);
+        // Unseen: another chat is open, or the agent is on another page.
         const unread =
-          !seen && message.author === 'visitor' && s.selectedChatId !== id
+          !seen && message.author === 'visitor' && (s.selectedChatId !== id || s.route.view !== 'chats')
             ? { ...s.unread, [id]: (s.unread[id] ?? 0) + 1 }
             : s.unread;
         return { unread, messages: { ...s.messages, [id]: mergeMessages(s.messages[id] ?? [], [message]) } };
       });
+      if (message.author === 'visitor') setTyping(message.conversationId, false);
     },
 
     async sendMessage(conversationId, rawText) {
@@ -202,5 +243,59 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
         return { ok: false, message: errorMessage(error) };
       }
     },
+
+    async endChat(conversationId) {
+      const ack = await realtime.request('chat:end', { conversationId });
+      if (!ack.ok) return { ok: false, message: ack.error.message };
+      get().upsertChat(ack.data);
+      return { ok: true, data: undefined };
+    },
+
+    async transferChat(conversationId, { toAgentId, note }) {
+      const ack = await realtime.request(
+        'chat:transfer',
+        toAgentId ? { conversationId, toAgentId, note } : { conversationId, note },
+      );
+      if (!ack.ok) return { ok: false, message: ack.error.message };
+      // Not this agent's chat any more (the colleague accepts it, or the queue takes it back).
+      set((s) => ({
+        chats: s.chats.filter((c) => c.id !== conversationId),
+        selectedChatId: s.selectedChatId === conversationId ? null : s.selectedChatId,
+      }));
+      get().showNotice(toAgentId ? 'Chat transferred' : 'Chat returned to the queue');
+      return { ok: true, data: undefined };
+    },
+
+    async assignChat(conversationId, agentId) {
+      const ack = await realtime.request('chat:assign', { conversationId, agentId });
+      if (!ack.ok) {
+        if (GONE.has(ack.error.code)) removeRequest(conversationId);
+        return { ok: false, message: ack.error.code === 'already_taken' ? ALREADY_TAKEN : ack.error.message };
+      }
+      removeRequest(conversationId);
+      get().showNotice(`Chat from ${ack.data.visitorName} assigned to ${ack.data.assignee?.name ?? 'the agent'}`);
+      return { ok: true, data: undefined };
+    },
+
+    setVisitorTyping: (conversationId, typing) => setTyping(conversationId, typing),
+
+    visitorRead(conversationId, seq) {
+      const chat = get().chats.find((c) => c.id === conversationId);
+      if (!chat || (chat.visitorReadSeq ?? -1) >= seq) return;
+      get().upsertChat({ ...chat, visitorReadSeq: seq });
+    },
+
+    markSeen(conversationId) {
+      const seq = lastSeq(get().messages[conversationId]);
+      // While offline the receipt would be dropped: leave it for the next markSeen.
+      const reported = get().connection === 'online' ? (get().readSent[conversationId] ?? -1) : Number.POSITIVE_INFINITY;
+      set((s) => ({
+        unread: s.unread[conversationId] ? { ...s.unread, [conversationId]: 0 } : s.unread,
+        readSent: seq !== undefined && seq > reported ? { ...s.readSent, [conversationId]: seq } : s.readSent,
+      }));
+      if (seq !== undefined && seq > reported) realtime.send('chat:read', { conversationId, seq });
+    },
+
+    sendTyping: (conversationId, typing) => realtime.send('chat:typing', { conversationId, typing }),
   };
 };

@@ -82,7 +82,8 @@ describe('Incoming requests', () => {
     fireEvent.click(screen.getByRole('button', { name: /Accept/ }));
 
     const alert = await within(requestsRegion()).findByRole('alert');
-    expect(alert.textContent).toContain('Another agent already took this chat.');
+    // The code, not the server's wording, decides the message.
+    expect(alert.textContent).toContain('Another agent already has this chat');
     expect(alert.textContent).toContain('Visitor 1a2b');
   });
 

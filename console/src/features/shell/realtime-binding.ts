@@ -1,5 +1,6 @@
 import type { Realtime } from '../../lib/socket.ts';
 import type { AppStore } from '../../store.ts';
+import { bindLiveChat } from '../chats/live-binding.ts';
 
 /**
  * Routes server events into the store and connects. On every (re)connect the console asks for
@@ -14,6 +15,7 @@ export function bindRealtime(store: AppStore, realtime: Realtime): () => void {
     realtime.on('chat:message', (message) => state().receiveMessage(message)),
     realtime.on('ticket:updated', (ticket) => state().ticketUpdated(ticket)),
     realtime.on('dashboard:counts', (counts) => state().setCounts(counts)),
+    bindLiveChat(store, realtime),
     realtime.onConnectionChange((connected, error) => {
       state().setConnection(connected, error);
       if (connected) {

@@ -1,0 +1,21 @@
+import type { Realtime } from '../../lib/socket.ts';
+import type { AppStore } from '../../store.ts';
+
+/**
+ * The live-chat extras on the agent socket: typing, read receipts, presence. Subscribe before
+ * `realtime.connect()` so the first connect is seen. Returns the unsubscribe function.
+ */
+export function bindLiveChat(store: AppStore, realtime: Realtime): () => void {
+  const state = () => store.getState();
+  const unsubscribe = [
+    realtime.on('chat:typing', ({ conversationId, typing }) => state().setVisitorTyping(conversationId, typing)),
+    realtime.on('chat:read', ({ conversationId, seq }) => state().visitorRead(conversationId, seq)),
+    realtime.on('presence:updated', (agents) => state().setTeam(agents)),
+    realtime.onConnectionChange((connected) => {
+      if (connected) void state().presenceConnected();
+    }),
+  ];
+  return () => {
+    for (const off of unsubscribe) off();
+  };
+}
