@@ -102,7 +102,7 @@ export function App({ client, storage, site, page, frame }: AppProps) {
         </div>
         {/* Both panels stay mounted (a half-written form survives a tab switch); the hidden one is out of the a11y tree. */}
         <div class="kf-body kf-chat" role="tabpanel" id="kf-tabpanel-chat" aria-labelledby="kf-tab-chat" hidden={tab !== 'chat'}>
-          <ChatPanel store={store} state={state} />
+          <ChatPanel store={store} state={state} visible={open && tab === 'chat'} />
         </div>
         <div class="kf-body" role="tabpanel" id="kf-tabpanel-help" aria-labelledby="kf-tab-help" hidden={tab !== 'help'}>
           <HelpCenter client={client} />

@@ -29,7 +29,7 @@ export function noticeOf(s: ChatState): string {
   }
 }
 
-export function ChatPanel({ store, state: s }: { store: ChatStore; state: ChatState }) {
+export function ChatPanel({ store, state: s, visible }: { store: ChatStore; state: ChatState; visible: boolean }) {
   if (s.leftTicket) {
     return (
       <div class="kf-done">
@@ -48,7 +48,7 @@ export function ChatPanel({ store, state: s }: { store: ChatStore; state: ChatSt
       <p class="kf-notice" role="status">
         {noticeOf(s)}
       </p>
-      {(!leave || lines.length > 0) && <Log lines={lines} onRetry={store.retry} />}
+      {(!leave || lines.length > 0) && <Log lines={lines} onRetry={store.retry} visible={visible} />}
       {leave ? <LeaveMessage store={store} /> : <Composer onSend={store.send} />}
     </>
   );
@@ -56,12 +56,13 @@ export function ChatPanel({ store, state: s }: { store: ChatStore; state: ChatSt
 
 const STATE_TEXT = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' };
 
-function Log({ lines, onRetry }: { lines: Line[]; onRetry: () => void }) {
+function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; visible: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
+  // Newest at the bottom, in view: on every new line and whenever the log is shown again.
   useEffect(() => {
     const el = ref.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [lines.length]);
+    if (el && visible) el.scrollTop = el.scrollHeight;
+  }, [lines.length, visible]);
   // "Sent" only under the newest of the visitor's messages; sending and failed under each.
   const lastSent = lines.findLastIndex((l) => l.state === 'sent');
   return (
