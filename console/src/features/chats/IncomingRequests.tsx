@@ -9,7 +9,6 @@ import {
   notificationState,
   unlockAudio,
   useMuted,
-  useOfferAlerts,
   type NotificationState,
 } from './offer-alert.ts';
 import { Queue } from './Queue.tsx';
@@ -25,7 +24,7 @@ export function formatCountdown(expiresAt: string, now: number): string {
 
 /**
  * Chats offered to this agent (Accept/Decline before the offer lapses), then the queue anyone may
- * take. Both come from the `chat:requests` snapshots. New offers ring unless muted.
+ * take. Both come from the `chat:requests` snapshots. New offers ring (live-binding.ts) unless muted here.
  */
 export function IncomingRequests() {
   const requests = useAppStore((s) => s.requests);
@@ -34,7 +33,6 @@ export function IncomingRequests() {
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [error, setError] = useState<string | null>(null);
   const [muted, setMuted] = useMuted();
-  useOfferAlerts(requests, muted);
 
   const answer = async (action: RequestAction, request: ChatRequestDto) => {
     setBusy((b) => ({ ...b, [request.conversationId]: true }));

@@ -1,13 +1,19 @@
 import type { Realtime } from '../../lib/socket.ts';
 import type { AppStore } from '../../store.ts';
+import { createOfferAlerter } from './offer-alert.ts';
 
 /**
- * The live-chat extras on the agent socket: typing, read receipts, presence. Subscribe before
+ * The live-chat extras on the agent socket: typing, read receipts, presence, new-offer alerts. Subscribe before
  * `realtime.connect()` so the first connect is seen. Returns the unsubscribe function.
  */
 export function bindLiveChat(store: AppStore, realtime: Realtime): () => void {
   const state = () => store.getState();
+  const alertNewOffers = createOfferAlerter();
   const unsubscribe = [
+    // Here rather than in a component: an offer rings on the Tickets page too.
+    store.subscribe((now, before) => {
+      if (now.requests !== before.requests) alertNewOffers(now.requests);
+    }),
     realtime.on('chat:typing', ({ conversationId, typing }) => state().setVisitorTyping(conversationId, typing)),
     realtime.on('chat:read', ({ conversationId, seq }) => state().visitorRead(conversationId, seq)),
     realtime.on('presence:updated', (agents) => state().setTeam(agents)),

@@ -379,6 +379,12 @@ describe('New-offer alert', () => {
     act(() => app.realtime.serverEmit('chat:requests', [request(), request({ conversationId: 'e'.repeat(24), state: 'queued' })]));
     expect(tones.length).toBe(rung); // same offer, and queued chats don't ring
     expect(shown).toHaveLength(1);
+
+    // On another page too.
+    act(() => app.store.getState().navigate({ view: 'tickets' }));
+    act(() => app.realtime.serverEmit('chat:requests', [request(), request({ conversationId: 'f'.repeat(24), visitorName: 'Visitor ffff' })]));
+    expect(tones.length).toBeGreaterThan(rung);
+    expect(shown.map((n) => n.title)).toEqual(['New chat from Visitor 1a2b', 'New chat from Visitor ffff']);
   });
 
   it('asks for notification permission only when the agent clicks', async () => {

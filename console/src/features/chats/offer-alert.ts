@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ChatRequestDto } from '@kamflo/shared';
 
 export const MUTE_KEY = 'kamflo.console.offerAlertsMuted';
@@ -103,17 +103,21 @@ function showOfferNotification(request: ChatRequestDto): void {
   }
 }
 
-/** Sound and a browser notification once per new offer (not for offers already seen), unless muted. */
-export function useOfferAlerts(requests: ChatRequestDto[], muted: boolean): void {
-  const seen = useRef(new Set<string>());
-  useEffect(() => {
-    const fresh = requests.filter((r) => r.state === 'offered' && !seen.current.has(r.conversationId));
+/**
+ * Sound and a browser notification once per new offer (not again for an offer already seen),
+ * unless muted. Fed every `chat:requests` snapshot, on whichever page the agent is.
+ */
+export function createOfferAlerter(): (requests: ChatRequestDto[]) => void {
+  let seen = new Set<string>();
+  return (requests) => {
+    const offers = requests.filter((r) => r.state === 'offered');
+    const fresh = offers.filter((r) => !seen.has(r.conversationId));
     // Forget offers that are gone, so a chat offered again later alerts again.
-    seen.current = new Set(requests.filter((r) => r.state === 'offered').map((r) => r.conversationId));
-    if (muted || fresh.length === 0) return;
+    seen = new Set(offers.map((r) => r.conversationId));
+    if (fresh.length === 0 || readMuted()) return;
     playOfferSound();
     for (const r of fresh) showOfferNotification(r);
-  }, [requests, muted]);
+  };
 }
 
 /** Test hook: forget the shared audio context. */
