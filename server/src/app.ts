@@ -27,6 +27,12 @@ import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './http/static.ts';
 import { syncIndexes } from './db/indexes.ts';
 import { createClaims } from './db/claims.ts';
+import { createSettingsService } from './settings/settings.service.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
+import { createNotificationService } from './notifications/notification.service.ts';
+import { notificationRoutes } from './notifications/notification.routes.ts';
+import { syncNotificationIndexes } from './notifications/notification.model.ts';
+import { createSlaSweeper } from './sla/sla.sweeper.ts';
 
 export interface AppDeps {
   conn: Connection;
@@ -36,6 +42,8 @@ export interface AppDeps {
   staticDirs?: StaticDirs;
   /** Run the routing sweeper on a timer (tests call router.sweep() by hand instead). */
   sweepIntervalMs?: number | false;
+  /** How often the SLA alert sweeper runs (off with sweepIntervalMs: false; tests call sla.sweep()). */
+  slaSweepIntervalMs?: number;
 }
 
 /** Build the whole server without listening: tests build it on port 0. */
@@ -74,7 +82,11 @@ export async function createApp(deps: AppDeps) {
   });
   const hooks: ChatHooks = {};
   const chats = createChatService({ conn, clock, notify, presence, router, claims, hooks });
-  const tickets = createTicketService({ conn, clock, notify, chats, claims });
+  await syncNotificationIndexes(conn);
+  const settings = createSettingsService({ conn });
+  const notifications = createNotificationService({ conn, clock, notify });
+  const tickets = createTicketService({ conn, clock, notify, chats, claims, settings, notifications, agents });
+  const sla = createSlaSweeper({ conn, clock, claims, tickets, settings, notifications, log });
   const control = createChatControl({ conn, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
   onAgentOffline = () => {
     notify.allVisitors('agents:availability', { online: presence.anyAvailable() });
@@ -98,6 +110,8 @@ export async function createApp(deps: AppDeps) {
   app.use(visitorRoutes({ tokens, sites, presence }));
   app.use(helpCenterRoutes({ tickets, tokens }));
   app.use(ticketRoutes({ agents, tickets, chats }));
+  app.use(settingsRoutes({ agents, settings }));
+  app.use(notificationRoutes({ agents, notifications }));
   app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
   app.use(notFoundHandler);
   app.use(errorHandler(log));
@@ -114,12 +128,14 @@ export async function createApp(deps: AppDeps) {
   if (deps.sweepIntervalMs !== false) {
     sweeper = setInterval(() => sweep().catch((err) => log.warn({ err }, 'chat sweep failed')), deps.sweepIntervalMs ?? 1000);
     sweeper.unref();
+    sla.start(deps.slaSweepIntervalMs ?? 30_000);
   }
   await agents.sweepExpiredSessions();
 
   /** Stop accepting, let in-flight requests finish, close sockets. The caller closes the database. */
   async function close(graceMs = 10_000): Promise<void> {
     clearInterval(sweeper);
+    await sla.stop();
     presence.stop();
     const closed = new Promise<void>((resolve) => io.close(() => resolve()));
     httpServer.closeIdleConnections?.();
@@ -129,6 +145,6 @@ export async function createApp(deps: AppDeps) {
     await closed;
   }
 
-  return { app, io, httpServer, close, services: { agents, chats, control, tickets, router, presence, sites, tokens, sweep } };
+  return { app, io, httpServer, close, services: { agents, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla } };
 }
 export type KamfloApp = Awaited<ReturnType<typeof createApp>>;

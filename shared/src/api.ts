@@ -1,6 +1,11 @@
 import type {
   AgentDto,
+  AlertRulesDto,
+  ChainVerificationDto,
   ConversationDto,
+  NotificationDto,
+  SlaSettingsDto,
+  WeeklyTicketsDto,
   DashboardCounts,
   HealthDto,
   TicketDetailDto,
@@ -12,6 +17,16 @@ import type {
   ResolveTicketInput,
   SignInInput,
   TicketTextInput,
+  AlertRulesInput,
+  ApproveTicketInput,
+  AssignTicketInput,
+  CreateTicketInput,
+  EscalateTicketInput,
+  NeedsApprovalInput,
+  SlaSettingsInput,
+  TicketCategoryInput,
+  TicketPriorityInput,
+  TicketStatusInput,
 } from './schemas.ts';
 
 /**
@@ -34,11 +49,41 @@ export interface HttpApi {
   'GET /api/auth/me': { res: AgentDto };
   'POST /api/conversations/:id/ticket': { body: ConvertToTicketInput; res: TicketDto };
   'GET /api/conversations/:id': { res: ConversationDto };
-  /** Sorted by SLA risk (soonest due first). Query: ?status=open|in_progress|resolved|closed */
+  /**
+   * Sorted by SLA risk (soonest due first). Query (all optional, validated): status, priority,
+   * assignee (id or "none"), level, source, category, queue=unaddressed (team leads and above) | past_due.
+   */
   'GET /api/tickets': { res: TicketDto[] };
   'GET /api/tickets/:number': { res: TicketDetailDto };
   'POST /api/tickets/:number/replies': { body: TicketTextInput; res: TicketDetailDto };
   'POST /api/tickets/:number/notes': { body: TicketTextInput; res: TicketDetailDto };
   'POST /api/tickets/:number/resolve': { body: ResolveTicketInput; res: TicketDetailDto };
   'GET /api/dashboard': { res: DashboardCounts };
+  // Tickets as the handbook defines them
+  /** Agent-created ticket for a customer, by email (source "agent"). */
+  'POST /api/tickets': { body: CreateTicketInput; res: TicketDto };
+  /** Open, In Progress or Closed (closing needs a reason); illegal transitions answer 409. */
+  'POST /api/tickets/:number/status': { body: TicketStatusInput; res: TicketDetailDto };
+  /** Take (unassigned or yours) or, with ticket.reassign, reassign. */
+  'POST /api/tickets/:number/assign': { body: AssignTicketInput; res: TicketDetailDto };
+  /** Recomputes slaDueAt from creation. */
+  'POST /api/tickets/:number/priority': { body: TicketPriorityInput; res: TicketDetailDto };
+  'POST /api/tickets/:number/category': { body: TicketCategoryInput; res: TicketDetailDto };
+  /** The escalation checklist; 400 names every missing item. */
+  'POST /api/tickets/:number/escalate': { body: EscalateTicketInput; res: TicketDetailDto };
+  /** Flag: resolving needs a manager's approval. */
+  'POST /api/tickets/:number/needs-approval': { body: NeedsApprovalInput; res: TicketDetailDto };
+  /** Managers and admins (ticket.approve). */
+  'POST /api/tickets/:number/approve': { body: ApproveTicketInput; res: TicketDetailDto };
+  /** Opened vs resolved per ISO week, last 8 weeks. */
+  'GET /api/dashboard/weekly': { res: WeeklyTicketsDto };
+  'GET /api/settings/sla': { res: SlaSettingsDto };
+  'PUT /api/settings/sla': { body: SlaSettingsInput; res: SlaSettingsDto };
+  'GET /api/settings/alert-rules': { res: AlertRulesDto };
+  'PUT /api/settings/alert-rules': { body: AlertRulesInput; res: AlertRulesDto };
+  /** The signed-in agent's notifications, newest first. */
+  'GET /api/notifications': { res: NotificationDto[] };
+  'POST /api/notifications/:id/read': { res: NotificationDto };
+  /** Admins: recompute a ticket's hash chain. */
+  'GET /api/admin/tickets/:number/verify': { res: ChainVerificationDto };
 }

@@ -1,5 +1,5 @@
 import type { Role } from './agents.ts';
-import type { Category, Priority, TicketSource, TicketStatus } from './tickets.ts';
+import type { AlertCondition, AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from './tickets.ts';
 
 // What leaves the server. Plain JSON: ids are strings, dates are ISO strings.
 
@@ -108,6 +108,16 @@ export interface TicketDto {
   slaDueAt: string;
   firstResponseAt?: string;
   resolvedAt?: string;
+  /** Escalation level: L1 support agents, L2 technical team, L3 management. */
+  level: EscalationLevel;
+  /** Set when resolving needs a manager's approval (policy exception, financial implication). */
+  needsApproval?: boolean;
+  approvalReason?: string;
+  approvedBy?: AgentRef;
+  approvedAt?: string;
+  closedAt?: string;
+  /** The last customer-facing message from the team (reply, escalation update, closing message). */
+  lastCustomerUpdateAt?: string;
 }
 
 export type TicketEventType =
@@ -117,7 +127,13 @@ export type TicketEventType =
   | 'customer_message'
   | 'status_changed'
   | 'assigned'
-  | 'resolved';
+  | 'resolved'
+  | 'priority_changed'
+  | 'category_changed'
+  | 'escalated'
+  | 'approval_requested'
+  | 'approved'
+  | 'sla_alert';
 
 export interface TicketEventDto {
   id: string;
@@ -128,6 +144,8 @@ export interface TicketEventDto {
   text?: string;
   from?: TicketStatus;
   to?: TicketStatus;
+  /** Details of the change, e.g. { from: 'high', to: 'critical' } for a priority change. */
+  data?: Record<string, string>;
   at: string;
 }
 
@@ -147,4 +165,36 @@ export interface DashboardCounts {
 export interface HealthDto {
   status: 'ok' | 'degraded';
   database: 'connected' | 'connecting' | 'disconnected';
+}
+
+/** An alert for one agent (SLA alerts, re-opened tickets). */
+export interface NotificationDto {
+  id: string;
+  kind: 'sla_alert' | 'reopened';
+  ticketNumber: number;
+  text: string;
+  ruleId?: string;
+  condition?: AlertCondition;
+  createdAt: string;
+  read: boolean;
+}
+
+/** First-response windows in hours, per priority. */
+export type SlaSettingsDto = Record<Priority, number>;
+export interface AlertRulesDto {
+  rules: AlertRule[];
+}
+
+export interface WeeklyTicketsDto {
+  /** The last 8 ISO weeks, oldest first. */
+  weeks: { week: string; opened: number; resolved: number }[];
+}
+
+/** The result of recomputing a ticket's hash chain. */
+export interface ChainVerificationDto {
+  number: number;
+  events: number;
+  ok: boolean;
+  /** The first event whose hash does not hold. */
+  brokenSeq?: number;
 }

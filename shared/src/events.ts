@@ -19,6 +19,7 @@ import type {
   QueueStateDto,
   DashboardCounts,
   MessageDto,
+  NotificationDto,
   TicketDto,
   VisitorConversationDto,
 } from './dto.ts';
@@ -90,4 +91,6 @@ export interface AgentServerEvents {
   'chat:read': (state: { conversationId: string; seq: number }) => void;
   /** Team leads: every agent's presence and load, on every change. */
   'presence:updated': (agents: AgentPresenceDto[]) => void;
+  /** An alert for this agent (SLA alert, re-opened ticket). */
+  'notification:new': (notification: NotificationDto) => void;
 }

@@ -8,14 +8,16 @@ export const ACTIONS = [
   'ticket.approve',
   'sla.configure',
   'agents.manage',
+  'tickets.unaddressed',
+  'audit.verify',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
   agent: ['chat.handle', 'ticket.work'],
-  team_lead: ['chat.handle', 'ticket.work', 'ticket.reassign'],
-  manager: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve'],
-  admin: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'sla.configure', 'agents.manage'],
+  team_lead: ['chat.handle', 'ticket.work', 'ticket.reassign', 'tickets.unaddressed'],
+  manager: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'tickets.unaddressed'],
+  admin: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'sla.configure', 'agents.manage', 'tickets.unaddressed', 'audit.verify'],
 };
 
 export function can(role: Role, action: Action): boolean {

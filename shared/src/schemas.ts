@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES, PRIORITIES } from './tickets.ts';
+import { ALERT_CONDITIONS, ALERT_RECIPIENTS, CATEGORIES, ESCALATION_LEVELS, NEXT_STEPS, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from './tickets.ts';
 import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH } from './limits.ts';
 import { ROLES } from './agents.ts';
 
@@ -101,3 +101,110 @@ export type CreateAgentInput = z.infer<typeof createAgentInput>;
 export type ConvertToTicketInput = z.infer<typeof convertToTicketInput>;
 export type TicketTextInput = z.infer<typeof ticketTextInput>;
 export type ResolveTicketInput = z.infer<typeof resolveTicketInput>;
+
+// Tickets as the handbook defines them (lifecycle, assignment, SLA, escalation, approval, alerts)
+const reasonText = text(2000);
+export const createTicketInput = z.strictObject({
+  requesterEmail: email,
+  requesterName: personName.optional(),
+  subject: text(MAX_SUBJECT_LENGTH),
+  message: messageText,
+  priority,
+  category,
+});
+export const ticketStatusInput = z
+  .strictObject({ to: z.enum(TICKET_STATUSES), reason: reasonText.optional() })
+  .superRefine((v, ctx) => {
+    if (v.to === 'closed' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'closing a ticket needs a reason (spam, duplicate, …)' });
+    if (v.to === 'resolved') ctx.addIssue({ code: 'custom', path: ['to'], message: 'resolve with a closing message (POST /api/tickets/:number/resolve)' });
+  });
+export const assignTicketInput = z.strictObject({ agentId: objectId });
+export const ticketPriorityInput = z.strictObject({ priority });
+export const ticketCategoryInput = z.strictObject({ category });
+
+/**
+ * The handbook's escalation checklist. Every item is checked in one pass, so a refusal names
+ * everything that is missing, not just the first.
+ */
+const loose = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
+export const escalateTicketInput = z
+  .strictObject({
+    tried: loose(MAX_MESSAGE_LENGTH),
+    customerContext: loose(MAX_MESSAGE_LENGTH),
+    nextStep: z.enum(NEXT_STEPS).optional(),
+    nextStepDetails: loose(2000),
+    priority: priority.optional(),
+    category: category.optional(),
+    customerUpdate: loose(MAX_MESSAGE_LENGTH),
+    useDefaultCustomerUpdate: z.boolean().optional(),
+  })
+  .superRefine((v, ctx) => {
+    const missing = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!v.tried?.trim()) missing('tried', 'what was already tried');
+    if (!v.customerContext?.trim()) missing('customerContext', "the customer's context");
+    if (!v.nextStep) missing('nextStep', 'what the next level must do (investigate, fix, approve or call)');
+    if (!v.nextStepDetails?.trim()) missing('nextStepDetails', 'the details of what the next level must do');
+    if (!v.priority) missing('priority', 'a confirmed priority');
+    if (!v.category) missing('category', 'a category');
+    if (!v.customerUpdate?.trim() && v.useDefaultCustomerUpdate !== true) missing('customerUpdate', 'an update for the customer (write one or accept the default)');
+  })
+  .transform((v) => ({
+    tried: v.tried!.trim(),
+    customerContext: v.customerContext!.trim(),
+    nextStep: v.nextStep!,
+    nextStepDetails: v.nextStepDetails!.trim(),
+    priority: v.priority!,
+    category: v.category!,
+    customerUpdate: v.customerUpdate?.trim() || undefined,
+  }));
+export const needsApprovalInput = z.strictObject({ reason: reasonText });
+export const approveTicketInput = z.strictObject({ note: reasonText.optional() });
+
+const slaHours = z.number().positive('must be more than 0 hours').max(24 * 365, 'must be at most a year');
+export const slaSettingsInput = z.strictObject({ critical: slaHours, high: slaHours, medium: slaHours, low: slaHours });
+export const alertRuleInput = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be 1–40 lowercase letters, digits or -'),
+    priorities: z.array(priority).min(1, 'must name at least one priority'),
+    condition: z.enum(ALERT_CONDITIONS),
+    hours: slaHours.optional(),
+    notify: z.array(z.enum(ALERT_RECIPIENTS)).min(1, 'must name at least one recipient'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.condition !== 'past_due' && v.hours === undefined) ctx.addIssue({ code: 'custom', path: ['hours'], message: `${v.condition} needs a number of hours` });
+  });
+export const alertRulesInput = z
+  .strictObject({ rules: z.array(alertRuleInput).max(50) })
+  .superRefine((v, ctx) => {
+    const ids = v.rules.map((r) => r.id);
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${id}` });
+    });
+  });
+
+export const TICKET_QUEUES = ['unaddressed', 'past_due'] as const;
+export const ticketListQuery = z.strictObject({
+  status: z.enum(TICKET_STATUSES).optional(),
+  priority: priority.optional(),
+  /** An agent id, or "none" for unassigned tickets. */
+  assignee: z.union([objectId, z.literal('none')]).optional(),
+  level: z.enum(ESCALATION_LEVELS).optional(),
+  source: z.enum(TICKET_SOURCES).optional(),
+  category: category.optional(),
+  queue: z.enum(TICKET_QUEUES).optional(),
+});
+
+export type CreateTicketInput = z.infer<typeof createTicketInput>;
+export type TicketStatusInput = z.infer<typeof ticketStatusInput>;
+export type AssignTicketInput = z.infer<typeof assignTicketInput>;
+export type TicketPriorityInput = z.infer<typeof ticketPriorityInput>;
+export type TicketCategoryInput = z.infer<typeof ticketCategoryInput>;
+/** What the console sends (all checklist items, possibly incomplete). */
+export type EscalateTicketInput = z.input<typeof escalateTicketInput>;
+/** What the server acts on, once the checklist is complete. */
+export type Escalation = z.output<typeof escalateTicketInput>;
+export type NeedsApprovalInput = z.infer<typeof needsApprovalInput>;
+export type ApproveTicketInput = z.infer<typeof approveTicketInput>;
+export type SlaSettingsInput = z.infer<typeof slaSettingsInput>;
+export type AlertRulesInput = z.infer<typeof alertRulesInput>;
+export type TicketListQuery = z.infer<typeof ticketListQuery>;

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Types } from 'mongoose';
 import type {
   Category,
+  EscalationLevel,
   MessageAuthor,
   Priority,
   TicketDetailDto,
@@ -22,6 +23,8 @@ export interface TicketEventDoc {
   text?: string;
   from?: TicketStatus;
   to?: TicketStatus;
+  /** Details of the change (priority from/to, escalation levels, alert rule…); part of the hash. */
+  data?: Record<string, string>;
   at: Date;
   /** sha256 over this event's content and prevHash: an edit in the database breaks the chain. */
   prevHash: string;
@@ -55,6 +58,18 @@ export interface TicketDoc {
   slaDueAt: Date;
   firstResponseAt?: Date;
   resolvedAt?: Date;
+  level?: EscalationLevel;
+  needsApproval?: boolean;
+  approvalReason?: string;
+  approvedBy?: Types.ObjectId | null;
+  approvedByName?: string;
+  approvedAt?: Date | null;
+  closedAt?: Date;
+  closeReason?: string;
+  lastCustomerUpdateAt?: Date;
+  /** ISO week keys ("2026-W09") for the weekly opened-vs-resolved chart. */
+  openedWeek?: string;
+  resolvedWeek?: string | null;
   transcript: TranscriptLine[];
   /** Append-only history; eventCount is the optimistic-concurrency version of the whole ticket. */
   events: TicketEventDoc[];
@@ -73,6 +88,7 @@ const eventSchema = new Schema<TicketEventDoc>(
     text: String,
     from: String,
     to: String,
+    data: { type: Schema.Types.Mixed, default: undefined },
     at: Date,
     prevHash: String,
     hash: String,
@@ -99,6 +115,17 @@ const ticketSchema = new Schema<TicketDoc>(
     slaDueAt: { type: Date, required: true },
     firstResponseAt: Date,
     resolvedAt: Date,
+    level: { type: String, default: 'L1' },
+    needsApproval: { type: Boolean, default: false },
+    approvalReason: String,
+    approvedBy: { type: Schema.Types.ObjectId, default: null },
+    approvedByName: String,
+    approvedAt: { type: Date, default: null },
+    closedAt: Date,
+    closeReason: String,
+    lastCustomerUpdateAt: Date,
+    openedWeek: String,
+    resolvedWeek: { type: String, default: null },
     transcript: {
       type: [{ _id: false, seq: Number, author: String, authorName: String, text: String, at: Date }],
       default: [],
@@ -114,6 +141,10 @@ ticketSchema.index({ status: 1, slaDueAt: 1 });
 ticketSchema.index({ slaDueAt: 1 });
 ticketSchema.index({ conversationId: 1 });
 ticketSchema.index({ priority: 1, status: 1 });
+ticketSchema.index({ assignee: 1, slaDueAt: 1 });
+ticketSchema.index({ level: 1, slaDueAt: 1 });
+ticketSchema.index({ openedWeek: 1 });
+ticketSchema.index({ resolvedWeek: 1 });
 
 export function ticketModel(conn: Connection) {
   return conn.model<TicketDoc>('Ticket', ticketSchema, 'tickets');
@@ -132,7 +163,14 @@ export function toTicketDto(t: TicketDoc): TicketDto {
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     slaDueAt: t.slaDueAt.toISOString(),
+    level: t.level ?? 'L1',
   };
+  if (t.needsApproval) dto.needsApproval = true;
+  if (t.approvalReason) dto.approvalReason = t.approvalReason;
+  if (t.approvedBy) dto.approvedBy = { id: String(t.approvedBy), name: t.approvedByName ?? '' };
+  if (t.approvedAt) dto.approvedAt = t.approvedAt.toISOString();
+  if (t.closedAt) dto.closedAt = t.closedAt.toISOString();
+  if (t.lastCustomerUpdateAt) dto.lastCustomerUpdateAt = t.lastCustomerUpdateAt.toISOString();
   if (t.assignee) dto.assignee = { id: String(t.assignee), name: t.assigneeName ?? '' };
   if (t.conversationId) dto.conversationId = String(t.conversationId);
   if (t.firstResponseAt) dto.firstResponseAt = t.firstResponseAt.toISOString();
@@ -151,6 +189,7 @@ function toEventDto(ticketId: string, e: TicketEventDoc): TicketEventDto {
   if (e.text !== undefined) dto.text = e.text;
   if (e.from) dto.from = e.from;
   if (e.to) dto.to = e.to;
+  if (e.data && Object.keys(e.data).length) dto.data = { ...e.data };
   return dto;
 }
 

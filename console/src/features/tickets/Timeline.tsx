@@ -1,5 +1,14 @@
 import type { MessageDto, TicketDetailDto, TicketEventDto } from '@kamflo/shared';
-import { SOURCE_LABELS, STATUS_LABELS } from '@kamflo/shared/constants';
+import {
+  CATEGORY_LABELS,
+  LEVEL_LABELS,
+  PRIORITY_LABELS,
+  SOURCE_LABELS,
+  STATUS_LABELS,
+  type Category,
+  type EscalationLevel,
+  type Priority,
+} from '@kamflo/shared/constants';
 import { formatClock, formatDateTime } from '../../lib/format.ts';
 
 /** The chat as it stood when the ticket was made. */
@@ -94,6 +103,30 @@ function TimelineEvent({ event: e, ticket }: { event: TicketEventDto; ticket: Ti
       title = `${who} resolved the ticket`;
       tag = 'Resolved';
       break;
+    case 'priority_changed':
+      title = `${who} changed the priority from ${PRIORITY_LABELS[e.data?.from as Priority] ?? e.data?.from} to ${PRIORITY_LABELS[e.data?.to as Priority] ?? e.data?.to}`;
+      break;
+    case 'category_changed':
+      title = `${who} changed the category from ${CATEGORY_LABELS[e.data?.from as Category] ?? e.data?.from} to ${CATEGORY_LABELS[e.data?.to as Category] ?? e.data?.to}`;
+      break;
+    case 'escalated':
+      title = `${who} escalated to ${LEVEL_LABELS[e.data?.to as EscalationLevel] ?? e.data?.to}`;
+      tag = 'Escalation note';
+      break;
+    case 'approval_requested':
+      title = `${who} asked for a manager's approval`;
+      tag = 'Needs approval';
+      break;
+    case 'approved':
+      title = `${who} approved the resolution`;
+      tag = 'Approved';
+      break;
+    case 'sla_alert':
+      title = 'SLA alert';
+      tag = 'SLA alert';
+      break;
+    default:
+      title = `${who}: ${e.type}`;
   }
   const showText = e.text && e.type !== 'assigned';
   return (
@@ -103,7 +136,7 @@ function TimelineEvent({ event: e, ticket }: { event: TicketEventDto; ticket: Ti
         <span class="event-title">{title}</span>
         <time dateTime={e.at}>{formatDateTime(e.at)}</time>
       </div>
-      {e.type === 'note' && <p class="note-hint">Only your team sees this</p>}
+      {(e.type === 'note' || e.type === 'escalated') && <p class="note-hint">Only your team sees this</p>}
       {showText && <p class="event-text">{e.text}</p>}
       {e.type === 'resolved' && e.text && <p class="muted small">Sent to the customer as the closing message.</p>}
     </li>
