@@ -37,6 +37,11 @@ function fakeSocket() {
         },
       };
     },
+    sent: [] as { event: string; input: unknown }[],
+    emit(event: string, input: unknown) {
+      socket.sent.push({ event, input });
+      return socket;
+    },
     fire(event: string, ...args: unknown[]) {
       for (const fn of [...(listeners.get(event) ?? [])]) fn(...args);
     },
@@ -49,6 +54,24 @@ afterEach(() => {
 });
 
 describe('createRealtime', () => {
+  it('sends typing and read signals without an ack, and drops them while disconnected', () => {
+    const socket = fakeSocket();
+    const realtime = createRealtime(socket as unknown as AgentSocket);
+    const conversationId = 'a'.repeat(24);
+
+    realtime.send('chat:typing', { conversationId, typing: true });
+    expect(socket.sent).toEqual([]);
+
+    socket.connected = true;
+    realtime.send('chat:typing', { conversationId, typing: true });
+    realtime.send('chat:read', { conversationId, seq: 4 });
+    expect(socket.sent).toEqual([
+      { event: 'chat:typing', input: { conversationId, typing: true } },
+      { event: 'chat:read', input: { conversationId, seq: 4 } },
+    ]);
+    expect(socket.emits).toEqual([]);
+  });
+
   it('answers with an error instead of buffering while disconnected', async () => {
     const socket = fakeSocket();
     const realtime = createRealtime(socket as unknown as AgentSocket);
