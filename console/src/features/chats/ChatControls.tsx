@@ -100,50 +100,52 @@ export function TransferDialog({ chat, onClose }: { chat: ConversationDto; onClo
   );
 }
 
-/** "End chat", then a confirmation in place of the button (so there is one End chat button at a time). */
-export function EndChat({ chat }: { chat: ConversationDto }) {
+/**
+ * Confirms "End chat". The pane hides its End chat button meanwhile, so there is one End chat
+ * button at a time (this one).
+ */
+export function EndChatConfirm({ chat, onClose }: { chat: ConversationDto; onClose: () => void }) {
   const endChat = useAppStore((s) => s.endChat);
-  const [confirming, setConfirming] = useState(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
-  const openButton = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-  }, [confirming]);
+  useEffect(() => confirmButton.current?.focus(), []);
 
-  if (!confirming) {
-    return (
-      <button type="button" class="button" ref={openButton} onClick={() => setConfirming(true)}>
-        End chat
-      </button>
-    );
-  }
   const confirm = async () => {
     setSaving(true);
     setError(null);
     const result = await endChat(chat.id);
     setSaving(false);
-    if (result.ok) setConfirming(false);
-    else setError(result.message);
+    // On success the chat is ended and the pane drops this panel.
+    if (!result.ok) setError(result.message);
   };
   return (
-    <div class="confirm" role="alertdialog" aria-labelledby="end-title" aria-describedby="end-desc">
-      <span id="end-title" class="visually-hidden">
+    <div
+      class="panel confirm"
+      role="alertdialog"
+      aria-labelledby="end-title"
+      aria-describedby="end-desc"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
+      <h3 id="end-title" class="visually-hidden">
         End chat
-      </span>
-      <span id="end-desc">End the chat with {chat.visitorName}? They are told it has ended.</span>
-      <button type="button" class="button danger" ref={confirmButton} disabled={saving} onClick={() => void confirm()}>
-        End chat
-      </button>
-      <button type="button" class="button ghost" onClick={() => setConfirming(false)}>
-        Keep chatting
-      </button>
+      </h3>
+      <p id="end-desc">End the chat with {chat.visitorName}? They are told it has ended.</p>
+      <div class="actions">
+        <button type="button" class="button danger" ref={confirmButton} disabled={saving} onClick={() => void confirm()}>
+          End chat
+        </button>
+        <button type="button" class="button ghost" onClick={onClose}>
+          Keep chatting
+        </button>
+      </div>
       {error && (
-        <span class="error" role="alert">
+        <p class="error" role="alert">
           Couldn't end the chat: {error}
-        </span>
+        </p>
       )}
     </div>
   );

@@ -6,7 +6,7 @@ import { ChatStatusBadge } from '../../ui/badges.tsx';
 import { Link } from '../../ui/Link.tsx';
 import { PageLink } from '../../ui/PageLink.tsx';
 import { ConvertToTicket } from './ConvertToTicket.tsx';
-import { EndChat, HandoffNotes, TransferDialog } from './ChatControls.tsx';
+import { EndChatConfirm, HandoffNotes, TransferDialog } from './ChatControls.tsx';
 import type { ChatMessageView } from './messages.ts';
 import { createTypingNotifier } from './typing.ts';
 
@@ -34,8 +34,10 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
   const online = useAppStore((s) => s.connection === 'online');
   const [converting, setConverting] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [ending, setEnding] = useState(false);
   const convertButton = useRef<HTMLButtonElement>(null);
   const transferButton = useRef<HTMLButtonElement>(null);
+  const endButton = useRef<HTMLButtonElement>(null);
   const live = chat.status === 'active';
 
   const closeConvert = () => {
@@ -45,6 +47,11 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
   const closeTransfer = () => {
     setTransferring(false);
     transferButton.current?.focus();
+  };
+  const closeEnd = () => {
+    setEnding(false);
+    // The button comes back on the next render.
+    setTimeout(() => endButton.current?.focus(), 0);
   };
 
   // What is on screen is seen: clear the unread count and tell the visitor how far we have read.
@@ -85,7 +92,20 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
               Transfer
             </button>
           )}
-          {live && <EndChat chat={chat} />}
+          {live && !ending && (
+            <button
+              type="button"
+              class="button"
+              ref={endButton}
+              onClick={() => {
+                setTransferring(false);
+                setConverting(false);
+                setEnding(true);
+              }}
+            >
+              End chat
+            </button>
+          )}
           {chat.status === 'ticket' && chat.ticketNumber ? (
             <Link to={{ view: 'tickets', ticket: chat.ticketNumber }} class="button">
               Open ticket #{chat.ticketNumber}
@@ -106,7 +126,8 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
           )}
         </div>
       </header>
-      {transferring && <TransferDialog chat={chat} onClose={closeTransfer} />}
+      {live && ending && <EndChatConfirm chat={chat} onClose={closeEnd} />}
+      {live && transferring && <TransferDialog chat={chat} onClose={closeTransfer} />}
       {converting && <ConvertToTicket chat={chat} onClose={closeConvert} />}
       <HandoffNotes chat={chat} />
       {syncError && (

@@ -28,7 +28,9 @@ export function TeamPanel() {
           {agents.map((a) => (
             <li key={a.id} class={`team-member presence-${a.status}`}>
               <span class="dot" aria-hidden="true" />
-              <strong>{a.name}</strong> <span class="muted small">{ROLE_LABELS[a.role]}</span>
+              <strong>
+                {a.name} <span class="muted small">{ROLE_LABELS[a.role]}</span>
+              </strong>
               <span class="team-status">{STATUS_LABELS[a.status]}</span>
               <span class={`team-load${a.activeChats >= a.capacity ? ' full' : ''}`}>
                 {a.activeChats} / {a.capacity} chats
