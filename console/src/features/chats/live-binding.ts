@@ -1,6 +1,6 @@
 import type { Realtime } from '../../lib/socket.ts';
 import type { AppStore } from '../../store.ts';
-import { createOfferAlerter } from './offer-alert.ts';
+import { createOfferAlerter, unlockAudio } from './offer-alert.ts';
 
 /**
  * The live-chat extras on the agent socket: typing, read receipts, presence, new-offer alerts. Subscribe before
@@ -21,7 +21,20 @@ export function bindLiveChat(store: AppStore, realtime: Realtime): () => void {
       if (connected) void state().presenceConnected();
     }),
   ];
+  // Browsers keep audio silent until the page has had a user gesture: the agent's first click or
+  // key press prepares the offer sound.
+  const stopListening = () => {
+    document.removeEventListener('pointerdown', unlock);
+    document.removeEventListener('keydown', unlock);
+  };
+  const unlock = () => {
+    unlockAudio();
+    stopListening();
+  };
+  document.addEventListener('pointerdown', unlock);
+  document.addEventListener('keydown', unlock);
   return () => {
     for (const off of unsubscribe) off();
+    stopListening();
   };
 }

@@ -387,6 +387,26 @@ describe('New-offer alert', () => {
     expect(shown.map((n) => n.title)).toEqual(['New chat from Visitor 1a2b', 'New chat from Visitor ffff']);
   });
 
+  it('wakes the (suspended until a gesture) audio on the first click', () => {
+    const created: { resume: () => void }[] = [];
+    class SuspendedAudioContext {
+      state = 'suspended';
+      resume = vi.fn();
+      constructor() {
+        created.push(this);
+      }
+    }
+    vi.stubGlobal('AudioContext', SuspendedAudioContext);
+    renderConsole(createConsoleApp());
+    expect(created).toEqual([]);
+
+    fireEvent.pointerDown(document.body);
+    expect(created).toHaveLength(1);
+    expect(created[0]!.resume).toHaveBeenCalledTimes(1);
+    fireEvent.pointerDown(document.body);
+    expect(created).toHaveLength(1);
+  });
+
   it('asks for notification permission only when the agent clicks', async () => {
     const { requestPermission } = stubNotification('default');
     const app = createConsoleApp();
