@@ -6,6 +6,7 @@ import { createShellSlice, type ShellSlice } from './features/shell/shell.slice.
 import { createDashboardSlice, type DashboardSlice } from './features/dashboard/dashboard.slice.ts';
 import { createChatsSlice, type ChatsSlice } from './features/chats/chats.slice.ts';
 import { createTicketsSlice, type TicketsSlice } from './features/tickets/tickets.slice.ts';
+import { createNotificationsSlice, type NotificationsSlice } from './features/notifications/notifications.slice.ts';
 import { createPresenceSlice, type PresenceSlice } from './features/presence/presence.slice.ts';
 
 /** Everything the console talks to. `main.tsx` builds the real ones; tests pass fakes. */
@@ -18,7 +19,7 @@ export interface AppDeps {
   newClientId: () => string;
 }
 
-export type AppState = AuthSlice & ShellSlice & DashboardSlice & ChatsSlice & TicketsSlice & PresenceSlice;
+export type AppState = AuthSlice & ShellSlice & DashboardSlice & ChatsSlice & TicketsSlice & PresenceSlice & NotificationsSlice;
 export type AppStore = StoreApi<AppState>;
 export type SetState = AppStore['setState'];
 export type GetState = AppStore['getState'];
@@ -51,6 +52,7 @@ export function createAppStore(deps: AppDeps): AppStore {
       ...createDashboardSlice(set, get, sliceDeps),
       ...createChatsSlice(set, get, sliceDeps),
       ...createTicketsSlice(set, get, sliceDeps),
+      ...createNotificationsSlice(set, get, sliceDeps),
       ...createPresenceSlice(set, get, sliceDeps),
     };
   });

@@ -84,6 +84,8 @@ export interface HttpApi {
   /** The signed-in agent's notifications, newest first. */
   'GET /api/notifications': { res: NotificationDto[] };
   'POST /api/notifications/:id/read': { res: NotificationDto };
+  /** Every agent (for assigning tickets). */
+  'GET /api/agents': { res: AgentDto[] };
   /** Admins: recompute a ticket's hash chain. */
   'GET /api/admin/tickets/:number/verify': { res: ChainVerificationDto };
 }

@@ -1,20 +1,27 @@
-import type { DashboardCounts } from '@kamflo/shared';
+import type { DashboardCounts, TicketDto, WeeklyTicketsDto } from '@kamflo/shared';
 import { errorMessage } from '../../lib/api.ts';
 import type { SliceCreator } from '../../store.ts';
 
 export interface DashboardState {
   counts: DashboardCounts | null;
   countsError: string | null;
+  weekly: WeeklyTicketsDto | null;
+  weeklyError: string | null;
+  /** Tickets past their first-response target, most overdue first. */
+  pastDue: TicketDto[];
+  pastDueError: string | null;
 }
 
 export interface DashboardSlice extends DashboardState {
   loadCounts(): Promise<void>;
   /** Live counts from `dashboard:counts`. */
   setCounts(counts: DashboardCounts): void;
+  loadWeekly(): Promise<void>;
+  loadPastDue(): Promise<void>;
 }
 
 export function initialDashboardState(): DashboardState {
-  return { counts: null, countsError: null };
+  return { counts: null, countsError: null, weekly: null, weeklyError: null, pastDue: [], pastDueError: null };
 }
 
 export const createDashboardSlice: SliceCreator<DashboardSlice> = (set, get, { api }) => ({
@@ -31,4 +38,20 @@ export const createDashboardSlice: SliceCreator<DashboardSlice> = (set, get, { a
   },
 
   setCounts: (counts) => set({ counts, countsError: null }),
+
+  async loadWeekly() {
+    try {
+      set({ weekly: await api.call('GET /api/dashboard/weekly'), weeklyError: null });
+    } catch (error) {
+      set({ weeklyError: errorMessage(error) });
+    }
+  },
+
+  async loadPastDue() {
+    try {
+      set({ pastDue: await api.call('GET /api/tickets', { query: { queue: 'past_due' } }), pastDueError: null });
+    } catch (error) {
+      set({ pastDueError: errorMessage(error) });
+    }
+  },
 });

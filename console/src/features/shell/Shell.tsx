@@ -6,6 +6,7 @@ import { Dashboard } from '../dashboard/Dashboard.tsx';
 import { ChatsView } from '../chats/ChatsView.tsx';
 import { TicketsView } from '../tickets/TicketsView.tsx';
 import { bindRealtime } from './realtime-binding.ts';
+import { Notifications } from '../notifications/Notifications.tsx';
 
 /** The signed-in console: header, navigation, dashboard counts and the current view. */
 export function Shell() {
@@ -18,6 +19,7 @@ export function Shell() {
 
   useEffect(() => {
     void store.getState().loadCounts();
+    void store.getState().loadNotifications();
     return bindRealtime(store, realtime);
   }, [store, realtime]);
 
@@ -65,6 +67,7 @@ export function Shell() {
       </nav>
       <main class="content">
         <Dashboard />
+        <Notifications />
         <Notice />
         {route.view === 'chats' ? <ChatsView /> : <TicketsView ticket={route.ticket} />}
       </main>

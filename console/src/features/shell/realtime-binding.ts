@@ -15,6 +15,7 @@ export function bindRealtime(store: AppStore, realtime: Realtime): () => void {
     realtime.on('chat:message', (message) => state().receiveMessage(message)),
     realtime.on('ticket:updated', (ticket) => state().ticketUpdated(ticket)),
     realtime.on('dashboard:counts', (counts) => state().setCounts(counts)),
+    realtime.on('notification:new', (notification) => state().notificationReceived(notification)),
     bindLiveChat(store, realtime),
     realtime.onConnectionChange((connected, error) => {
       state().setConnection(connected, error);
@@ -40,6 +41,7 @@ export function bindRealtime(store: AppStore, realtime: Realtime): () => void {
 function refreshAfterGap(store: AppStore): void {
   const s = store.getState();
   void s.loadCounts();
+  void s.loadNotifications();
   if (s.route.view === 'tickets') {
     void s.loadTickets();
     if (s.detailNumber !== null) void s.loadTicket(s.detailNumber, { quiet: true });

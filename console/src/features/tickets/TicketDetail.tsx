@@ -1,13 +1,25 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TicketDetailDto } from '@kamflo/shared';
-import { CATEGORY_LABELS, canTransition } from '@kamflo/shared/constants';
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  LEVEL_LABELS,
+  PRIORITIES,
+  PRIORITY_LABELS,
+  can,
+  canTransition,
+  nextLevel,
+  type Category,
+  type Priority,
+} from '@kamflo/shared/constants';
 import { useAppStore, useNow } from '../../app-context.tsx';
 import type { ActionResult } from '../../store.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { PriorityBadge, SourceBadge, StatusBadge } from '../../ui/badges.tsx';
+import { SourceBadge, StatusBadge } from '../../ui/badges.tsx';
 import { Link } from '../../ui/Link.tsx';
 import { ResolveForm } from './ResolveForm.tsx';
 import { SlaClock } from './sla.tsx';
+import { EscalateDialog } from './EscalateDialog.tsx';
 import { Timeline, Transcript } from './Timeline.tsx';
 
 /** One ticket: header, chat transcript, timeline, then the reply and note composers. */
@@ -43,12 +55,28 @@ export function TicketDetail({ number }: { number: number }) {
   );
 }
 
+type Panel = 'escalate' | 'close' | 'approval' | null;
+
 function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
   const now = useNow(30_000);
+  const me = useAppStore((s) => s.agent);
+  const setStatus = useAppStore((s) => s.setStatus);
+  const approve = useAppStore((s) => s.approve);
+  const setPriority = useAppStore((s) => s.setPriority);
+  const setCategory = useAppStore((s) => s.setCategory);
+  const requestApproval = useAppStore((s) => s.requestApproval);
   const [resolving, setResolving] = useState(false);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
   const resolveButton = useRef<HTMLButtonElement>(null);
   const wasResolving = useRef(false);
-  const canResolve = canTransition(ticket.status, 'resolved');
+  const canResolve = canTransition(ticket.status, 'resolved') && !ticket.needsApproval;
+  const working = ticket.status === 'open' || ticket.status === 'in_progress';
+  const run = async (action: () => Promise<{ ok: boolean; message?: string }>) => {
+    setActionError(null);
+    const result = await action();
+    if (!result.ok) setActionError(result.message ?? 'Something went wrong');
+  };
 
   // Back to the Resolve button when the form closes without resolving (it is hidden while open).
   useEffect(() => {
@@ -63,12 +91,55 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
           <h2 id="ticket-title">
             <span class="ticket-number">#{ticket.number}</span> {ticket.subject}
           </h2>
-          {canResolve && !resolving && (
-            <button type="button" class="button success" ref={resolveButton} onClick={() => setResolving(true)}>
-              Resolve
-            </button>
-          )}
+          <div class="actions ticket-actions">
+            {ticket.status === 'open' && (
+              <button type="button" class="button ghost" onClick={() => void run(() => setStatus(ticket.number, 'in_progress'))}>
+                Start work
+              </button>
+            )}
+            {ticket.status === 'resolved' && (
+              <button type="button" class="button ghost" onClick={() => void run(() => setStatus(ticket.number, 'open'))}>
+                Re-open
+              </button>
+            )}
+            {working && nextLevel(ticket.level) && panel !== 'escalate' && (
+              <button type="button" class="button" onClick={() => setPanel('escalate')}>
+                Escalate
+              </button>
+            )}
+            {working && !ticket.needsApproval && panel !== 'approval' && (
+              <button type="button" class="button ghost" onClick={() => setPanel('approval')}>
+                Request approval
+              </button>
+            )}
+            {ticket.needsApproval && me && can(me.role, 'ticket.approve') && (
+              <button type="button" class="button success" onClick={() => void run(() => approve(ticket.number))}>
+                Approve
+              </button>
+            )}
+            {canResolve && !resolving && (
+              <button type="button" class="button success" ref={resolveButton} onClick={() => setResolving(true)}>
+                Resolve
+              </button>
+            )}
+            {canTransition(ticket.status, 'closed') && panel !== 'close' && (
+              <button type="button" class="button ghost" onClick={() => setPanel('close')}>
+                Close
+              </button>
+            )}
+          </div>
         </div>
+        {ticket.needsApproval && (
+          <p class="approval-banner" role="note">
+            Needs a manager's approval before it can be resolved: {ticket.approvalReason}
+          </p>
+        )}
+        {ticket.approvedBy && !ticket.needsApproval && <p class="muted small">Approved by {ticket.approvedBy.name}</p>}
+        {actionError && (
+          <p class="error" role="alert">
+            {actionError}
+          </p>
+        )}
         <dl class="facts">
           <div>
             <dt>Status</dt>
@@ -79,7 +150,13 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
           <div>
             <dt>Priority</dt>
             <dd>
-              <PriorityBadge priority={ticket.priority} />
+              <FieldSelect
+                label="Priority"
+                value={ticket.priority}
+                options={PRIORITIES.map((p) => [p, PRIORITY_LABELS[p]])}
+                disabled={ticket.status === 'closed'}
+                save={(v) => setPriority(ticket.number, v as Priority)}
+              />
             </dd>
           </div>
           <div>
@@ -90,7 +167,19 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
           </div>
           <div>
             <dt>Category</dt>
-            <dd>{CATEGORY_LABELS[ticket.category]}</dd>
+            <dd>
+              <FieldSelect
+                label="Category"
+                value={ticket.category}
+                options={CATEGORIES.map((c) => [c, CATEGORY_LABELS[c]])}
+                disabled={ticket.status === 'closed'}
+                save={(v) => setCategory(ticket.number, v as Category)}
+              />
+            </dd>
+          </div>
+          <div>
+            <dt>Level</dt>
+            <dd>{LEVEL_LABELS[ticket.level ?? 'L1']}</dd>
           </div>
           <div>
             <dt>Requester</dt>
@@ -101,7 +190,10 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
           </div>
           <div>
             <dt>Assignee</dt>
-            <dd>{ticket.assignee?.name ?? 'Unassigned'}</dd>
+            <dd>
+              {ticket.assignee?.name ?? 'Unassigned'}
+              {ticket.status !== 'closed' && <AssignControl ticket={ticket} />}
+            </dd>
           </div>
           <div>
             <dt>First response</dt>
@@ -118,6 +210,27 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
         </dl>
       </div>
       {resolving && <ResolveForm ticket={ticket} onClose={() => setResolving(false)} />}
+      {panel === 'escalate' && <EscalateDialog ticket={ticket} onClose={() => setPanel(null)} />}
+      {panel === 'close' && (
+        <ReasonForm
+          title="Close ticket"
+          help="Closing is final: use it for spam or duplicates. The ticket never re-opens."
+          label="Reason for closing"
+          button="Close ticket"
+          submit={(reason) => setStatus(ticket.number, 'closed', reason)}
+          onClose={() => setPanel(null)}
+        />
+      )}
+      {panel === 'approval' && (
+        <ReasonForm
+          title="Request approval"
+          help="For policy exceptions or financial implications. A manager must approve before the ticket can be resolved."
+          label="Why approval is needed"
+          button="Request approval"
+          submit={(reason) => requestApproval(ticket.number, reason)}
+          onClose={() => setPanel(null)}
+        />
+      )}
       {ticket.transcript.length > 0 && <Transcript ticket={ticket} />}
       <Timeline ticket={ticket} />
       <Composers ticket={ticket} />
@@ -211,5 +324,150 @@ function TextComposer(props: {
         <span class="muted small">Ctrl+Enter to send</span>
       </div>
     </form>
+  );
+}
+
+
+/** A select that saves on change; shows the server's refusal next to itself. */
+function FieldSelect(props: {
+  label: string;
+  value: string;
+  options: [string, string][];
+  disabled?: boolean;
+  save: (value: string) => Promise<ActionResult>;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  return (
+    <span class="field-select">
+      <select
+        aria-label={props.label}
+        value={props.value}
+        disabled={props.disabled || saving}
+        onChange={async (e) => {
+          const value = e.currentTarget.value;
+          setSaving(true);
+          setError(null);
+          const result = await props.save(value);
+          setSaving(false);
+          if (!result.ok) setError(result.message);
+        }}
+      >
+        {props.options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Take the ticket, or (team leads and above) give it to anyone. */
+function AssignControl({ ticket }: { ticket: TicketDetailDto }) {
+  const me = useAppStore((s) => s.agent);
+  const agents = useAppStore((s) => s.agents);
+  const loadAgents = useAppStore((s) => s.loadAgents);
+  const assign = useAppStore((s) => s.assign);
+  const mayReassign = me ? can(me.role, 'ticket.reassign') : false;
+  const [target, setTarget] = useState(me?.id ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (mayReassign) void loadAgents();
+  }, [mayReassign, loadAgents]);
+
+  if (!me) return null;
+  const options = mayReassign ? agents.filter((a) => a.id !== ticket.assignee?.id) : [me];
+  if (!mayReassign && ticket.assignee) return null; // agents take only unassigned tickets
+  if (options.length === 0) return null;
+  const chosen = options.some((a) => a.id === target) ? target : options[0]!.id;
+
+  return (
+    <form
+      class="assign-control"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setSaving(true);
+        setError(null);
+        const result = await assign(ticket.number, chosen);
+        setSaving(false);
+        if (!result.ok) setError(result.message);
+      }}
+    >
+      <select aria-label="Assignee" value={chosen} onChange={(e) => setTarget(e.currentTarget.value)}>
+        {options.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.id === me.id ? `${a.name} (me)` : a.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="button small" disabled={saving}>
+        Assign
+      </button>
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
+/** A small form with one required reason (closing, asking for approval). */
+function ReasonForm(props: {
+  title: string;
+  help: string;
+  label: string;
+  button: string;
+  submit: (reason: string) => Promise<ActionResult>;
+  onClose: () => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const id = props.title.toLowerCase().replace(/\W+/g, '-');
+  return (
+    <div class="card panel" role="dialog" aria-labelledby={`${id}-title`} onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
+      <h3 id={`${id}-title`}>{props.title}</h3>
+      <p class="muted">{props.help}</p>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setSaving(true);
+          setError(null);
+          const result = await props.submit(reason);
+          setSaving(false);
+          if (result.ok) props.onClose();
+          else setError(result.message);
+        }}
+      >
+        <label class="field">
+          <span>{props.label}</span>
+          <textarea ref={input} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={saving}>
+            {props.button}
+          </button>
+          <button type="button" class="button ghost" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }

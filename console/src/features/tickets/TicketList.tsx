@@ -1,23 +1,42 @@
-import { useEffect } from 'preact/hooks';
-import { STATUS_LABELS, TICKET_STATUSES } from '@kamflo/shared/constants';
+import { useEffect, useState } from 'preact/hooks';
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  ESCALATION_LEVELS,
+  PRIORITIES,
+  PRIORITY_LABELS,
+  SOURCE_LABELS,
+  STATUS_LABELS,
+  TICKET_SOURCES,
+  TICKET_STATUSES,
+  can,
+} from '@kamflo/shared/constants';
 import { useAppStore, useNow } from '../../app-context.tsx';
 import { PriorityBadge, SourceBadge, StatusBadge } from '../../ui/badges.tsx';
 import { Link } from '../../ui/Link.tsx';
-import { SlaClock } from './sla.tsx';
-import type { TicketFilter } from './tickets.slice.ts';
+import { LevelBadge, SlaClock } from './sla.tsx';
+import { NewTicketForm } from './NewTicketForm.tsx';
+import type { TicketFilter, TicketFilters } from './tickets.slice.ts';
 
 /** All tickets, most at risk of missing their first-response target first (the server's order). */
 export function TicketList() {
   const tickets = useAppStore((s) => s.tickets);
   const filter = useAppStore((s) => s.ticketFilter);
+  const filters = useAppStore((s) => s.ticketFilters);
   const loading = useAppStore((s) => s.ticketsLoading);
   const error = useAppStore((s) => s.ticketsError);
   const loadTickets = useAppStore((s) => s.loadTickets);
+  const setTicketFilters = useAppStore((s) => s.setTicketFilters);
+  const me = useAppStore((s) => s.agent);
   const now = useNow(30_000);
+  const [creating, setCreating] = useState(false);
 
   useEffect(() => {
     void loadTickets();
   }, [loadTickets]);
+
+  const pick = <K extends keyof TicketFilters>(key: K) => (e: { currentTarget: HTMLSelectElement }) =>
+    void setTicketFilters({ [key]: (e.currentTarget.value || undefined) as TicketFilters[K] } as TicketFilters);
 
   return (
     <section class="card tickets" aria-labelledby="tickets-title">
@@ -25,6 +44,14 @@ export function TicketList() {
         <h2 id="tickets-title" class="card-title">
           Tickets
         </h2>
+        {!creating && (
+          <button type="button" class="button primary" onClick={() => setCreating(true)}>
+            New ticket
+          </button>
+        )}
+      </div>
+      {creating && <NewTicketForm onClose={() => setCreating(false)} />}
+      <div class="toolbar filters" role="group" aria-label="Filters">
         <label class="inline-field">
           <span>Status</span>
           <select value={filter} onChange={(e) => void loadTickets(e.currentTarget.value as TicketFilter)}>
@@ -34,6 +61,66 @@ export function TicketList() {
                 {STATUS_LABELS[s]}
               </option>
             ))}
+          </select>
+        </label>
+        <label class="inline-field">
+          <span>Priority</span>
+          <select value={filters.priority ?? ''} onChange={pick('priority')}>
+            <option value="">All priorities</option>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABELS[p]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="inline-field">
+          <span>Level</span>
+          <select value={filters.level ?? ''} onChange={pick('level')}>
+            <option value="">All levels</option>
+            {ESCALATION_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="inline-field">
+          <span>Category</span>
+          <select value={filters.category ?? ''} onChange={pick('category')}>
+            <option value="">All categories</option>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {CATEGORY_LABELS[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="inline-field">
+          <span>Source</span>
+          <select value={filters.source ?? ''} onChange={pick('source')}>
+            <option value="">All sources</option>
+            {TICKET_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {SOURCE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="inline-field">
+          <span>Assignee</span>
+          <select value={filters.assignee ?? ''} onChange={pick('assignee')}>
+            <option value="">Anyone</option>
+            {me && <option value={me.id}>Me</option>}
+            <option value="none">Unassigned</option>
+          </select>
+        </label>
+        <label class="inline-field">
+          <span>Queue</span>
+          <select value={filters.queue ?? ''} onChange={pick('queue')}>
+            <option value="">All tickets</option>
+            <option value="past_due">Past due</option>
+            {me && can(me.role, 'tickets.unaddressed') && <option value="unaddressed">Unaddressed</option>}
           </select>
         </label>
       </div>
@@ -59,6 +146,7 @@ export function TicketList() {
                 <th scope="col">Source</th>
                 <th scope="col">Assignee</th>
                 <th scope="col">First response</th>
+                <th scope="col">Level</th>
               </tr>
             </thead>
             <tbody>
@@ -82,6 +170,9 @@ export function TicketList() {
                   <td>{t.assignee?.name ?? <span class="muted">Unassigned</span>}</td>
                   <td>
                     <SlaClock ticket={t} now={now} />
+                  </td>
+                  <td>
+                    <LevelBadge level={t.level} />
                   </td>
                 </tr>
               ))}

@@ -1,5 +1,5 @@
 import type { TicketDto } from '@kamflo/shared';
-import { slaRemainingMs } from '@kamflo/shared/constants';
+import { LEVEL_LABELS, slaRemainingMs, type EscalationLevel } from '@kamflo/shared/constants';
 import { describeSla } from '../../lib/format.ts';
 
 /** Time left (or overdue) for the first response; "answered" once an agent replied. */
@@ -11,4 +11,14 @@ export function SlaClock({ ticket, now }: { ticket: TicketDto; now: number }) {
   }
   const { text, state } = describeSla(remaining);
   return <span class={`sla sla-${state}`}>{text}</span>;
+}
+
+/** The escalation level, e.g. "L2". The full name is in the title. */
+export function LevelBadge({ level }: { level: EscalationLevel | undefined }) {
+  const l = level ?? 'L1';
+  return (
+    <span class={`badge level-${l}`} title={LEVEL_LABELS[l]}>
+      {l}
+    </span>
+  );
 }

@@ -1,14 +1,43 @@
-import type { TicketDetailDto, TicketDto } from '@kamflo/shared';
-import type { TicketStatus } from '@kamflo/shared/constants';
-import { errorMessage } from '../../lib/api.ts';
+import type { AgentDto, CreateTicketInput, EscalateTicketInput, TicketDetailDto, TicketDto } from '@kamflo/shared';
+import type { Category, EscalationLevel, Priority, TicketSource, TicketStatus } from '@kamflo/shared/constants';
+import { ApiError, errorMessage } from '../../lib/api.ts';
 import type { ActionResult, SliceCreator } from '../../store.ts';
 
 export type TicketFilter = TicketStatus | 'all';
 
+/** The list's other filters (the server validates them); empty means any. */
+export interface TicketFilters {
+  priority?: Priority;
+  level?: EscalationLevel;
+  source?: TicketSource;
+  category?: Category;
+  /** An agent id, or "none" for unassigned. */
+  assignee?: string;
+  /** unaddressed: team leads and above; past_due: everyone. */
+  queue?: 'unaddressed' | 'past_due';
+}
+
+/** Whether a ticket belongs in a list with these filters (for live updates). */
+export function matchesFilters(t: TicketDto, filters: TicketFilters, now: number): boolean {
+  if (filters.priority && t.priority !== filters.priority) return false;
+  if (filters.level && t.level !== filters.level) return false;
+  if (filters.source && t.source !== filters.source) return false;
+  if (filters.category && t.category !== filters.category) return false;
+  if (filters.assignee && (filters.assignee === 'none' ? t.assignee : t.assignee?.id !== filters.assignee)) return false;
+  if (filters.queue) {
+    const pastDue = (t.status === 'open' || t.status === 'in_progress') && !t.firstResponseAt && Date.parse(t.slaDueAt) < now;
+    if (!pastDue) return false;
+  }
+  return true;
+}
+
 export interface TicketsState {
   tickets: TicketDto[];
   ticketFilter: TicketFilter;
+  ticketFilters: TicketFilters;
   ticketsLoading: boolean;
+  /** Everyone who can be assigned a ticket. */
+  agents: AgentDto[];
   ticketsError: string | null;
   /** The open ticket, once loaded. */
   detail: TicketDetailDto | null;
@@ -28,13 +57,26 @@ export interface TicketsSlice extends TicketsState {
   reply(number: number, text: string): Promise<ActionResult>;
   addNote(number: number, text: string): Promise<ActionResult>;
   resolve(number: number, closingMessage: string): Promise<ActionResult>;
+  /** Changes the non-status filters (merged) and reloads. */
+  setTicketFilters(filters: TicketFilters): Promise<void>;
+  loadAgents(): Promise<void>;
+  createTicket(input: CreateTicketInput): Promise<ActionResult<TicketDto>>;
+  setStatus(number: number, to: TicketStatus, reason?: string): Promise<ActionResult>;
+  assign(number: number, agentId: string): Promise<ActionResult>;
+  setPriority(number: number, priority: Priority): Promise<ActionResult>;
+  setCategory(number: number, category: Category): Promise<ActionResult>;
+  escalate(number: number, input: EscalateTicketInput): Promise<ActionResult>;
+  requestApproval(number: number, reason: string): Promise<ActionResult>;
+  approve(number: number, note?: string): Promise<ActionResult>;
 }
 
 export function initialTicketsState(): TicketsState {
   return {
     tickets: [],
     ticketFilter: 'all',
+    ticketFilters: {},
     ticketsLoading: false,
+    agents: [],
     ticketsError: null,
     detail: null,
     detailNumber: null,
@@ -52,9 +94,16 @@ export function toTicket({ transcript: _t, events: _e, ...ticket }: TicketDetail
  * Puts a changed ticket into the list. Known tickets keep their place (the server ranks by SLA risk);
  * a new one goes before the first ticket due later than it. A ticket the filter excludes leaves.
  */
-export function upsertTicket(list: readonly TicketDto[], ticket: TicketDto, filter: TicketFilter): TicketDto[] {
+export function upsertTicket(
+  list: readonly TicketDto[],
+  ticket: TicketDto,
+  filter: TicketFilter,
+  filters: TicketFilters = {},
+  now = Date.now(),
+): TicketDto[] {
   const rest = list.filter((t) => t.id !== ticket.id);
   if (filter !== 'all' && ticket.status !== filter) return rest;
+  if (!matchesFilters(ticket, filters, now)) return rest;
   const index = list.findIndex((t) => t.id === ticket.id);
   if (index !== -1) {
     const next = [...list];
@@ -66,12 +115,12 @@ export function upsertTicket(list: readonly TicketDto[], ticket: TicketDto, filt
   return at === -1 ? [...rest, ticket] : [...rest.slice(0, at), ticket, ...rest.slice(at)];
 }
 
-export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api }) => {
+export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, now }) => {
   /** Applies a fresh detail from the server to both the view and the list. */
   const applyDetail = (detail: TicketDetailDto) =>
     set((s) => ({
       detail: s.detailNumber === detail.number ? detail : s.detail,
-      tickets: upsertTicket(s.tickets, toTicket(detail), s.ticketFilter),
+      tickets: upsertTicket(s.tickets, toTicket(detail), s.ticketFilter, s.ticketFilters, now()),
     }));
 
   const act = async (run: () => Promise<TicketDetailDto>): Promise<ActionResult> => {
@@ -88,13 +137,15 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api }
 
     async loadTickets(filter = get().ticketFilter) {
       set({ ticketFilter: filter, ticketsLoading: true, ticketsError: null });
+      const filters = get().ticketFilters;
+      const current = () => get().ticketFilter === filter && get().ticketFilters === filters;
       try {
         const tickets = await api.call('GET /api/tickets', {
-          query: { status: filter === 'all' ? undefined : filter },
+          query: { status: filter === 'all' ? undefined : filter, ...filters },
         });
-        if (get().ticketFilter === filter) set({ tickets, ticketsLoading: false });
+        if (current()) set({ tickets, ticketsLoading: false });
       } catch (error) {
-        if (get().ticketFilter === filter) set({ ticketsLoading: false, ticketsError: errorMessage(error) });
+        if (current()) set({ ticketsLoading: false, ticketsError: errorMessage(error) });
       }
     },
 
@@ -120,7 +171,7 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api }
 
     ticketUpdated(ticket) {
       const { detail } = get();
-      set((s) => ({ tickets: upsertTicket(s.tickets, ticket, s.ticketFilter) }));
+      set((s) => ({ tickets: upsertTicket(s.tickets, ticket, s.ticketFilter, s.ticketFilters, now()) }));
       if (detail && detail.id === ticket.id && Date.parse(ticket.updatedAt) > Date.parse(detail.updatedAt)) {
         // The header can change now; new timeline entries need the full ticket.
         set({ detail: { ...detail, ...ticket } });
@@ -134,5 +185,50 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api }
       act(() => api.call('POST /api/tickets/:number/notes', { params: { number }, body: { text } })),
     resolve: (number, closingMessage) =>
       act(() => api.call('POST /api/tickets/:number/resolve', { params: { number }, body: { closingMessage } })),
+
+    async setTicketFilters(filters) {
+      const merged: TicketFilters = { ...get().ticketFilters, ...filters };
+      for (const key of Object.keys(merged) as (keyof TicketFilters)[]) if (!merged[key]) delete merged[key];
+      set({ ticketFilters: merged });
+      await get().loadTickets();
+    },
+
+    async loadAgents() {
+      try {
+        set({ agents: await api.call('GET /api/agents') });
+      } catch {
+        // The assign control then offers only "me".
+      }
+    },
+
+    async createTicket(input) {
+      try {
+        const ticket = await api.call('POST /api/tickets', { body: input });
+        set((s) => ({ tickets: upsertTicket(s.tickets, ticket, s.ticketFilter, s.ticketFilters, now()) }));
+        return { ok: true, data: ticket };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+    setStatus: (number, to, reason) =>
+      act(() => api.call('POST /api/tickets/:number/status', { params: { number }, body: reason ? { to, reason } : { to } })),
+    assign: (number, agentId) => act(() => api.call('POST /api/tickets/:number/assign', { params: { number }, body: { agentId } })),
+    setPriority: (number, priority) =>
+      act(() => api.call('POST /api/tickets/:number/priority', { params: { number }, body: { priority } })),
+    setCategory: (number, category) =>
+      act(() => api.call('POST /api/tickets/:number/category', { params: { number }, body: { category } })),
+    async escalate(number, input) {
+      try {
+        applyDetail(await api.call('POST /api/tickets/:number/escalate', { params: { number }, body: input }));
+        return { ok: true, data: undefined };
+      } catch (error) {
+        // The server's message names every missing checklist item in words.
+        return { ok: false, message: error instanceof ApiError ? error.message : errorMessage(error) };
+      }
+    },
+    requestApproval: (number, reason) =>
+      act(() => api.call('POST /api/tickets/:number/needs-approval', { params: { number }, body: { reason } })),
+    approve: (number, note) =>
+      act(() => api.call('POST /api/tickets/:number/approve', { params: { number }, body: note ? { note } : {} })),
   };
 };

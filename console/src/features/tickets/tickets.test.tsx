@@ -22,20 +22,20 @@ function rows(): string[][] {
 }
 
 describe('Ticket list', () => {
-  it('shows number, subject, priority, status, source, assignee and the first-response clock in server order', async () => {
+  it('shows number, subject, priority, status, source, assignee, the first-response clock and the level in server order', async () => {
     const app = createConsoleApp();
     app.api.routes['GET /api/tickets'] = () => [
       ticket({ id: 'a'.repeat(24), number: 1002, subject: 'Site down', priority: 'critical', slaDueAt: iso(-35 * MIN), source: 'help_center', assignee: undefined }),
       ticket({ id: 'b'.repeat(24), number: 1001, subject: 'Payment failed', slaDueAt: iso(130 * MIN), status: 'in_progress' }),
-      ticket({ id: 'c'.repeat(24), number: 1003, subject: 'Dark mode?', priority: 'low', slaDueAt: iso(60 * 60 * MIN), firstResponseAt: iso(-MIN) }),
+      ticket({ id: 'c'.repeat(24), number: 1003, subject: 'Dark mode?', priority: 'low', slaDueAt: iso(60 * 60 * MIN), firstResponseAt: iso(-MIN), level: 'L2' }),
     ];
     renderTickets(app);
 
     await screen.findByRole('table', { name: 'Tickets' });
     expect(rows()).toEqual([
-      ['#1002', 'Site down', 'Critical', 'Open', 'help center', 'Unassigned', '35m overdue'],
-      ['#1001', 'Payment failed', 'High', 'In Progress', 'chat widget', 'Dana Agent', '2h 10m left'],
-      ['#1003', 'Dark mode?', 'Low', 'Open', 'chat widget', 'Dana Agent', 'answered'],
+      ['#1002', 'Site down', 'Critical', 'Open', 'help center', 'Unassigned', '35m overdue', 'L1'],
+      ['#1001', 'Payment failed', 'High', 'In Progress', 'chat widget', 'Dana Agent', '2h 10m left', 'L1'],
+      ['#1003', 'Dark mode?', 'Low', 'Open', 'chat widget', 'Dana Agent', 'answered', 'L2'],
     ]);
   });
 

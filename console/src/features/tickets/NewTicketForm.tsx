@@ -1,0 +1,94 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, type Category, type Priority } from '@kamflo/shared/constants';
+import { useAppStore } from '../../app-context.tsx';
+
+/** An agent opens a ticket for a customer, by email (source "agent-created"). */
+export function NewTicketForm({ onClose }: { onClose: () => void }) {
+  const createTicket = useAppStore((s) => s.createTicket);
+  const openTicket = useAppStore((s) => s.openTicket);
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [subject, setSubject] = useState('');
+  const [message, setMessage] = useState('');
+  const [priority, setPriority] = useState<Priority>('medium');
+  const [category, setCategory] = useState<Category>('general');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setSaving(true);
+    setError(null);
+    const result = await createTicket({
+      requesterEmail: email,
+      ...(name.trim() ? { requesterName: name } : {}),
+      subject,
+      message,
+      priority,
+      category,
+    });
+    setSaving(false);
+    if (!result.ok) return setError(result.message);
+    onClose();
+    openTicket(result.data.number);
+  };
+
+  return (
+    <div class="card panel" role="dialog" aria-labelledby="new-ticket-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <h3 id="new-ticket-title">New ticket</h3>
+      <form onSubmit={(e) => void submit(e)}>
+        <label class="field">
+          <span>Customer email</span>
+          <input ref={first} type="email" value={email} required onInput={(e) => setEmail(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Customer name</span>
+          <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Subject</span>
+          <input value={subject} required onInput={(e) => setSubject(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Message</span>
+          <textarea rows={4} value={message} required onInput={(e) => setMessage(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Priority</span>
+          <select value={priority} onChange={(e) => setPriority(e.currentTarget.value as Priority)}>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABELS[p]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>Category</span>
+          <select value={category} onChange={(e) => setCategory(e.currentTarget.value as Category)}>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {CATEGORY_LABELS[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={saving}>
+            Create ticket
+          </button>
+          <button type="button" class="button ghost" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
