@@ -159,7 +159,8 @@ export function createChatService(deps: {
       { clientId: input.clientId, author: 'visitor', authorName: conv.visitorName, text: input.text },
     );
     deliver(after, message);
-    if (created) await router.rebalance();
+    // Routing runs after the acknowledgement: the visitor's message is safe either way.
+    if (created) router.rebalance().catch(() => {});
     return { conversation: toVisitorConversationDto(after), message };
   }
 
@@ -245,7 +246,10 @@ export function createChatService(deps: {
     const conv = await getConversation(conversationId);
     const me = String(agent._id);
     if (conv.status !== 'offered' || String(conv.offeredTo) !== me) throw await whyNotAvailable(conversationId, 'offered to you');
-    if (!(await claims.release(routeKey(conv._id), me))) throw new AppError('conflict', 'This chat is no longer offered to you');
+    // A crash between the release and the take below leaves no holder at all: then carry on.
+    if (!(await claims.release(routeKey(conv._id), me)) && (await claims.holder(routeKey(conv._id)))) {
+      throw new AppError('conflict', 'This chat is no longer offered to you');
+    }
     if (!(await claims.take(routeKey(conv._id), assignedOwner(me)))) throw new AppError('already_taken', 'Another agent already has this chat');
     return assign(agent, conversationId, 'accepted');
   }

@@ -101,11 +101,43 @@ export function createRouter(deps: {
     return true;
   }
 
-  /** Offer every queued chat that has someone to go to, oldest first; then refresh everyone. */
-  async function rebalance(): Promise<void> {
-    if (presence.anyAvailable()) {
-      const queued = await Conversation.find({ status: 'queued' }, { _id: 1 }).sort({ waitingSince: 1 }).limit(200).lean();
-      for (const c of queued) await offerNext(c._id);
+  /**
+   * Offer queued chats, oldest first, while agents have room; then refresh everyone.
+   * Calls that arrive while one runs are folded into one more pass, so a burst of new chats
+   * costs a few passes, not one per chat.
+   */
+  let running: Promise<void> | null = null;
+  let again = false;
+  function rebalance(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await rebalanceOnce();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  async function rebalanceOnce(): Promise<void> {
+    const available = presence.availableIds();
+    if (available.length > 0) {
+      const load = await loads(available);
+      let room = available.reduce((n, id) => n + Math.max(0, presence.capacity(id) - (load.get(id) ?? 0)), 0);
+      if (room > 0) {
+        const queued = await Conversation.find({ status: 'queued' }, { _id: 1 }).sort({ waitingSince: 1 }).limit(room * 3).lean();
+        for (const c of queued) {
+          if (room <= 0) break;
+          if (await offerNext(c._id)) room--;
+        }
+      }
     }
     await publishRequests();
   }
