@@ -233,6 +233,7 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
       )}
       {ticket.transcript.length > 0 && <Transcript ticket={ticket} />}
       <Timeline ticket={ticket} />
+      {me && can(me.role, 'audit.verify') && <VerifyHistory number={ticket.number} />}
       <Composers ticket={ticket} />
     </article>
   );
@@ -468,6 +469,29 @@ function ReasonForm(props: {
           </button>
         </div>
       </form>
+    </div>
+  );
+}
+
+/** Admins: recompute the hash chain; a direct edit in the database shows as the first altered event. */
+function VerifyHistory({ number }: { number: number }) {
+  const verify = useAppStore((s) => s.verifyHistory);
+  const [result, setResult] = useState<string | null>(null);
+  return (
+    <div class="verify-history">
+      <button
+        type="button"
+        class="button ghost small"
+        onClick={async () => {
+          const r = await verify(number);
+          if (!r.ok) setResult(`Couldn't verify: ${r.message}`);
+          else if (r.data.ok) setResult(`History intact: ${r.data.events} events, hash chain verified`);
+          else setResult(`History altered: event #${r.data.brokenSeq ?? '?'} does not match its hash`);
+        }}
+      >
+        Verify history
+      </button>
+      <span role="status">{result ?? ''}</span>
     </div>
   );
 }

@@ -1,15 +1,20 @@
+import { can } from '@kamflo/shared/constants';
+import { useAppStore } from '../../app-context.tsx';
 import { Reports } from '../dashboard/Reports.tsx';
+import { TicketSettings } from './TicketSettings.tsx';
 import { TicketDetail } from './TicketDetail.tsx';
 import { TicketList } from './TicketList.tsx';
 
-/** The ticket list (with the past-due list and weekly chart), or one ticket when the route names it. */
+/** The ticket list (with the past-due list, weekly chart and, for admins, SLA settings), or one ticket when the route names it. */
 export function TicketsView({ ticket }: { ticket?: number }) {
+  const me = useAppStore((s) => s.agent);
   return ticket ? (
     <TicketDetail number={ticket} />
   ) : (
     <>
       <TicketList />
       <Reports />
+      {me && can(me.role, 'sla.configure') && <TicketSettings />}
     </>
   );
 }

@@ -209,3 +209,52 @@ describe('Ticket list: filters and new tickets', () => {
     ]);
   });
 });
+
+describe('Admin tools', () => {
+  it('Verify history reports an altered event', async () => {
+    const app = openTicket(ticketDetail(), 'admin');
+    app.api.routes['GET /api/admin/tickets/:number/verify'] = () => ({ number: 1001, events: 3, ok: false, brokenSeq: 2 });
+    await screen.findByRole('region', { name: 'Timeline' });
+    fireEvent.click(screen.getByRole('button', { name: 'Verify history' }));
+    await screen.findByText('History altered: event #2 does not match its hash');
+  });
+
+  it('agents get no Verify history and no SLA settings', async () => {
+    openTicket(ticketDetail());
+    await screen.findByRole('region', { name: 'Timeline' });
+    expect(screen.queryByRole('button', { name: 'Verify history' })).toBeNull();
+  });
+
+  it('admins edit the SLA windows and alert rules under the ticket list', async () => {
+    const app = createConsoleApp();
+    app.store.setState({ agent: { ...agent, role: 'admin' } });
+    app.api.routes['GET /api/settings/sla'] = () => ({ critical: 1, high: 4, medium: 24, low: 72 });
+    app.api.routes['PUT /api/settings/sla'] = ({ body }) => body;
+    app.api.routes['GET /api/settings/alert-rules'] = () => ({
+      rules: [{ id: 'high-no-reply-3h', priorities: ['high'], condition: 'no_reply_for', hours: 3, notify: ['assignee', 'team_leads'] }],
+    });
+    app.api.routes['PUT /api/settings/alert-rules'] = ({ body }) => body;
+    app.store.getState().navigate({ view: 'tickets' });
+    renderWith(app, <Shell />);
+    const region = await screen.findByRole('region', { name: 'SLA settings' });
+    const critical = (await within(region).findByRole('spinbutton', { name: 'Critical (hours)' })) as HTMLInputElement;
+    expect(critical.value).toBe('1');
+    fireEvent.input(critical, { target: { value: '0.5' } });
+    fireEvent.click(within(region).getByRole('button', { name: 'Save SLA windows' }));
+    await within(region).findByText('SLA windows saved');
+    expect(app.api.callsTo('PUT /api/settings/sla')).toEqual([{ body: { critical: 0.5, high: 4, medium: 24, low: 72 } }]);
+
+    const table = within(region).getByRole('table', { name: 'Alert rules' });
+    expect(within(table).getAllByRole('row')[1]!.textContent).toContain('No customer-facing reply for 3 h');
+    fireEvent.input(within(region).getByRole('textbox', { name: 'Rule id' }), { target: { value: 'late' } });
+    selectOption(within(region).getByRole('combobox', { name: 'Condition' }), 'past_due');
+    fireEvent.click(within(region).getByRole('checkbox', { name: 'Tell managers' }));
+    fireEvent.click(within(region).getByRole('button', { name: 'Add rule' }));
+    fireEvent.click(within(region).getByRole('button', { name: 'Remove rule high-no-reply-3h' }));
+    fireEvent.click(within(region).getByRole('button', { name: 'Save alert rules' }));
+    await within(region).findByText('Alert rules saved');
+    expect(app.api.callsTo('PUT /api/settings/alert-rules')).toEqual([
+      { body: { rules: [{ id: 'late', priorities: ['high'], condition: 'past_due', notify: ['assignee', 'managers'] }] } },
+    ]);
+  });
+});

@@ -1,5 +1,13 @@
-import type { AgentDto, CreateTicketInput, EscalateTicketInput, TicketDetailDto, TicketDto } from '@kamflo/shared';
-import type { Category, EscalationLevel, Priority, TicketSource, TicketStatus } from '@kamflo/shared/constants';
+import type {
+  AgentDto,
+  ChainVerificationDto,
+  CreateTicketInput,
+  EscalateTicketInput,
+  SlaSettingsDto,
+  TicketDetailDto,
+  TicketDto,
+} from '@kamflo/shared';
+import type { AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from '@kamflo/shared/constants';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import type { ActionResult, SliceCreator } from '../../store.ts';
 
@@ -38,6 +46,9 @@ export interface TicketsState {
   ticketsLoading: boolean;
   /** Everyone who can be assigned a ticket. */
   agents: AgentDto[];
+  /** Admin settings: SLA windows (hours) and alert rules. */
+  slaSettings: SlaSettingsDto | null;
+  alertRules: AlertRule[] | null;
   ticketsError: string | null;
   /** The open ticket, once loaded. */
   detail: TicketDetailDto | null;
@@ -68,6 +79,11 @@ export interface TicketsSlice extends TicketsState {
   escalate(number: number, input: EscalateTicketInput): Promise<ActionResult>;
   requestApproval(number: number, reason: string): Promise<ActionResult>;
   approve(number: number, note?: string): Promise<ActionResult>;
+  /** Admins: recompute the ticket's hash chain. */
+  verifyHistory(number: number): Promise<ActionResult<ChainVerificationDto>>;
+  loadTicketSettings(): Promise<ActionResult>;
+  saveSlaSettings(settings: SlaSettingsDto): Promise<ActionResult>;
+  saveAlertRules(rules: AlertRule[]): Promise<ActionResult>;
 }
 
 export function initialTicketsState(): TicketsState {
@@ -77,6 +93,8 @@ export function initialTicketsState(): TicketsState {
     ticketFilters: {},
     ticketsLoading: false,
     agents: [],
+    slaSettings: null,
+    alertRules: null,
     ticketsError: null,
     detail: null,
     detailNumber: null,
@@ -228,6 +246,38 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
     },
     requestApproval: (number, reason) =>
       act(() => api.call('POST /api/tickets/:number/needs-approval', { params: { number }, body: { reason } })),
+    async verifyHistory(number) {
+      try {
+        return { ok: true, data: await api.call('GET /api/admin/tickets/:number/verify', { params: { number } }) };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+    async loadTicketSettings() {
+      try {
+        const [slaSettings, { rules }] = await Promise.all([api.call('GET /api/settings/sla'), api.call('GET /api/settings/alert-rules')]);
+        set({ slaSettings, alertRules: rules });
+        return { ok: true, data: undefined };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+    async saveSlaSettings(settings) {
+      try {
+        set({ slaSettings: await api.call('PUT /api/settings/sla', { body: settings }) });
+        return { ok: true, data: undefined };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+    async saveAlertRules(rules) {
+      try {
+        set({ alertRules: (await api.call('PUT /api/settings/alert-rules', { body: { rules } })).rules });
+        return { ok: true, data: undefined };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
     approve: (number, note) =>
       act(() => api.call('POST /api/tickets/:number/approve', { params: { number }, body: note ? { note } : {} })),
   };
