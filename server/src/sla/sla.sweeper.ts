@@ -14,7 +14,8 @@ const ROLE_OF: Record<'team_leads' | 'managers' | 'admins', Role> = { team_leads
 
 /** The database query for tickets that meet a rule's condition now. */
 export function ruleQuery(rule: AlertRule, now: Date): Record<string, unknown> {
-  const base = { priority: { $in: rule.priorities } };
+  // Tickets this rule already fired on are skipped, so older ones never crowd out new ones.
+  const base = { priority: { $in: rule.priorities }, alertsFired: { $ne: rule.id } };
   const hoursAgo = new Date(now.getTime() - (rule.hours ?? 0) * HOUR);
   switch (rule.condition) {
     case 'no_reply_for':

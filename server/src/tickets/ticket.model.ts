@@ -70,6 +70,8 @@ export interface TicketDoc {
   /** ISO week keys ("2026-W09") for the weekly opened-vs-resolved chart. */
   openedWeek?: string;
   resolvedWeek?: string | null;
+  /** Alert rules that fired on this ticket: a hint for the sweeper's query (the claim decides). */
+  alertsFired?: string[];
   transcript: TranscriptLine[];
   /** Append-only history; eventCount is the optimistic-concurrency version of the whole ticket. */
   events: TicketEventDoc[];
@@ -126,6 +128,7 @@ const ticketSchema = new Schema<TicketDoc>(
     lastCustomerUpdateAt: Date,
     openedWeek: String,
     resolvedWeek: { type: String, default: null },
+    alertsFired: { type: [String], default: [] },
     transcript: {
       type: [{ _id: false, seq: Number, author: String, authorName: String, text: String, at: Date }],
       default: [],

@@ -568,8 +568,9 @@ export function createTicketService(deps: {
   async function recordAlert(ticketId: Types.ObjectId, rule: AlertRule, text: string): Promise<TicketDoc | null> {
     const found = await Ticket.findById(ticketId, { number: 1 }).lean();
     if (!found) return null;
-    return change(found.number, () => ({
+    return change(found.number, (t) => ({
       events: [{ type: 'sla_alert', visibility: 'internal', actorKind: 'system', text, data: { ruleId: rule.id, condition: rule.condition } }],
+      set: { alertsFired: [...new Set([...(t.alertsFired ?? []), rule.id])] },
     }));
   }
 
