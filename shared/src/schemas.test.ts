@@ -33,3 +33,30 @@ describe('input schemas', () => {
     expect(resolveTicketInput.safeParse({ closingMessage: ' ' }).success).toBe(false);
   });
 });
+
+describe('ticket action schemas', () => {
+  it('an escalation names every missing checklist item at once', async () => {
+    const { escalateTicketInput } = await import('./schemas.ts');
+    const r = escalateTicketInput.safeParse({ tried: ' ', nextStep: 'fix' });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path[0]).sort()).toEqual(['category', 'customerContext', 'customerUpdate', 'nextStepDetails', 'priority', 'tried']);
+    const ok = escalateTicketInput.parse({
+      tried: ' a ',
+      customerContext: 'b',
+      nextStep: 'call',
+      nextStepDetails: 'c',
+      priority: 'low',
+      category: 'bug',
+      useDefaultCustomerUpdate: true,
+    });
+    expect(ok).toEqual({ tried: 'a', customerContext: 'b', nextStep: 'call', nextStepDetails: 'c', priority: 'low', category: 'bug', customerUpdate: undefined });
+  });
+
+  it('closing needs a reason; resolving is not a status change', async () => {
+    const { ticketStatusInput } = await import('./schemas.ts');
+    expect(ticketStatusInput.safeParse({ to: 'closed' }).success).toBe(false);
+    expect(ticketStatusInput.safeParse({ to: 'closed', reason: 'spam' }).success).toBe(true);
+    expect(ticketStatusInput.safeParse({ to: 'resolved' }).success).toBe(false);
+    expect(ticketStatusInput.safeParse({ to: 'in_progress' }).success).toBe(true);
+  });
+});

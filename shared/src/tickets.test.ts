@@ -48,3 +48,22 @@ describe('permissions', () => {
     expect(can('agent', 'ticket.work')).toBe(true);
   });
 });
+
+describe('escalation levels and ISO weeks', () => {
+  it('escalates one level at a time and stops at L3', async () => {
+    const { nextLevel } = await import('./tickets.ts');
+    expect(nextLevel('L1')).toBe('L2');
+    expect(nextLevel('L2')).toBe('L3');
+    expect(nextLevel('L3')).toBeNull();
+  });
+
+  it('keys weeks the ISO way (the Thursday decides the year)', async () => {
+    const { isoWeekKey, lastIsoWeeks } = await import('./tickets.ts');
+    expect(isoWeekKey(new Date('2026-01-01T00:00:00Z'))).toBe('2026-W01');
+    expect(isoWeekKey(new Date('2027-01-01T12:00:00Z'))).toBe('2026-W53');
+    expect(isoWeekKey(new Date('2024-12-30T00:00:00Z'))).toBe('2025-W01');
+    expect(isoWeekKey(new Date('2026-03-08T23:59:59Z'))).toBe('2026-W10');
+    const weeks = lastIsoWeeks(new Date('2026-03-09T10:00:00Z'), 8);
+    expect(weeks).toEqual(['2026-W04', '2026-W05', '2026-W06', '2026-W07', '2026-W08', '2026-W09', '2026-W10', '2026-W11']);
+  });
+});
