@@ -10,8 +10,10 @@ export async function connectDatabase(uri: string, opts: { dbName?: string } = {
   const conn = mongoose.createConnection(uri, {
     dbName: opts.dbName,
     serverSelectionTimeoutMS: 5000,
-    // Warm connections: opening one costs FerretDB a PostgreSQL connection (~100 ms).
-    minPoolSize: 4,
+    // Warm connections: opening one costs FerretDB a PostgreSQL connection (~100 ms). A bounded
+    // pool keeps one process from flooding the database (FerretDB 1.x stalls when its own pool runs dry).
+    minPoolSize: 2,
+    maxPoolSize: 20,
     autoIndex: false,
     autoCreate: false,
   });

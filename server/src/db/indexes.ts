@@ -11,14 +11,32 @@ import { claimModel } from './claims.ts';
 /**
  * Create every collection and index before serving. The unique indexes carry our invariants
  * (one message per clientId, one ticket per number, one open chat per visitor), so they must
- * exist before the first write. Creating collections up front also avoids racing creations,
- * which FerretDB reports as errors.
+ * exist before the first write. Only what is missing is created: on a restart under load no DDL
+ * runs at all (FerretDB 1.x can stall when schema changes meet heavy traffic), and creating
+ * collections up front avoids racing creations, which FerretDB reports as errors.
  */
 export async function syncIndexes(conn: Connection): Promise<void> {
-  for (const model of [agentModel(conn), sessionModel(conn), conversationModel(conn), openClaimModel(conn), messageModel(conn), ticketModel(conn), counterModel(conn), settingModel(conn), claimModel(conn)]) {
-    await model.createCollection().catch((e) => {
-      if (e?.codeName !== 'NamespaceExists' && e?.code !== 48) throw e;
-    });
-    await model.createIndexes();
+  const models = [
+    agentModel(conn),
+    sessionModel(conn),
+    conversationModel(conn),
+    openClaimModel(conn),
+    messageModel(conn),
+    ticketModel(conn),
+    counterModel(conn),
+    settingModel(conn),
+    claimModel(conn),
+  ];
+  const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const model of models) {
+    if (!existing.has(model.collection.collectionName)) {
+      await model.createCollection().catch((e) => {
+        if (e?.codeName !== 'NamespaceExists' && e?.code !== 48) throw e;
+      });
+    }
+    const have = new Set((await model.collection.indexes()).map((i) => JSON.stringify(i.key)));
+    for (const [fields, options] of model.schema.indexes()) {
+      if (!have.has(JSON.stringify(fields))) await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
+    }
   }
 }
