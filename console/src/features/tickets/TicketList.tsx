@@ -157,7 +157,11 @@ export function TicketList() {
                       #{t.number}
                     </Link>
                   </td>
-                  <td class="subject">{t.subject}</td>
+                  <td class="subject">
+                    <Link to={{ view: 'tickets', ticket: t.number }} tabIndex={-1}>
+                      {t.subject}
+                    </Link>
+                  </td>
                   <td>
                     <PriorityBadge priority={t.priority} />
                   </td>
