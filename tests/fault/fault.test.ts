@@ -54,6 +54,7 @@ type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; messag
 
 /** Emit until acknowledged: across disconnects, restarts and 503s, as the real clients do. */
 async function reliably<T>(socket: Socket, event: string, payload: unknown, deadline: number): Promise<T> {
+  let last = 'never connected';
   while (Date.now() < deadline) {
     if (!socket.connected) {
       await new Promise<void>((r) => {
@@ -65,13 +66,15 @@ async function reliably<T>(socket: Socket, event: string, payload: unknown, dead
     try {
       const res = (await socket.timeout(3000).emitWithAck(event, payload)) as Ack<T>;
       if (res.ok) return res.data;
+      last = `${res.error.code}: ${res.error.message}`;
       if (res.error.code !== 'unavailable' && res.error.code !== 'internal') throw new Error(`${event}: ${res.error.code} ${res.error.message}`);
     } catch (err) {
       if (!(err instanceof Error) || !/timed out|timeout|disconnected/i.test(err.message)) throw err;
+      last = err.message;
     }
     await sleep(100 + Math.random() * 200);
   }
-  throw new Error(`${event} never acknowledged`);
+  throw new Error(`${event} never acknowledged (last: ${last}; connected: ${socket.connected})`);
 }
 
 it('fault: no message is lost or duplicated while the server is SIGKILLed and restarted', async () => {
@@ -226,7 +229,13 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
     }
   })();
 
-  await Promise.all([...visitorRuns, killer]);
+  try {
+    await Promise.all([...visitorRuns, killer]);
+  } catch (err) {
+    console.log('server log tail:', serverLog.slice(-2000));
+    server?.kill('SIGKILL');
+    throw err;
+  }
   // Let replies finish, then one last catch-up sync on every client, as after any reconnect.
   for (let settled = 0; settled < 3; ) {
     const before = agentTasks.length;
