@@ -1,8 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationDto } from '@kamflo/shared';
 import {
-  CATEGORIES,
-  CATEGORY_LABELS,
   MAX_SUBJECT_LENGTH,
   PRIORITIES,
   PRIORITY_LABELS,
@@ -11,6 +9,7 @@ import {
   type Priority,
 } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
+import { CategoryField } from '../../ui/fields.tsx';
 
 /** A subject from the visitor's first words, cut at a word boundary. */
 export function suggestSubject(firstMessage: string, max = 80): string {
@@ -92,16 +91,7 @@ export function ConvertToTicket({ chat, onClose }: { chat: ConversationDto; onCl
               First response within {hours(DEFAULT_SLA_MS[priority])}
             </span>
           </div>
-          <label class="field">
-            <span>Category</span>
-            <select value={category} onChange={(e) => setCategory(e.currentTarget.value as Category)}>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {CATEGORY_LABELS[c]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CategoryField value={category} onChange={setCategory} />
         </div>
         {error && (
           <p class="error" role="alert">

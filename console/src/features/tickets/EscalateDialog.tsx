@@ -1,13 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TicketDetailDto } from '@kamflo/shared';
 import {
-  CATEGORIES,
-  CATEGORY_LABELS,
   LEVEL_LABELS,
   NEXT_STEPS,
   NEXT_STEP_LABELS,
-  PRIORITIES,
-  PRIORITY_LABELS,
   defaultEscalationUpdate,
   nextLevel,
   type Category,
@@ -15,6 +11,7 @@ import {
   type Priority,
 } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
+import { CategoryField, PriorityField } from '../../ui/fields.tsx';
 
 /**
  * The handbook's escalation checklist: what was tried, the customer's context, what the next
@@ -85,26 +82,8 @@ export function EscalateDialog({ ticket, onClose }: { ticket: TicketDetailDto; o
           <span>What the next level must do</span>
           <textarea rows={2} value={details} onInput={(e) => setDetails(e.currentTarget.value)} />
         </label>
-        <label class="field">
-          <span>Priority</span>
-          <select value={priority} onChange={(e) => setPriority(e.currentTarget.value as Priority)}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>Category</span>
-          <select value={category} onChange={(e) => setCategory(e.currentTarget.value as Category)}>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {CATEGORY_LABELS[c]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PriorityField value={priority} onChange={setPriority} />
+        <CategoryField value={category} onChange={setCategory} />
         <label class="field checkbox">
           <input type="checkbox" checked={useDefault} onChange={(e) => setUseDefault(e.currentTarget.checked)} />
           <span>Send the default update</span>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { CATEGORIES, CATEGORY_LABELS, PRIORITIES, PRIORITY_LABELS, type Category, type Priority } from '@kamflo/shared/constants';
+import type { Category, Priority } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
+import { CategoryField, PriorityField } from '../../ui/fields.tsx';
 
 /** An agent opens a ticket for a customer, by email (source "agent-created"). */
 export function NewTicketForm({ onClose }: { onClose: () => void }) {
@@ -55,26 +56,8 @@ export function NewTicketForm({ onClose }: { onClose: () => void }) {
           <span>Message</span>
           <textarea rows={4} value={message} required onInput={(e) => setMessage(e.currentTarget.value)} />
         </label>
-        <label class="field">
-          <span>Priority</span>
-          <select value={priority} onChange={(e) => setPriority(e.currentTarget.value as Priority)}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>Category</span>
-          <select value={category} onChange={(e) => setCategory(e.currentTarget.value as Category)}>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {CATEGORY_LABELS[c]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PriorityField value={priority} onChange={setPriority} />
+        <CategoryField value={category} onChange={setCategory} />
         {error && (
           <p class="error" role="alert">
             {error}
