@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath, startHostSite, startKamflo } from './stack.ts';
+
+let kamflo: Awaited<ReturnType<typeof startKamflo>>;
+let host: Awaited<ReturnType<typeof startHostSite>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  kamflo = await startKamflo();
+  host = await startHostSite(kamflo.url);
+  browser = await launchBrowser();
+  await kamflo.kamflo.services.agents.createAgent({ email: 'alice@example.com', name: 'Alice', role: 'agent', password: 'alice password' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await kamflo?.close();
+});
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${kamflo.url}/console/`);
+  await page.getByRole('textbox', { name: /email/i }).fill(email);
+  await page.getByLabel(/password/i).fill(password);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.getByRole('region', { name: /dashboard/i }).waitFor();
+}
+
+const widget = (page: Page): FrameLocator => page.frameLocator('iframe[title="Kamflo chat"]');
+
+async function send(w: FrameLocator, text: string) {
+  await w.getByRole('textbox', { name: /message/i }).fill(text);
+  await w.getByRole('button', { name: /send/i }).click();
+}
+
+it('a visitor on another origin chats with an agent, the chat becomes a ticket, and the ticket is worked to resolution', async () => {
+  const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const agentContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const visitor = await visitorContext.newPage();
+  const agent = await agentContext.newPage();
+
+  // The agent is online first, so the chat is offered rather than left as a message.
+  await signIn(agent, 'alice@example.com', 'alice password');
+
+  // 1. The customer's page embeds the widget; host CSS does not leak into it, nor its CSS out.
+  await visitor.goto(host.url);
+  const w = widget(visitor);
+  const launcher = w.getByRole('button', { name: /open chat/i });
+  await launcher.waitFor();
+  const launcherFont = await launcher.evaluate((el) => getComputedStyle(el).fontFamily);
+  expect(launcherFont).not.toMatch(/comic/i);
+  expect(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgb(0, 255, 0)');
+  expect(await visitor.locator('#probe').evaluate((el) => getComputedStyle(el).fontSize)).toBe('18px');
+  await launcher.click();
+  await send(w, 'My invoice shows the wrong amount');
+  await expect.poll(() => w.getByText('My invoice shows the wrong amount').count()).toBeGreaterThan(0);
+
+  // 2. The agent sees the request with the first message and the wait, and accepts.
+  await agent.getByText('My invoice shows the wrong amount').first().waitFor();
+  await agent.getByText(/wait/i).first().waitFor();
+  await agent.getByRole('button', { name: /accept/i }).first().click();
+  await w.getByText(/Alice joined/i).waitFor();
+
+  // 3. Messages both ways in real time; a reload restores the conversation.
+  await agent.getByRole('textbox', { name: /^message/i }).fill('Hi! Let me look at your invoice.');
+  await agent.getByRole('button', { name: /^send/i }).click();
+  await w.getByText('Hi! Let me look at your invoice.').waitFor();
+  await send(w, 'Thanks, it is invoice 42');
+  await agent.getByText('Thanks, it is invoice 42').waitFor();
+
+  await visitor.reload();
+  const w2 = widget(visitor);
+  const reopen = w2.getByRole('button', { name: /open chat/i });
+  if (await reopen.isVisible()) await reopen.click();
+  await w2.getByText('Thanks, it is invoice 42').waitFor();
+  await w2.getByText('Hi! Let me look at your invoice.').waitFor();
+  await visitor.screenshot({ path: screenshotPath('widget-chat.png') });
+
+  // 4. Convert to a ticket; the visitor is told the number.
+  await agent.getByRole('button', { name: /convert to ticket/i }).click();
+  await agent.getByRole('textbox', { name: /subject/i }).fill('Wrong invoice amount');
+  await agent.getByRole('combobox', { name: /priority/i }).selectOption('high');
+  await agent.getByRole('combobox', { name: /category/i }).selectOption('billing');
+  await agent.getByRole('button', { name: /create ticket/i }).click();
+  await w2.getByText(/#1001/).first().waitFor();
+
+  // 5. The ticket: transcript then timeline; a reply reaches the visitor, a note never does.
+  await agent.getByRole('link', { name: /tickets/i }).or(agent.getByRole('button', { name: /^tickets/i })).first().click();
+  await agent.getByText('Wrong invoice amount').first().click();
+  await agent.getByText('My invoice shows the wrong amount').first().waitFor();
+
+  await agent.getByRole('textbox', { name: /internal note/i }).fill('Billing system double-counted VAT; refund approved by finance');
+  await agent.getByRole('button', { name: /internal note/i }).click();
+  await agent.getByText('Billing system double-counted VAT; refund approved by finance').waitFor();
+
+  await agent.getByRole('textbox', { name: /reply/i }).fill('We found the problem and are correcting your invoice.');
+  await agent.getByRole('button', { name: /^reply/i }).click();
+  await w2.getByText('We found the problem and are correcting your invoice.').waitFor();
+
+  await agent.getByRole('button', { name: /^resolve/i }).click();
+  await agent.getByRole('textbox', { name: /closing message/i }).fill('Your invoice is corrected: VAT was counted twice. If it happens again, reply here.');
+  await agent.getByRole('button', { name: /resolve ticket/i }).click();
+  await w2.getByText(/Your invoice is corrected/).waitFor();
+  await agent.getByText(/resolved/i).first().waitFor();
+  await agent.screenshot({ path: screenshotPath('console-ticket.png') });
+
+  const widgetText = await visitor.frames().find((f) => f.url().includes('/widget/'))!.locator('body').innerText();
+  expect(widgetText).not.toContain('double-counted');
+
+  // 6. The Help Center tab creates a ticket and shows its number.
+  await w2.getByRole('tab', { name: /help center/i }).click();
+  await w2.getByRole('textbox', { name: /name/i }).fill('Vera Visitor');
+  await w2.getByRole('textbox', { name: /email/i }).fill('vera@example.com');
+  await w2.getByRole('textbox', { name: /subject/i }).fill('Change my plan');
+  await w2.getByRole('textbox', { name: /^message/i }).fill('Please move me to the yearly plan.');
+  await w2.getByRole('button', { name: /submit request/i }).click();
+  await w2.getByText(/#1002/).waitFor();
+  await visitor.screenshot({ path: screenshotPath('widget-help-center.png') });
+
+  await visitorContext.close();
+  await agentContext.close();
+});
+
+it('with no agent online, the widget says so and a left message becomes a ticket', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(host.url);
+  const w = widget(page);
+  await w.getByRole('button', { name: /open chat/i }).click();
+  await w.getByText(/no one is available/i).waitFor();
+  await w.getByRole('textbox', { name: /email/i }).fill('late@example.com');
+  await w.getByRole('textbox', { name: /message/i }).fill('Please call me back tomorrow');
+  await w.getByRole('button', { name: /leave a message/i }).click();
+  await w.getByText(/#100\d/).waitFor();
+  await context.close();
+});
