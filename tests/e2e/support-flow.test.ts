@@ -94,6 +94,18 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
   await agent.getByRole('button', { name: /internal note/i }).click();
   await agent.getByText('Billing system double-counted VAT; refund approved by finance').waitFor();
 
+  // Escalate to L2 with the handbook's checklist; the customer gets the update.
+  await agent.getByRole('button', { name: /^escalate/i }).click();
+  const escalate = agent.getByRole('dialog', { name: /escalate/i });
+  await escalate.getByRole('textbox', { name: /what was tried/i }).fill('Re-sent the invoice; checked the VAT settings');
+  await escalate.getByRole('textbox', { name: /customer context/i }).fill('Invoice 42, EU customer, VAT registered');
+  await escalate.getByRole('combobox', { name: /next step/i }).selectOption('fix');
+  await escalate.getByRole('textbox', { name: /what the next level must do/i }).fill('Fix the VAT double count and reissue invoice 42');
+  await escalate.getByRole('textbox', { name: /customer update/i }).fill('We have passed this to our billing specialists.');
+  await escalate.getByRole('button', { name: /escalate to l2/i }).click();
+  await w2.getByText('We have passed this to our billing specialists.').waitFor();
+  await agent.getByText(/L2/).first().waitFor();
+
   await agent.getByRole('textbox', { name: /reply/i }).fill('We found the problem and are correcting your invoice.');
   await agent.getByRole('button', { name: /^reply/i }).click();
   await w2.getByText('We found the problem and are correcting your invoice.').waitFor();
@@ -107,6 +119,14 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
 
   const widgetText = await visitor.frames().find((f) => f.url().includes('/widget/'))!.locator('body').innerText();
   expect(widgetText).not.toContain('double-counted');
+  expect(widgetText).not.toContain('checked the VAT settings');
+
+  // The customer writes again: the resolved ticket re-opens.
+  await send(w2, 'It happened again on invoice 43');
+  await expect
+    .poll(async () => (await kamflo.kamflo.services.tickets.get(1001)).status, { timeout: 10_000 })
+    .toBe('open');
+  await agent.getByText('It happened again on invoice 43').first().waitFor();
 
   // 6. The Help Center tab creates a ticket and shows its number.
   await w2.getByRole('tab', { name: /help center/i }).click();
