@@ -155,3 +155,45 @@ it('with no agent online, the widget says so and a left message becomes a ticket
   await w.getByText(/#100\d/).waitFor();
   await context.close();
 });
+
+it('a chat declined by one agent is accepted by another; a message written while the server is down arrives once it is back', async () => {
+  const { agents } = kamflo.kamflo.services;
+  await agents.createAgent({ email: 'bob@example.com', name: 'Bob', role: 'agent', password: 'bob password 1' });
+  await agents.createAgent({ email: 'cara@example.com', name: 'Cara', role: 'agent', password: 'cara password' });
+  const [bobCtx, caraCtx, visitorCtx] = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
+  const bob = await bobCtx.newPage();
+  const cara = await caraCtx.newPage();
+  await signIn(bob, 'bob@example.com', 'bob password 1');
+  await signIn(cara, 'cara@example.com', 'cara password');
+
+  const visitor = await visitorCtx.newPage();
+  await visitor.goto(host.url);
+  const w = widget(visitor);
+  await w.getByRole('button', { name: /open chat/i }).click();
+  await send(w, 'Who can help me with shipping?');
+
+  // Whoever is offered the chat declines; the other agent is offered it and accepts.
+  const decline = (p: Page) => p.getByRole('button', { name: /decline/i }).first();
+  await expect.poll(async () => (await decline(bob).isVisible()) || (await decline(cara).isVisible()), { timeout: 15_000 }).toBe(true);
+  const [first, second, secondName] = (await decline(bob).isVisible()) ? [bob, cara, 'Cara'] : [cara, bob, 'Bob'];
+  await decline(first).click();
+  await second.getByRole('button', { name: /accept/i }).first().click();
+  await w.getByText(new RegExp(`${secondName} joined`, 'i')).waitFor();
+
+  // The server goes away; the visitor writes anyway; the message is delivered once it is back.
+  const { port } = new URL(kamflo.url);
+  await kamflo.kamflo.close(500);
+  await send(w, 'Sent while you were offline');
+  const { createApp } = await import('../../server/src/app.ts');
+  const { testConfig } = await import('../../server/src/config.ts');
+  const { silentLogger } = await import('../../server/src/lib/logger.ts');
+  kamflo.kamflo = await createApp({ conn: kamflo.conn, config: testConfig(), log: silentLogger });
+  await new Promise<void>((r) => kamflo.kamflo.httpServer.listen(Number(port), '127.0.0.1', r));
+  const stored = () =>
+    kamflo.kamflo.services.chats.Conversation.db.collection('messages').countDocuments({ text: 'Sent while you were offline' });
+  await expect.poll(stored, { timeout: 30_000 }).toBe(1);
+  await second.getByText('Sent while you were offline').waitFor({ timeout: 30_000 });
+  expect(await stored()).toBe(1);
+
+  await Promise.all([bobCtx.close(), caraCtx.close(), visitorCtx.close()]);
+});
