@@ -31,7 +31,6 @@ import { createSettingsService } from './settings/settings.service.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
 import { createNotificationService } from './notifications/notification.service.ts';
 import { notificationRoutes } from './notifications/notification.routes.ts';
-import { syncNotificationIndexes } from './notifications/notification.model.ts';
 import { createSlaSweeper } from './sla/sla.sweeper.ts';
 
 export interface AppDeps {
@@ -82,7 +81,6 @@ export async function createApp(deps: AppDeps) {
   });
   const hooks: ChatHooks = {};
   const chats = createChatService({ conn, clock, notify, presence, router, claims, hooks });
-  await syncNotificationIndexes(conn);
   const settings = createSettingsService({ conn });
   const notifications = createNotificationService({ conn, clock, notify });
   const tickets = createTicketService({ conn, clock, notify, chats, claims, settings, notifications, agents });

@@ -7,6 +7,8 @@ import { ticketModel } from '../tickets/ticket.model.ts';
 import { counterModel } from './counters.ts';
 import { settingModel } from './settings.ts';
 import { claimModel } from './claims.ts';
+import { siteModel } from '../sites/site.service.ts';
+import { notificationModel } from '../notifications/notification.model.ts';
 
 /**
  * Create every collection and index before serving. The unique indexes carry our invariants
@@ -26,6 +28,8 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     counterModel(conn),
     settingModel(conn),
     claimModel(conn),
+    siteModel(conn),
+    notificationModel(conn),
   ];
   const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const model of models) {

@@ -48,12 +48,3 @@ export function toNotificationDto(n: NotificationDoc): NotificationDto {
     read: Boolean(n.readAt),
   };
 }
-
-/** The collection and its unique key index, before the first alert is stored. */
-export async function syncNotificationIndexes(conn: Connection): Promise<void> {
-  const model = notificationModel(conn);
-  await model.createCollection().catch((e) => {
-    if (e?.codeName !== 'NamespaceExists' && e?.code !== 48) throw e;
-  });
-  await model.createIndexes();
-}

@@ -8,12 +8,15 @@ interface SiteDoc {
 }
 const siteSchema = new Schema<SiteDoc>({ _id: String, name: { type: String, required: true } }, { versionKey: false });
 
+export function siteModel(conn: Connection) {
+  return conn.model<SiteDoc>('Site', siteSchema, 'sites');
+}
+
 /** Sites are the websites that embed the widget (`data-site`). One default site always exists. */
 export function createSiteService({ conn }: { conn: Connection }) {
-  const Site = conn.model<SiteDoc>('Site', siteSchema, 'sites');
+  const Site = siteModel(conn);
 
   async function ensureDefault(): Promise<void> {
-    await Site.createCollection().catch(() => {});
     await Site.updateOne({ _id: DEFAULT_SITE }, { $setOnInsert: { name: 'Kamflo Support' } }, { upsert: true }).catch(
       (e) => {
         if (e?.code !== 11000) throw e;
