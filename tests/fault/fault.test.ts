@@ -17,9 +17,7 @@ import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import type { ChatRequestDto, MessageDto } from '@kamflo/shared';
 
-// 60 visitors by default: at 200, FerretDB 1.24 (our CI database) stops answering under the
-// load (its PostgreSQL pool runs dry), whatever the server does. Against MongoDB use 200.
-const VISITORS = Number(process.env.FAULT_VISITORS ?? 60);
+const VISITORS = Number(process.env.FAULT_VISITORS ?? 200);
 const AGENTS = Number(process.env.FAULT_AGENTS ?? 10);
 const KILLS = Number(process.env.FAULT_KILLS ?? 5);
 const MESSAGES_PER_VISITOR = 4;
