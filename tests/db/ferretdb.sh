@@ -5,7 +5,7 @@
 #   tests/db/ferretdb.sh            build if needed, start, print the MONGODB_URI
 #   tests/db/ferretdb.sh stop       stop it
 #
-# Environment: FERRETDB_PORT (27018), FERRETDB_PG_URL (postgres://root@127.0.0.1:5432/kamflo_ferretdb),
+# Environment: FERRETDB_PORT (27018), FERRETDB_PG_DB (kamflo_ferretdb), FERRETDB_PG_URL (postgres://root@127.0.0.1:5432/$FERRETDB_PG_DB),
 # KAMFLO_STATE (.kamflo, where the binary, logs and pid file live).
 set -euo pipefail
 
@@ -16,8 +16,8 @@ PORT="${FERRETDB_PORT:-27018}"
 PG_DB="${FERRETDB_PG_DB:-kamflo_ferretdb}"
 PG_URL="${FERRETDB_PG_URL:-postgres://root@127.0.0.1:5432/$PG_DB}"
 BIN="$STATE/bin/ferretdb-$VERSION"
-PIDFILE="$STATE/ferretdb.pid"
-LOG="$STATE/ferretdb.log"
+PIDFILE="$STATE/ferretdb-$PORT.pid"
+LOG="$STATE/ferretdb-$PORT.log"
 mkdir -p "$STATE/bin"
 
 if [ "${1:-}" = "stop" ]; then

@@ -8,7 +8,8 @@ export default defineProject({
     name: 'fault',
     root: fileURLToPath(new URL('..', import.meta.url)),
     include: ['fault/**/*.test.ts'],
-    globalSetup: ['./db/global-setup.ts'],
+    // fresh-database runs last so that, when enabled, its database wins.
+    globalSetup: ['./db/global-setup.ts', './fault/fresh-database.ts'],
     testTimeout: 300_000,
   },
 });
