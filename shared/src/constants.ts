@@ -4,3 +4,4 @@ export * from './tickets.ts';
 export * from './agents.ts';
 export * from './permissions.ts';
 export * from './limits.ts';
+export * from './sync.ts';

@@ -1,5 +1,6 @@
 import type { MessageAuthor, MessageDto, VisitorConversationDto } from '@kamflo/shared';
 import type { Ack } from '@kamflo/shared/constants';
+import { contiguousSeq } from '@kamflo/shared/constants';
 import type { Result, WidgetClient } from './client.ts';
 import { outboxKey, type KeyValue } from './storage.ts';
 
@@ -140,7 +141,7 @@ export function createChatStore({
         let known = wantLatest ? null : state.conversation;
         wantLatest = false;
         for (let pages = 0; pages < 20; pages++) {
-          const afterSeq = known && known.id === state.conversation?.id ? (state.messages.at(-1)?.seq ?? 0) : 0;
+          const afterSeq = known && known.id === state.conversation?.id ? contiguousSeq(state.messages.map((m) => m.seq)) : 0;
           const r = await client.sync(known ? { conversationId: known.id, afterSeq } : { afterSeq: 0 });
           if (!r.ok) {
             if (r.error.code !== 'not_found' || !known) break;

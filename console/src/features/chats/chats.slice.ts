@@ -1,7 +1,7 @@
 import type { ChatRequestDto, ConversationDto, ConvertToTicketInput, MessageDto, TicketDto } from '@kamflo/shared';
 import { errorMessage } from '../../lib/api.ts';
 import type { ActionResult, SliceCreator } from '../../store.ts';
-import { lastSeq, mergeMessages, pendingMessage, updatePending, type ChatMessageView } from './messages.ts';
+import { lastSeq, mergeMessages, pendingMessage, syncAfterSeq, updatePending, type ChatMessageView } from './messages.ts';
 
 export type RequestAction = 'accept' | 'decline' | 'take';
 
@@ -159,7 +159,7 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
 
     async syncChat(conversationId) {
       const complete = get().synced[conversationId];
-      const afterSeq = complete ? lastSeq(get().messages[conversationId]) : undefined;
+      const afterSeq = complete ? syncAfterSeq(get().messages[conversationId]) : undefined;
       const ack = await realtime.request(
         'chat:sync',
         afterSeq === undefined ? { conversationId } : { conversationId, afterSeq },

@@ -35,3 +35,13 @@ describe('mergeMessages', () => {
     expect(lastSeq([])).toBeUndefined();
   });
 });
+
+describe('syncAfterSeq', () => {
+  it('syncs after the unbroken run from seq 1, so a message stored but never pushed is fetched', async () => {
+    const { syncAfterSeq } = await import('./messages.ts');
+    const sent = (seq: number) => ({ id: `m${seq}`, seq, delivery: 'sent' }) as never;
+    expect(syncAfterSeq([sent(1), sent(2), sent(4)])).toBe(2);
+    expect(syncAfterSeq([sent(1), sent(2), sent(3)])).toBe(3);
+    expect(syncAfterSeq([])).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 import type { MessageDto } from '@kamflo/shared';
+import { contiguousSeq } from '@kamflo/shared/constants';
 
 /** A message as the console shows it: confirmed by the server, or still on its way. */
 export interface ChatMessageView extends MessageDto {
@@ -53,9 +54,18 @@ export function updatePending(
   return list.map((m) => (m.delivery !== 'sent' && m.clientId === clientId ? { ...m, ...patch } : m));
 }
 
-/** The highest confirmed seq, for `chat:sync { afterSeq }`. */
+/** The highest confirmed seq (what the agent has seen, for read receipts). */
 export function lastSeq(list: readonly ChatMessageView[] | undefined): number | undefined {
   let max: number | undefined;
   for (const m of list ?? []) if (m.delivery === 'sent' && (max === undefined || m.seq > max)) max = m.seq;
   return max;
+}
+
+/**
+ * The seq to sync after (`chat:sync { afterSeq }`): the end of the unbroken run of confirmed
+ * messages from seq 1 (see contiguousSeq), or undefined when none is confirmed yet.
+ */
+export function syncAfterSeq(list: readonly ChatMessageView[] | undefined): number | undefined {
+  const seqs = (list ?? []).filter((m) => m.delivery === 'sent').map((m) => m.seq);
+  return seqs.length ? contiguousSeq(seqs) : undefined;
 }
