@@ -31,3 +31,30 @@ export function CategoryField({ value, onChange }: { value: Category; onChange: 
     </label>
   );
 }
+
+/** A form's error line and its submit and Cancel buttons. */
+export function FormFooter(props: {
+  error: string | null;
+  saving: boolean;
+  submit: string;
+  tone?: 'primary' | 'success' | 'danger';
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      {props.error && (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" class={`button ${props.tone ?? 'primary'}`} disabled={props.saving}>
+          {props.submit}
+        </button>
+        <button type="button" class="button ghost" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}

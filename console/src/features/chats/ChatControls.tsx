@@ -3,6 +3,7 @@ import type { AgentPresenceDto, ConversationDto } from '@kamflo/shared';
 import { useAppStore } from '../../app-context.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { seesTeam } from '../presence/presence.slice.ts';
+import { FormFooter } from '../../ui/fields.tsx';
 
 const NO_AGENTS: AgentPresenceDto[] = [];
 const QUEUE = '';
@@ -82,19 +83,7 @@ export function TransferDialog({ chat, onClose }: { chat: ConversationDto; onClo
             onInput={(e) => setNote(e.currentTarget.value)}
           />
         </div>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions">
-          <button type="submit" class="button primary" disabled={saving}>
-            Transfer
-          </button>
-          <button type="button" class="button ghost" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFooter error={error} saving={saving} submit="Transfer" onCancel={onClose} />
       </form>
     </div>
   );

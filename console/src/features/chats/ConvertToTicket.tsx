@@ -9,7 +9,7 @@ import {
   type Priority,
 } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
-import { CategoryField } from '../../ui/fields.tsx';
+import { CategoryField, FormFooter } from '../../ui/fields.tsx';
 
 /** A subject from the visitor's first words, cut at a word boundary. */
 export function suggestSubject(firstMessage: string, max = 80): string {
@@ -93,19 +93,7 @@ export function ConvertToTicket({ chat, onClose }: { chat: ConversationDto; onCl
           </div>
           <CategoryField value={category} onChange={setCategory} />
         </div>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions">
-          <button type="submit" class="button primary" disabled={saving}>
-            Create ticket
-          </button>
-          <button type="button" class="button ghost" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFooter error={error} saving={saving} submit="Create ticket" onCancel={onClose} />
       </form>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Category, Priority } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
-import { CategoryField, PriorityField } from '../../ui/fields.tsx';
+import { CategoryField, PriorityField, FormFooter } from '../../ui/fields.tsx';
 
 /** An agent opens a ticket for a customer, by email (source "agent-created"). */
 export function NewTicketForm({ onClose }: { onClose: () => void }) {
@@ -58,19 +58,7 @@ export function NewTicketForm({ onClose }: { onClose: () => void }) {
         </label>
         <PriorityField value={priority} onChange={setPriority} />
         <CategoryField value={category} onChange={setCategory} />
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions">
-          <button type="submit" class="button primary" disabled={saving}>
-            Create ticket
-          </button>
-          <button type="button" class="button ghost" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFooter error={error} saving={saving} submit="Create ticket" onCancel={onClose} />
       </form>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TicketDetailDto } from '@kamflo/shared';
 import { useAppStore } from '../../app-context.tsx';
+import { FormFooter } from '../../ui/fields.tsx';
 
 /**
  * The handbook's closing message: the customer learns what happened, why, and what to do if it
@@ -75,19 +76,7 @@ export function ResolveForm({ ticket, onClose }: { ticket: TicketDetailDto; onCl
         <p id="resolve-placeholder" class="hint" aria-live="polite">
           {PLACEHOLDER.test(message) ? 'Replace the parts in [brackets] before sending.' : ''}
         </p>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions">
-          <button type="submit" class="button success" disabled={saving}>
-            Resolve ticket
-          </button>
-          <button type="button" class="button ghost" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFooter error={error} saving={saving} submit="Resolve ticket" tone="success" onCancel={onClose} />
       </form>
     </div>
   );
