@@ -247,11 +247,9 @@ export function createRouter(deps: {
     rebalance,
     sweep,
     publishRequests,
-    publishPresence,
     presenceList,
     requestsFor,
     pendingConversations,
-    queueState,
     loads,
   };
 }

@@ -37,7 +37,7 @@ import { nextSequence } from '../db/counters.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
 import type { VisitorIdentity } from '../visitors/visitor-token.ts';
 import type { ChatService } from '../chats/chat.service.ts';
-import { claimKey, openClaimModel, type ConversationDoc } from '../chats/conversation.model.ts';
+import type { ConversationDoc } from '../chats/conversation.model.ts';
 import { ticketModel, toTicketDetailDto, toTicketDto, type TicketDoc, type TranscriptLine } from './ticket.model.ts';
 import { chainEvents, verifyChain, type NewTicketEvent } from './event-chain.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -68,7 +68,6 @@ export function createTicketService(deps: {
 }) {
   const { conn, clock, notify, chats, claims, settings, notifications, agents } = deps;
   const Ticket = ticketModel(conn);
-  const OpenClaim = openClaimModel(conn);
 
   async function findByNumber(number: number): Promise<TicketDoc> {
     const t = await Ticket.findOne({ number }).lean();
@@ -233,7 +232,7 @@ export function createTicketService(deps: {
 
   /** No one could take the chat: the visitor leaves a message, and it becomes a ticket with the transcript. */
   async function leaveMessage(v: VisitorIdentity, input: LeaveMessageInput): Promise<{ ticketNumber: number }> {
-    let convId = input.conversationId ?? String((await OpenClaim.findById(claimKey(v.site, v.visitorId)).lean())?.conversationId ?? '');
+    let convId = input.conversationId ?? String((await chats.openConversationId(v)) ?? '');
     if (!convId) {
       const started = await chats.start(v, { clientId: `leave_${new Types.ObjectId()}`, text: input.text, ...(input.name ? { name: input.name } : {}) });
       convId = started.conversation.id;
