@@ -135,26 +135,31 @@ export function createChatStore({
       syncAgain = true;
       return syncing;
     }
+    // Cleared in the same tick as the last check of syncAgain, so no request falls in between.
     syncing = (async () => {
-      do {
-        syncAgain = false;
-        let known = wantLatest ? null : state.conversation;
-        wantLatest = false;
-        for (let pages = 0; pages < 20; pages++) {
-          const afterSeq = known && known.id === state.conversation?.id ? contiguousSeq(state.messages.map((m) => m.seq)) : 0;
-          const r = await client.sync(known ? { conversationId: known.id, afterSeq } : { afterSeq: 0 });
-          if (!r.ok) {
-            if (r.error.code !== 'not_found' || !known) break;
-            known = null; // it's gone: fall back to the latest conversation
-            continue;
+      try {
+        do {
+          syncAgain = false;
+          let known = wantLatest ? null : state.conversation;
+          wantLatest = false;
+          for (let pages = 0; pages < 20; pages++) {
+            const afterSeq = known && known.id === state.conversation?.id ? contiguousSeq(state.messages.map((m) => m.seq)) : 0;
+            const r = await client.sync(known ? { conversationId: known.id, afterSeq } : { afterSeq: 0 });
+            if (!r.ok) {
+              if (r.error.code !== 'not_found' || !known) break;
+              known = null; // it's gone: fall back to the latest conversation
+              continue;
+            }
+            adopt(r.data.conversation);
+            take(r.data.messages);
+            known = state.conversation;
+            if (r.data.messages.length < SYNC_PAGE) break;
           }
-          adopt(r.data.conversation);
-          take(r.data.messages);
-          known = state.conversation;
-          if (r.data.messages.length < SYNC_PAGE) break;
-        }
-      } while (syncAgain);
-    })().finally(() => (syncing = undefined));
+        } while (syncAgain);
+      } finally {
+        syncing = undefined;
+      }
+    })();
     return syncing;
   }
 
