@@ -237,6 +237,165 @@ describe('chat', () => {
   });
 });
 
+const status = () => screen.getByRole('status');
+/** Opens the panel and sends a first message: the conversation is queued. */
+async function startChat(server: ReturnType<typeof createFakeClient>['server'], text = 'Hello?') {
+  await openPanel();
+  type(text);
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+  await waitFor(() => expect(within(messageIn(text)).getByText('Sent')).toBeTruthy());
+  expect(server.conversation).not.toBeNull();
+}
+
+describe('live chat', () => {
+  it('shows the place in the queue live, and offers Leave a message when the queue says so, keeping the log', async () => {
+    const { server, client } = setup();
+    await startChat(server);
+    expect(status().textContent).toBe('Waiting for an agent…');
+    // Another conversation's place is not ours.
+    await server.queue({ conversationId: 'f'.repeat(24), position: 9, offerLeaveMessage: true });
+    expect(status().textContent).toBe('Waiting for an agent…');
+    expect(screen.queryByRole('button', { name: 'Leave a message' })).toBeNull();
+
+    await server.queue({ position: 3, etaSeconds: 100 });
+    expect(status().textContent).toBe('Queue position: 3 · about 2 min');
+    await server.queue({ position: 2, etaSeconds: 45 });
+    expect(status().textContent).toBe('Queue position: 2 · about 1 min');
+    expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
+
+    await server.queue({ position: 2, etaSeconds: 45, offerLeaveMessage: true });
+    expect(screen.getByText('No one is available right now')).toBeTruthy();
+    expect(within(log()).getByText('Hello?')).toBeTruthy();
+    type('me@example.com', 'Email');
+    type('Call me', /^Message/);
+    fireEvent.click(screen.getByRole('button', { name: 'Leave a message' }));
+    expect(await screen.findByText('Thanks! Your ticket number is #1003')).toBeTruthy();
+    expect(client.leaveMessage).toHaveBeenCalledWith({ email: 'me@example.com', text: 'Call me', conversationId: server.conversation!.id });
+  });
+
+  it('no longer shows the queue once an agent has joined', async () => {
+    const { server } = setup();
+    await startChat(server);
+    await server.queue({ position: 1, offerLeaveMessage: true });
+    await server.update({ status: 'active', agentName: 'Alice' });
+    expect(status().textContent).toBe('Alice joined the chat');
+    expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
+  });
+
+  it('End chat ends the conversation, and the next message starts a new one', async () => {
+    const { server, client } = setup();
+    expect(screen.queryByRole('button', { name: 'End chat' })).toBeNull();
+    await startChat(server);
+    const first = server.conversation!.id;
+    await server.update({ status: 'active', agentName: 'Alice' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'End chat' }));
+    await waitFor(() => expect(status().textContent).toBe('This chat has ended. Write below to start a new one.'));
+    expect(client.end).toHaveBeenCalledWith({ conversationId: first });
+    expect(screen.queryByRole('button', { name: 'End chat' })).toBeNull();
+
+    type('One more thing');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(client.start).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(status().textContent).toBe('Waiting for an agent…'));
+    expect(server.conversation!.id).not.toBe(first);
+    expect(screen.getByRole('button', { name: 'End chat' })).toBeTruthy();
+  });
+
+  it('says why when ending the chat fails, and lets the visitor try again', async () => {
+    const { server, client } = setup();
+    await startChat(server);
+    client.end.mockResolvedValueOnce({ ok: false, error: { code: 'unavailable', message: 'Not connected. Reconnecting…' } });
+    fireEvent.click(screen.getByRole('button', { name: 'End chat' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Not connected. Reconnecting…');
+    expect(status().textContent).toBe('Waiting for an agent…');
+
+    fireEvent.click(screen.getByRole('button', { name: 'End chat' }));
+    await waitFor(() => expect(status().textContent).toMatch(/This chat has ended/));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('tells the agent the visitor is typing, and that they stopped once the message is sent', async () => {
+    const { server, client } = setup();
+    await startChat(server);
+    type('not yet');
+    // Nobody is in the chat yet to see it.
+    expect(client.typing).not.toHaveBeenCalled();
+    type('');
+    await server.update({ status: 'active', agentName: 'Alice' });
+
+    const id = server.conversation!.id;
+    type('W');
+    type('Wh');
+    expect(client.typing.mock.calls).toEqual([[{ conversationId: id, typing: true }]]);
+    type('Why');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(client.typing).toHaveBeenLastCalledWith({ conversationId: id, typing: false });
+    expect(client.typing).toHaveBeenCalledTimes(2);
+  });
+
+  it("shows the agent's typing, until their message arrives or nothing is heard for a few seconds", async () => {
+    const { server } = setup();
+    await startChat(server);
+    await server.update({ status: 'active', agentName: 'Alice' });
+    await server.say({ author: 'system', text: 'Alice joined the chat' });
+    expect(status().textContent).toBe('');
+
+    await server.typing(true);
+    expect(status().textContent).toBe('Alice is typing…');
+    await server.say({ author: 'agent', authorName: 'Alice', text: 'Hi!' });
+    expect(status().textContent).toBe('');
+
+    vi.useFakeTimers();
+    try {
+      await server.typing(true);
+      await act(() => void vi.advanceTimersByTime(4000));
+      await server.typing(true); // still typing: the indicator stays
+      await act(() => void vi.advanceTimersByTime(4000));
+      expect(status().textContent).toBe('Alice is typing…');
+      await act(() => void vi.advanceTimersByTime(3000));
+      expect(status().textContent).toBe('');
+      await server.typing(true);
+      await server.typing(false);
+      expect(status().textContent).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('tells the server how far the visitor has read while the chat is on screen, and shows Seen', async () => {
+    const { server, client } = setup();
+    await startChat(server, 'Question');
+    await server.update({ status: 'active', agentName: 'Alice' });
+    const id = server.conversation!.id;
+    expect(client.read).not.toHaveBeenCalled();
+
+    await server.say({ author: 'agent', authorName: 'Alice', text: 'Answer' });
+    await waitFor(() => expect(client.read).toHaveBeenCalledWith({ conversationId: id, seq: 2 }));
+
+    // Closed: nothing is read until it opens again.
+    fireEvent.click(screen.getByRole('button', { name: 'Close chat' }));
+    await server.say({ author: 'agent', authorName: 'Alice', text: 'Anything else?' });
+    expect(client.read).toHaveBeenCalledTimes(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+    await waitFor(() => expect(client.read).toHaveBeenLastCalledWith({ conversationId: id, seq: 3 }));
+    expect(client.read).toHaveBeenCalledTimes(2);
+
+    expect(within(messageIn('Question')).getByText('Sent')).toBeTruthy();
+    await server.read(0);
+    expect(within(messageIn('Question')).getByText('Sent')).toBeTruthy();
+    await server.read(3);
+    expect(within(messageIn('Question')).getByText('Seen')).toBeTruthy();
+    expect(within(log()).queryByText('Sent')).toBeNull();
+
+    // A newer message of the visitor's is only sent until the agent reads it.
+    type('Thanks');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(within(messageIn('Thanks')).getByText('Sent')).toBeTruthy());
+    expect(within(log()).queryByText('Seen')).toBeNull();
+  });
+});
+
 describe('no agent online', () => {
   it('offers to leave a message, which becomes a ticket whose number is shown', async () => {
     const { client } = setup({ agentsOnline: false });

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_MESSAGE_LENGTH } from '@kamflo/shared/constants';
 import { Field, FormError, useForm } from './form.tsx';
-import { linesOf, shouldLeaveMessage, type ChatState, type ChatStore, type Line } from './store.ts';
+import { linesOf, queueOf, shouldLeaveMessage, type ChatState, type ChatStore, type Line } from './store.ts';
 
 /**
  * One line about where the conversation stands. When the server already said it in the log
@@ -10,10 +10,13 @@ import { linesOf, shouldLeaveMessage, type ChatState, type ChatStore, type Line 
 export function noticeOf(s: ChatState): string {
   const c = s.conversation;
   const said = (t: string) => s.messages.some((m) => m.author === 'system' && m.text.includes(t));
+  const q = queueOf(s);
+  if (s.typing) return `${s.typing} is typing…`;
   switch (c?.status) {
     case 'queued':
     case 'offered':
-      return 'Waiting for an agent…';
+      // The server's estimate is never 0 s, so this says at least "about 1 min".
+      return q ? `Queue position: ${q.position} · about ${Math.ceil(q.etaSeconds / 60)} min` : 'Waiting for an agent…';
     case 'active': {
       const who = c.agentName ?? 'An agent';
       return said(`${who} joined`) ? '' : `${who} joined the chat`;
@@ -30,6 +33,8 @@ export function noticeOf(s: ChatState): string {
 }
 
 export function ChatPanel({ store, state: s, visible }: { store: ChatStore; state: ChatState; visible: boolean }) {
+  const [endError, setEndError] = useState<string>();
+  useEffect(() => void (visible && store.read()), [visible, s.messages, s.connected]);
   if (s.leftTicket) {
     return (
       <div class="kf-done">
@@ -43,18 +48,32 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
   }
   const leave = shouldLeaveMessage(s);
   const lines = linesOf(s);
+  const end = async () => {
+    const r = await store.end();
+    setEndError(r.ok ? undefined : r.error.message);
+  };
   return (
     <>
       <p class="kf-notice" role="status">
         {noticeOf(s)}
       </p>
+      {['queued', 'offered', 'active'].includes(s.conversation?.status!) && (
+        <div class="kf-end">
+          <FormError text={endError} />
+          <button type="button" class="kf-link" onClick={end}>
+            End chat
+          </button>
+        </div>
+      )}
       {(!leave || lines.length > 0) && <Log lines={lines} onRetry={store.retry} visible={visible} />}
-      {leave ? <LeaveMessage store={store} /> : <Composer onSend={store.send} />}
+      {leave ? <LeaveMessage store={store} /> : <Composer store={store} />}
     </>
   );
 }
 
-const STATE_TEXT = { sending: 'Sending…', sent: 'Sent', failed: 'Not sent' };
+const STATE_TEXT = { sending: 'Sending…', sent: 'Sent', seen: 'Seen', failed: 'Not sent' };
+/** Stored on the server: said under the newest of the visitor's messages only. */
+const stored = (l: Line) => l.state === 'sent' || l.state === 'seen';
 
 function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; visible: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -63,8 +82,8 @@ function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; 
     const el = ref.current;
     if (el && visible) el.scrollTop = el.scrollHeight;
   }, [lines.length, visible]);
-  // "Sent" only under the newest of the visitor's messages; sending and failed under each.
-  const lastSent = lines.findLastIndex((l) => l.state === 'sent');
+  // "Sent"/"Seen" only under the newest of the visitor's messages; sending and failed under each.
+  const lastSent = lines.findLastIndex(stored);
   return (
     <div ref={ref} class="kf-log" role="log" aria-live="polite" aria-label="Conversation">
       {lines.length === 0 && <p class="kf-empty">Hi there! Ask us anything — we're happy to help.</p>}
@@ -74,7 +93,7 @@ function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; 
             <span class="kf-author">{l.author === 'visitor' ? 'You' : (l.authorName ?? 'Agent')}</span>
           )}
           <p class="kf-text">{l.text}</p>
-          {l.state && (l.state !== 'sent' || i === lastSent) && (
+          {l.state && (!stored(l) || i === lastSent) && (
             <span class={`kf-state kf-${l.state}`}>
               {STATE_TEXT[l.state]}
               {l.state === 'failed' && (
@@ -90,12 +109,12 @@ function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; 
   );
 }
 
-function Composer({ onSend }: { onSend: (text: string) => void }) {
+function Composer({ store }: { store: ChatStore }) {
   const [text, setText] = useState('');
   const send = (e?: Event) => {
     e?.preventDefault();
     if (!text.trim()) return;
-    onSend(text);
+    store.send(text);
     setText('');
   };
   return (
@@ -109,7 +128,10 @@ function Composer({ onSend }: { onSend: (text: string) => void }) {
         placeholder="Write a message…"
         maxLength={MAX_MESSAGE_LENGTH}
         value={text}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          store.typing(!!e.currentTarget.value.trim());
+        }}
         onKeyDown={(e) => {
           // Enter sends; Shift+Enter (and Enter while composing with an IME) makes a new line.
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);

@@ -9,6 +9,7 @@ class FakeSocket {
   connected = false;
   active = true;
   auth: unknown;
+  emit = vi.fn();
   emitWithAck = vi.fn(async (_event: string, _input: unknown): Promise<unknown> => ({ ok: true, data: null }));
   timeout = vi.fn(() => ({ emitWithAck: this.emitWithAck }));
   connect = vi.fn();
@@ -105,10 +106,21 @@ describe('createClient', () => {
 
   it('connects to the visitor namespace with the token, forwards events and emits with a timeout', async () => {
     const client = createClient({ origin: ORIGIN, site: 'acme', storage: memoryStorage(), timeoutMs: 1234 });
-    const events = { connect: vi.fn(), disconnect: vi.fn(), message: vi.fn(), updated: vi.fn(), availability: vi.fn() } satisfies ClientEvents;
+    const events = {
+      connect: vi.fn(),
+      disconnect: vi.fn(),
+      message: vi.fn(),
+      updated: vi.fn(),
+      availability: vi.fn(),
+      queue: vi.fn(),
+      typing: vi.fn(),
+      read: vi.fn(),
+    } satisfies ClientEvents;
 
     // Not connected yet: an immediate unavailable, nothing buffered.
     expect(await client.sync({ afterSeq: 0 })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    const conversationId = 'c'.repeat(24);
+    client.typing({ conversationId, typing: true });
 
     const close = client.connect(events);
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
@@ -125,6 +137,24 @@ describe('createClient', () => {
     expect(events.message).toHaveBeenCalledWith({ id: 'm1' });
     expect(events.updated).toHaveBeenCalledWith({ id: 'c1' });
     expect(events.availability).toHaveBeenCalledWith(false);
+    const queue = { conversationId, position: 2, etaSeconds: 90, offerLeaveMessage: false };
+    s.fire('chat:queue', queue);
+    s.fire('chat:typing', { conversationId, typing: true, name: 'Alice' });
+    s.fire('chat:read', { conversationId, seq: 4 });
+    expect(events.queue).toHaveBeenCalledWith(queue);
+    expect(events.typing).toHaveBeenCalledWith({ conversationId, typing: true, name: 'Alice' });
+    expect(events.read).toHaveBeenCalledWith({ conversationId, seq: 4 });
+
+    // Typing and read receipts have no ack; the one typed while disconnected was dropped.
+    client.typing({ conversationId, typing: false });
+    client.read({ conversationId, seq: 3 });
+    expect(s.emit.mock.calls).toEqual([
+      ['chat:typing', { conversationId, typing: false }],
+      ['chat:read', { conversationId, seq: 3 }],
+    ]);
+    s.emitWithAck.mockResolvedValueOnce({ ok: true, data: { id: conversationId, status: 'ended' } });
+    expect(await client.end({ conversationId })).toMatchObject({ ok: true, data: { status: 'ended' } });
+    expect(s.emitWithAck).toHaveBeenLastCalledWith('chat:end', { conversationId });
 
     s.emitWithAck.mockResolvedValueOnce({ ok: true, data: { id: 'm2' } });
     const input = { conversationId: 'c'.repeat(24), clientId: 'client-1', text: 'hi' };
@@ -144,7 +174,7 @@ describe('createClient', () => {
     const storage = memoryStorage();
     storage.set('kamflo:visitor:acme', { token: 'stale', visitorId: 'old' });
     const client = createClient({ origin: ORIGIN, site: 'acme', storage });
-    client.connect({ connect() {}, disconnect() {}, message() {}, updated() {}, availability() {} });
+    client.connect({ connect() {}, disconnect() {}, message() {}, updated() {}, availability() {}, queue() {}, typing() {}, read() {} });
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
     const s = sockets[0]!;
     expect(s.opts.auth).toEqual({ token: 'stale' });

@@ -4,6 +4,7 @@ import type {
   HelpCenterRequestInput,
   HttpApi,
   MessageDto,
+  QueueStateDto,
   VisitorClientEvents,
   VisitorConversationDto,
   VisitorServerEvents,
@@ -25,7 +26,11 @@ export interface ClientEvents {
   message(message: MessageDto): void;
   updated(conversation: VisitorConversationDto): void;
   availability(online: boolean): void;
+  queue(state: QueueStateDto): void;
+  typing(state: Pushed<'chat:typing'>): void;
+  read(state: Pushed<'chat:read'>): void;
 }
+type Pushed<E extends keyof VisitorServerEvents> = Parameters<VisitorServerEvents[E]>[0];
 
 /**
  * Everything the widget asks of the Kamflo server. No method throws: network failures and
@@ -40,6 +45,10 @@ export interface WidgetClient {
   send(input: Input<'chat:message'>): Promise<Result<'chat:message'>>;
   sync(input: Input<'chat:sync'>): Promise<Result<'chat:sync'>>;
   leaveMessage(input: Input<'chat:leave-message'>): Promise<Result<'chat:leave-message'>>;
+  end(input: Input<'chat:end'>): Promise<Result<'chat:end'>>;
+  /** No ack, dropped while disconnected: the next one says the same or newer. */
+  typing(input: Input<'chat:typing'>): void;
+  read(input: Input<'chat:read'>): void;
   /** POST /api/helpcenter/requests, as this visitor. */
   submitRequest(input: HelpCenterRequestInput): Promise<Ack<HttpApi['POST /api/helpcenter/requests']['res']>>;
 }
@@ -147,6 +156,9 @@ export function createClient({
         s.on('chat:message', (m) => events.message(m));
         s.on('chat:updated', (c) => events.updated(c));
         s.on('agents:availability', (a) => events.availability(a.online));
+        s.on('chat:queue', (q) => events.queue(q));
+        s.on('chat:typing', (t) => events.typing(t));
+        s.on('chat:read', (r) => events.read(r));
       };
       void open();
       return () => {
@@ -161,6 +173,9 @@ export function createClient({
     send: (input) => emit('chat:message', input),
     sync: (input) => emit('chat:sync', input),
     leaveMessage: (input) => emit('chat:leave-message', input),
+    end: (input) => emit('chat:end', input),
+    typing: (input) => void (socket?.connected && socket.emit('chat:typing', input)),
+    read: (input) => void (socket?.connected && socket.emit('chat:read', input)),
 
     async submitRequest(input) {
       const id = await identity();

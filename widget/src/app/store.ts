@@ -1,4 +1,4 @@
-import type { MessageAuthor, MessageDto, VisitorConversationDto } from '@kamflo/shared';
+import type { MessageAuthor, MessageDto, QueueStateDto, VisitorConversationDto } from '@kamflo/shared';
 import type { Ack } from '@kamflo/shared/constants';
 import { contiguousSeq } from '@kamflo/shared/constants';
 import type { Result, WidgetClient } from './client.ts';
@@ -24,9 +24,15 @@ export interface ChatState {
   connected: boolean;
   /** The ticket a "leave a message" just became: the panel shows a confirmation. */
   leftTicket?: number;
+  /** The server's latest word on a waiting conversation's place in the queue. */
+  queue?: QueueStateDto;
+  /** The name of the agent typing in the shown conversation. */
+  typing?: string;
+  /** The agent has read the shown conversation up to this seq. */
+  seen: number;
 }
 
-export type SendState = 'sending' | 'sent' | 'failed';
+export type SendState = 'sending' | 'sent' | 'seen' | 'failed';
 /** One line of the conversation as shown: stored messages, then the outbox. */
 export interface Line {
   key: string;
@@ -53,11 +59,9 @@ export function linesOf(s: ChatState): Line[] {
   const stored = new Set(s.messages.map((m) => m.clientId));
   return [
     ...s.messages.map((m): Line => ({
+      ...m,
       key: m.id,
-      author: m.author,
-      authorName: m.authorName,
-      text: m.text,
-      state: m.author === 'visitor' ? 'sent' : undefined,
+      state: m.author === 'visitor' ? (m.seq <= s.seen ? 'seen' : 'sent') : undefined,
     })),
     ...s.outbox
       .filter((o) => !stored.has(o.clientId))
@@ -67,9 +71,14 @@ export function linesOf(s: ChatState): Line[] {
 
 /** A conversation the visitor can keep writing into (a ticket conversation carries replies too). */
 export const isOpen = (c: VisitorConversationDto | null) => !!c && c.status !== 'ended';
-/** Nobody can answer: offer "leave a message" instead of a chat that would only wait. */
+/** The queue's word on the shown conversation, while it waits. */
+export function queueOf({ conversation: c, queue: q }: ChatState) {
+  return c && WAITING.includes(c.status) && q?.conversationId === c.id ? q : undefined;
+}
+/** Nobody can answer (soon): offer "leave a message" instead of a chat that would only wait. */
 export const shouldLeaveMessage = (s: ChatState) =>
-  s.agentsOnline === false && (!isOpen(s.conversation) || WAITING.includes(s.conversation!.status));
+  !!queueOf(s)?.offerLeaveMessage ||
+  (s.agentsOnline === false && (!isOpen(s.conversation) || WAITING.includes(s.conversation!.status)));
 
 export type ChatStore = ReturnType<typeof createChatStore>;
 
@@ -98,6 +107,7 @@ export function createChatStore({
     outbox: Array.isArray(saved) ? saved.filter((o) => o && typeof o.clientId === 'string' && typeof o.text === 'string') : [],
     agentsOnline: null,
     connected: false,
+    seen: 0,
   };
   const listeners = new Set<() => void>();
 
@@ -118,8 +128,31 @@ export function createChatStore({
 
   /** Switch to a conversation: its messages replace the previous one's. */
   function adopt(conversation: VisitorConversationDto | null) {
-    if (conversation?.id !== state.conversation?.id) set({ conversation, messages: [] });
-    else set({ conversation });
+    if (conversation?.id !== state.conversation?.id) {
+      readSeq = 0;
+      set({ conversation, messages: [], seen: 0 });
+    } else set({ conversation });
+  }
+
+  function updated(c: VisitorConversationDto) {
+    const known = state.conversation;
+    if (c.id === known?.id) set({ conversation: c });
+    else if (!known || c.createdAt >= known.createdAt) void sync(true);
+  }
+
+  /** The highest agent message seq told to the server as read. */
+  let readSeq = 0;
+  let typedAt = 0; // when "typing" last went out; 0 once "stopped" did
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  let agentTyping: ReturnType<typeof setTimeout> | undefined;
+  /** The visitor types (or cleared the box): tell the agent at most every 2.5 s, and "stopped" after 4 s idle. */
+  function typing(on: boolean) {
+    const c = state.conversation;
+    clearTimeout(idle);
+    if (on) idle = setTimeout(typing, 4000, false);
+    if (c?.status !== 'active' || (on ? Date.now() - typedAt < 2500 : !typedAt)) return;
+    typedAt = on ? Date.now() : 0;
+    client.typing({ conversationId: c.id, typing: on });
   }
 
   let syncing: Promise<void> | undefined;
@@ -241,14 +274,21 @@ export function createChatStore({
         disconnect: () => set({ connected: false }),
         availability: (online) => set({ agentsOnline: online }),
         message(m) {
-          if (m.author === 'agent' && state.leftTicket) set({ leftTicket: undefined });
+          if (m.author === 'agent') set({ leftTicket: undefined, typing: undefined });
           if (m.conversationId === state.conversation?.id) take([m]);
           else void sync(true);
         },
-        updated(c) {
-          const known = state.conversation;
-          if (c.id === known?.id) set({ conversation: c });
-          else if (!known || c.createdAt >= known.createdAt) void sync(true);
+        updated,
+        queue: (queue) => set({ queue }),
+        typing(t) {
+          if (t.conversationId !== state.conversation?.id) return;
+          // A lost "stopped" must not leave the indicator up.
+          clearTimeout(agentTyping);
+          if (t.typing) agentTyping = setTimeout(() => set({ typing: undefined }), 6000);
+          set({ typing: t.typing ? (t.name ?? 'Agent') : undefined });
+        },
+        read(r) {
+          if (r.conversationId === state.conversation?.id) set({ seen: Math.max(state.seen, r.seq) });
         },
       });
     },
@@ -256,6 +296,7 @@ export function createChatStore({
     /** Queue a message and send it when connected. */
     send(text: string) {
       const t = text.trim();
+      typing(false);
       if (!t) return;
       set({ outbox: [...state.outbox, { clientId: newId(), text: t }] });
       void flush();
@@ -273,5 +314,22 @@ export function createChatStore({
       return r;
     },
     dismissLeft: () => set({ leftTicket: undefined }),
+    typing,
+
+    /** The visitor ends the chat; their next message starts a new one. */
+    async end() {
+      const r = await client.end({ conversationId: state.conversation!.id });
+      // Refused (it ended meanwhile, say): catch up with what the server has.
+      if (r.ok) updated(r.data);
+      else void sync();
+      return r;
+    },
+
+    /** The log is on screen: tell the agent how far the visitor has read. */
+    read() {
+      const c = state.conversation;
+      const seq = state.messages.findLast((m) => m.author === 'agent')?.seq ?? 0;
+      if (c && state.connected && seq > readSeq) client.read({ conversationId: c.id, seq: (readSeq = seq) });
+    },
   };
 }

@@ -1,17 +1,24 @@
 import { vi } from 'vitest';
 import { act } from '@testing-library/preact';
-import type { MessageDto, VisitorConversationDto } from '@kamflo/shared';
+import type { MessageDto, QueueStateDto, VisitorConversationDto } from '@kamflo/shared';
 import type { ClientEvents, WidgetClient } from '../app/client.ts';
 import type { KeyValue } from '../app/storage.ts';
 
 const ok = <T>(data: T) => ({ ok: true as const, data });
 
-/** A WidgetClient backed by a tiny in-memory server: it stores messages once per clientId, like the real one. */
-export function createFakeClient({ agentsOnline = true } = {}) {
+/**
+ * A WidgetClient backed by a tiny in-memory server: it stores messages once per clientId, like the
+ * real one. `server.tab()` is another client of the same visitor (a second browser tab); with
+ * `echo`, the visitor's own messages are pushed to all their tabs, as the real server does.
+ */
+export function createFakeClient({ agentsOnline = true, echo = false } = {}) {
   let conversation: VisitorConversationDto | null = null;
+  let conversations = 0;
   const messages: MessageDto[] = [];
   let seq = 0;
-  let events: ClientEvents | undefined;
+  /** The connected tabs' event handlers. */
+  const tabs = new Set<ClientEvents>();
+  const all = (fn: (e: ClientEvents) => void) => tabs.forEach(fn);
   let connected = false;
 
   const store = (m: Pick<MessageDto, 'clientId' | 'author' | 'text'> & { authorName?: string }): MessageDto => {
@@ -26,21 +33,23 @@ export function createFakeClient({ agentsOnline = true } = {}) {
       ...m,
     };
     messages.push(message);
+    if (echo && m.author === 'visitor') all((e) => e.message(message));
     return message;
   };
   const down = () => ({ ok: false as const, error: { code: 'unavailable' as const, message: 'Not connected' } });
 
-  const client = {
+  const tab = () => ({
     status: vi.fn<WidgetClient['status']>(async () => ok({ site: 'default', siteName: 'Acme Support', agentsOnline })),
     connect: vi.fn<WidgetClient['connect']>((e: ClientEvents) => {
-      events = e;
-      return () => {
-        events = undefined;
-      };
+      tabs.add(e);
+      return () => void tabs.delete(e);
     }),
     start: vi.fn<WidgetClient['start']>(async (input) => {
       if (!connected) return down();
-      conversation ??= { id: 'c'.repeat(24), status: 'queued', createdAt: new Date(2026, 0, 1).toISOString() };
+      if (!conversation || conversation.status === 'ended') {
+        const n = ++conversations;
+        conversation = { id: String(n).padStart(24, 'c'), status: 'queued', createdAt: new Date(2026, 0, n).toISOString() };
+      }
       const message = store({ clientId: input.clientId, author: 'visitor', text: input.text });
       return ok({ conversation, message });
     }),
@@ -53,8 +62,17 @@ export function createFakeClient({ agentsOnline = true } = {}) {
       return ok({ conversation, messages: messages.filter((m) => m.seq > (input.afterSeq ?? 0)) });
     }),
     leaveMessage: vi.fn<WidgetClient['leaveMessage']>(async () => ok({ ticketNumber: 1003 })),
+    end: vi.fn<WidgetClient['end']>(async () => {
+      if (!connected) return down();
+      conversation = { ...conversation!, status: 'ended' };
+      all((e) => e.updated(conversation!));
+      return ok(conversation);
+    }),
+    typing: vi.fn<WidgetClient['typing']>(),
+    read: vi.fn<WidgetClient['read']>(),
     submitRequest: vi.fn<WidgetClient['submitRequest']>(async () => ok({ ticketNumber: 1002 })),
-  } satisfies WidgetClient;
+  }) satisfies WidgetClient;
+  const client = tab();
 
   const server = {
     get conversation() {
@@ -65,27 +83,37 @@ export function createFakeClient({ agentsOnline = true } = {}) {
     connect: () =>
       act(() => {
         connected = true;
-        events!.connect();
+        all((e) => e.connect());
       }),
     disconnect: () =>
       act(() => {
         connected = false;
-        events!.disconnect();
+        all((e) => e.disconnect());
       }),
     /** The server changes the conversation and tells the widget. */
     update: (patch: Partial<VisitorConversationDto>) =>
       act(() => {
         conversation = { ...conversation!, ...patch };
-        events!.updated(conversation);
+        all((e) => e.updated(conversation!));
       }),
     /** Stores a message (e.g. from an agent) and pushes it to the widget. */
     say: (m: Pick<MessageDto, 'author' | 'text'> & { authorName?: string }) =>
       act(() => {
-        events!.message(store({ clientId: `srv_${seq + 1}`, ...m }));
+        const message = store({ clientId: `srv_${seq + 1}`, ...m });
+        all((e) => e.message(message));
       }),
     /** Pushes a message as is (to test duplicates). */
-    push: (m: MessageDto) => act(() => events!.message(m)),
-    availability: (online: boolean) => act(() => events!.availability(online)),
+    push: (m: MessageDto) => act(() => all((e) => e.message(m))),
+    availability: (online: boolean) => act(() => all((e) => e.availability(online))),
+    /** The visitor's place in the queue; defaults to the current conversation. */
+    queue: (q: Partial<QueueStateDto>) =>
+      act(() => all((e) => e.queue({ conversationId: conversation!.id, position: 1, etaSeconds: 60, offerLeaveMessage: false, ...q }))),
+    /** The agent types (or stops) in the current conversation. */
+    typing: (typing: boolean, name = 'Alice') => act(() => all((e) => e.typing({ conversationId: conversation!.id, typing, name }))),
+    /** The agent has read the current conversation up to seq. */
+    read: (seq: number) => act(() => all((e) => e.read({ conversationId: conversation!.id, seq }))),
+    /** Another tab of the same visitor: a second client of this server. */
+    tab,
   };
   return { client, server };
 }
