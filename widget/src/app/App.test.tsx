@@ -381,10 +381,23 @@ describe('live chat', () => {
     await waitFor(() => expect(client.read).toHaveBeenLastCalledWith({ conversationId: id, seq: 3 }));
     expect(client.read).toHaveBeenCalledTimes(2);
 
+    // Open, but in a browser tab in the background: read once it comes to the front.
+    const hidden = vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
+    try {
+      await server.say({ author: 'agent', authorName: 'Alice', text: 'Are you still there?' });
+      act(() => void document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+      expect(client.read).toHaveBeenCalledTimes(2);
+      hidden.mockReturnValue(false);
+      act(() => void document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+      expect(client.read).toHaveBeenLastCalledWith({ conversationId: id, seq: 4 });
+    } finally {
+      hidden.mockRestore();
+    }
+
     expect(within(messageIn('Question')).getByText('Sent')).toBeTruthy();
     await server.read(0);
     expect(within(messageIn('Question')).getByText('Sent')).toBeTruthy();
-    await server.read(3);
+    await server.read(4);
     expect(within(messageIn('Question')).getByText('Seen')).toBeTruthy();
     expect(within(log()).queryByText('Sent')).toBeNull();
 

@@ -34,7 +34,13 @@ export function noticeOf(s: ChatState): string {
 
 export function ChatPanel({ store, state: s, visible }: { store: ChatStore; state: ChatState; visible: boolean }) {
   const [endError, setEndError] = useState<string>();
-  useEffect(() => void (visible && store.read()), [visible, s.messages, s.connected]);
+  useEffect(() => {
+    // Read means on screen: the chat tab of the open panel, in the browser tab in front.
+    const read = () => visible && !document.hidden && store.read();
+    read();
+    addEventListener('visibilitychange', read);
+    return () => removeEventListener('visibilitychange', read);
+  }, [visible, s.messages, s.connected]);
   if (s.leftTicket) {
     return (
       <div class="kf-done">
@@ -72,8 +78,6 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
 }
 
 const STATE_TEXT = { sending: 'Sending…', sent: 'Sent', seen: 'Seen', failed: 'Not sent' };
-/** Stored on the server: said under the newest of the visitor's messages only. */
-const stored = (l: Line) => l.state === 'sent' || l.state === 'seen';
 
 function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; visible: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -82,18 +86,16 @@ function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; 
     const el = ref.current;
     if (el && visible) el.scrollTop = el.scrollHeight;
   }, [lines.length, visible]);
-  // "Sent"/"Seen" only under the newest of the visitor's messages; sending and failed under each.
-  const lastSent = lines.findLastIndex(stored);
   return (
     <div ref={ref} class="kf-log" role="log" aria-live="polite" aria-label="Conversation">
       {lines.length === 0 && <p class="kf-empty">Hi there! Ask us anything — we're happy to help.</p>}
-      {lines.map((l, i) => (
+      {lines.map((l) => (
         <div key={l.key} class={`kf-msg kf-${l.author}`}>
           {l.author !== 'system' && (
             <span class="kf-author">{l.author === 'visitor' ? 'You' : (l.authorName ?? 'Agent')}</span>
           )}
           <p class="kf-text">{l.text}</p>
-          {l.state && (!stored(l) || i === lastSent) && (
+          {l.state && (
             <span class={`kf-state kf-${l.state}`}>
               {STATE_TEXT[l.state]}
               {l.state === 'failed' && (

@@ -39,7 +39,7 @@ export interface Line {
   author: MessageAuthor;
   authorName?: string;
   text: string;
-  /** The visitor's own messages only. */
+  /** The visitor's own messages only: each unsent one, and the newest sent one (older ones say nothing). */
   state?: SendState;
 }
 
@@ -57,11 +57,12 @@ export function mergeMessages(current: MessageDto[], incoming: MessageDto[]): Me
 
 export function linesOf(s: ChatState): Line[] {
   const stored = new Set(s.messages.map((m) => m.clientId));
+  const newest = s.messages.findLast((m) => m.author === 'visitor');
   return [
     ...s.messages.map((m): Line => ({
       ...m,
       key: m.id,
-      state: m.author === 'visitor' ? (m.seq <= s.seen ? 'seen' : 'sent') : undefined,
+      state: m === newest ? (m.seq <= s.seen ? 'seen' : 'sent') : undefined,
     })),
     ...s.outbox
       .filter((o) => !stored.has(o.clientId))
@@ -132,12 +133,6 @@ export function createChatStore({
       readSeq = 0;
       set({ conversation, messages: [], seen: 0 });
     } else set({ conversation });
-  }
-
-  function updated(c: VisitorConversationDto) {
-    const known = state.conversation;
-    if (c.id === known?.id) set({ conversation: c });
-    else if (!known || c.createdAt >= known.createdAt) void sync(true);
   }
 
   /** The highest agent message seq told to the server as read. */
@@ -278,7 +273,11 @@ export function createChatStore({
           if (m.conversationId === state.conversation?.id) take([m]);
           else void sync(true);
         },
-        updated,
+        updated(c) {
+          const known = state.conversation;
+          if (c.id === known?.id) set({ conversation: c });
+          else if (!known || c.createdAt >= known.createdAt) void sync(true);
+        },
         queue: (queue) => set({ queue }),
         typing(t) {
           if (t.conversationId !== state.conversation?.id) return;
@@ -319,9 +318,8 @@ export function createChatStore({
     /** The visitor ends the chat; their next message starts a new one. */
     async end() {
       const r = await client.end({ conversationId: state.conversation!.id });
-      // Refused (it ended meanwhile, say): catch up with what the server has.
-      if (r.ok) updated(r.data);
-      else void sync();
+      // Either way catch up: the chat as ended, with its closing line, or as the server has it now.
+      void sync();
       return r;
     },
 
