@@ -289,10 +289,13 @@ describe('live chat', () => {
     const first = server.conversation!.id;
     await server.update({ status: 'active', agentName: 'Alice' });
 
+    screen.getByRole('button', { name: 'End chat' }).focus();
     fireEvent.click(screen.getByRole('button', { name: 'End chat' }));
     await waitFor(() => expect(status().textContent).toBe('This chat has ended. Write below to start a new one.'));
     expect(client.end).toHaveBeenCalledWith({ conversationId: first });
     expect(screen.queryByRole('button', { name: 'End chat' })).toBeNull();
+    // The button went: the keyboard is at the message box, not lost.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' })));
 
     type('One more thing');
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));

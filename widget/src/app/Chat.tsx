@@ -57,6 +57,8 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
   const end = async () => {
     const r = await store.end();
     setEndError(r.ok ? undefined : r.error.message);
+    // The button goes with the chat: keep the keyboard in the panel, where the next chat starts.
+    if (r.ok) document.querySelector<HTMLElement>('#kf-tabpanel-chat :is(textarea,input)')?.focus();
   };
   return (
     <>
