@@ -215,6 +215,20 @@ describe('chat', () => {
     expect(client.start.mock.calls[0]![0].clientId).toBe(client.start.mock.calls[1]![0].clientId);
   });
 
+  it('shows (and sends) what another tab of the site queued, from the storage event', async () => {
+    const { client, server, storage } = setup();
+    await server.disconnect();
+    await openPanel();
+    const other = [{ clientId: 'other-tab-1', text: 'typed in the other tab' }];
+    storage.set('kamflo:outbox:default', other);
+    act(() => void dispatchEvent(new StorageEvent('storage', { key: 'kamflo:outbox:default', newValue: JSON.stringify(other) })));
+    expect(within(messageIn('typed in the other tab')).getByText('Sending…')).toBeTruthy();
+
+    await server.connect();
+    await waitFor(() => expect(within(messageIn('typed in the other tab')).getByText('Sent')).toBeTruthy());
+    expect(client.start).toHaveBeenCalledWith(expect.objectContaining({ clientId: 'other-tab-1' }));
+  });
+
   it('restores the conversation from the server on connect', async () => {
     const storage = memoryStorage();
     const first = setup({ storage });

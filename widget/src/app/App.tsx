@@ -3,7 +3,7 @@ import type { WidgetClient } from './client.ts';
 import { ChatPanel } from './Chat.tsx';
 import { HelpCenter } from './HelpCenter.tsx';
 import { createChatStore, type ChatStore } from './store.ts';
-import type { KeyValue } from './storage.ts';
+import { outboxKey, type KeyValue } from './storage.ts';
 
 /** The frame's link to the host page (main.tsx posts to the parent window). */
 export interface FrameBridge {
@@ -38,6 +38,12 @@ export function App({ client, storage, site, page, frame }: AppProps) {
   const store = useMemo(() => createChatStore({ client, storage, site, page }), [client, storage, site, page]);
   const state = useStore(store);
   useEffect(() => store.start(), [store]);
+  // Another tab of this site changed the outbox the tabs share.
+  useEffect(() => {
+    const changed = (e: StorageEvent) => e.key === outboxKey(site) && store.shared(e.newValue);
+    addEventListener('storage', changed);
+    return () => removeEventListener('storage', changed);
+  }, [store]);
 
   const [open, setOpen] = useState(false);
   const [tab, setTab] = useState<Tab>('chat');

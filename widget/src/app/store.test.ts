@@ -50,6 +50,30 @@ describe('two tabs of the same visitor', () => {
     expect(server.messages.map((m) => m.clientId)).toEqual(['k1', 'k2']);
     expect(storage.get('kamflo:outbox:default')).toEqual([]);
   });
+
+  it('keeps and shows what another tab queued while offline, instead of overwriting it', async () => {
+    const { server, storage, tab } = twoTabs();
+    const [a, b] = [tab(), tab(server.tab())];
+    a.start();
+    b.start();
+    const raw = () => JSON.stringify(storage.get('kamflo:outbox:default'));
+
+    a.send('written in A');
+    b.shared(raw()); // the storage event tab B gets
+    expect(texts(b)).toEqual(['written in A sending']);
+    b.send('written in B');
+    a.shared(raw());
+    // Neither tab's write dropped the other's message.
+    expect(storage.get<{ text: string }[]>('kamflo:outbox:default')!.map((o) => o.text)).toEqual(['written in A', 'written in B']);
+    expect(texts(a)).toEqual(['written in A sending', 'written in B sending']);
+    b.shared(raw()); // nothing new
+    expect(texts(b)).toEqual(['written in A sending', 'written in B sending']);
+
+    await server.connect();
+    for (const t of [a, b]) await vi.waitFor(() => expect(texts(t)).toEqual(['written in A', 'written in B sent']));
+    expect(server.messages.map((m) => m.text)).toEqual(['written in A', 'written in B']);
+    expect(storage.get('kamflo:outbox:default')).toEqual([]);
+  });
 });
 
 describe('typing', () => {

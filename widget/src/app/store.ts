@@ -83,6 +83,10 @@ export const shouldLeaveMessage = (s: ChatState) =>
 
 export type ChatStore = ReturnType<typeof createChatStore>;
 
+/** The well-formed items of a stored outbox. */
+const outboxOf = (v: unknown): OutboxItem[] =>
+  Array.isArray(v) ? v.filter((o) => o && typeof o.clientId === 'string' && typeof o.text === 'string') : [];
+
 /**
  * The widget's chat state and the rules that keep it in step with the server: sync on every
  * connect, merge pushed messages, and deliver the outbox in order until each is acknowledged
@@ -105,7 +109,7 @@ export function createChatStore({
   let state: ChatState = {
     conversation: null,
     messages: [],
-    outbox: Array.isArray(saved) ? saved.filter((o) => o && typeof o.clientId === 'string' && typeof o.text === 'string') : [],
+    outbox: outboxOf(saved),
     agentsOnline: null,
     connected: false,
     seen: 0,
@@ -321,6 +325,21 @@ export function createChatStore({
       // Either way catch up: the chat as ended, with its closing line, or as the server has it now.
       void sync();
       return r;
+    },
+
+    /**
+     * Another tab wrote the shared outbox (raw JSON, from a storage event): queue what it has that
+     * this tab doesn't know, so this tab shows it, sends it too (the server dedupes) and keeps it
+     * in the next outbox it writes instead of dropping it.
+     */
+    shared(raw: string | null) {
+      const known = new Set([...state.outbox, ...state.messages].map((o) => o.clientId));
+      // Written by set() in the other tab: valid JSON, without `failed`.
+      const items = outboxOf(JSON.parse(raw!)).filter((o) => !known.has(o.clientId));
+      if (items.length) {
+        set({ outbox: [...state.outbox, ...items] });
+        void flush();
+      }
     },
 
     /** The log is on screen: tell the agent how far the visitor has read. */
