@@ -332,6 +332,21 @@ describe('live chat', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it("does not show a failed End chat's error again in the next chat", async () => {
+    const { server, client } = setup();
+    await startChat(server);
+    client.end.mockResolvedValueOnce({ ok: false, error: { code: 'unavailable', message: 'Not connected. Reconnecting…' } });
+    fireEvent.click(screen.getByRole('button', { name: 'End chat' }));
+    await screen.findByRole('alert');
+    await server.update({ status: 'ended' }); // ended another way (idle, the agent)
+
+    type('New question');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(client.start).toHaveBeenCalledTimes(2));
+    await screen.findByRole('button', { name: 'End chat' });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('tells the agent the visitor is typing, and that they stopped once the message is sent', async () => {
     const { server, client } = setup();
     await startChat(server);

@@ -33,7 +33,6 @@ export function noticeOf(s: ChatState): string {
 }
 
 export function ChatPanel({ store, state: s, visible }: { store: ChatStore; state: ChatState; visible: boolean }) {
-  const [endError, setEndError] = useState<string>();
   useEffect(() => {
     // Read means on screen: the chat tab of the open panel, in the browser tab in front.
     const read = () => visible && !document.hidden && store.read();
@@ -55,10 +54,8 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
   const leave = shouldLeaveMessage(s);
   const lines = linesOf(s);
   const end = async () => {
-    const r = await store.end();
-    setEndError(r.ok ? undefined : r.error.message);
     // The button goes with the chat: keep the keyboard in the panel, where the next chat starts.
-    if (r.ok) document.querySelector<HTMLElement>('#kf-tabpanel-chat :is(textarea,input)')?.focus();
+    if ((await store.end()).ok) document.querySelector<HTMLElement>('#kf-tabpanel-chat :is(textarea,input)')?.focus();
   };
   return (
     <>
@@ -67,7 +64,7 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
       </p>
       {['queued', 'offered', 'active'].includes(s.conversation?.status!) && (
         <div class="kf-end">
-          <FormError text={endError} />
+          <FormError text={s.endError} />
           <button type="button" class="kf-link" onClick={end}>
             End chat
           </button>

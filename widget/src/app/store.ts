@@ -30,6 +30,8 @@ export interface ChatState {
   typing?: string;
   /** The agent has read the shown conversation up to this seq. */
   seen: number;
+  /** Why ending the shown conversation failed. */
+  endError?: string;
 }
 
 export type SendState = 'sending' | 'sent' | 'seen' | 'failed';
@@ -135,7 +137,7 @@ export function createChatStore({
   function adopt(conversation: VisitorConversationDto | null) {
     if (conversation?.id !== state.conversation?.id) {
       readSeq = 0;
-      set({ conversation, messages: [], seen: 0 });
+      set({ conversation, messages: [], seen: 0, endError: undefined });
     } else set({ conversation });
   }
 
@@ -322,6 +324,7 @@ export function createChatStore({
     /** The visitor ends the chat; their next message starts a new one. */
     async end() {
       const r = await client.end({ conversationId: state.conversation!.id });
+      set({ endError: r.ok ? undefined : r.error.message });
       // Either way catch up: the chat as ended, with its closing line, or as the server has it now.
       void sync();
       return r;
