@@ -14,6 +14,7 @@ import { createSiteService } from './sites/site.service.ts';
 import { createVisitorTokens } from './visitors/visitor-token.ts';
 import { visitorRoutes } from './visitors/visitor.routes.ts';
 import { createNotifier } from './realtime/notify.ts';
+import { attachCluster, noPeers } from './realtime/cluster.ts';
 import { createRouter } from './chats/routing.ts';
 import { createChatService, type ChatHooks } from './chats/chat.service.ts';
 import { createChatControl } from './chats/chat-control.ts';
@@ -57,13 +58,21 @@ export async function createApp(deps: AppDeps) {
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const io = new Server(httpServer, { serveClient: false, connectionStateRecovery: undefined });
+  const cluster = config.redisUrl ? await attachCluster(io, { url: config.redisUrl, key: config.redisKey, log }) : null;
   const visitorNs = io.of(VISITOR_NAMESPACE);
   const agentNs = io.of(AGENT_NAMESPACE);
 
   const notify = createNotifier(visitorNs, agentNs);
   // Late-bound: presence is needed to build the router, and going offline needs the router.
   let onAgentOffline = (_agentId: string) => {};
-  const presence = createPresence(clock, { graceMs: config.presenceGraceMs, onOffline: (id) => onAgentOffline(id) });
+  const presence = createPresence(conn, clock, {
+    graceMs: config.presenceGraceMs,
+    heartbeatMs: config.presenceHeartbeatMs,
+    onOffline: (id) => onAgentOffline(id),
+    onAvailability: (online) => notify.allVisitors('agents:availability', { online }),
+    log,
+  });
+  await presence.start();
   const tokens = createVisitorTokens(secret);
   const sites = createSiteService({ conn });
   await sites.ensureDefault();
@@ -77,6 +86,7 @@ export async function createApp(deps: AppDeps) {
     claims,
     offerTimeoutMs: config.offerTimeoutMs,
     queueTimeoutMs: config.queueTimeoutMs,
+    peers: cluster?.peers ?? noPeers,
     log,
   });
   const hooks: ChatHooks = {};
@@ -87,7 +97,6 @@ export async function createApp(deps: AppDeps) {
   const sla = createSlaSweeper({ conn, clock, claims, tickets, settings, notifications, log });
   const control = createChatControl({ conn, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
   onAgentOffline = () => {
-    notify.allVisitors('agents:availability', { online: presence.anyAvailable() });
     // Offers to an agent who left go back to the queue and on to the next agent.
     router.sweep().catch((err) => log.warn({ err }, 'sweep after going offline failed'));
   };
@@ -134,13 +143,14 @@ export async function createApp(deps: AppDeps) {
   async function close(graceMs = 10_000): Promise<void> {
     clearInterval(sweeper);
     await sla.stop();
-    presence.stop();
+    await presence.stop();
     const closed = new Promise<void>((resolve) => io.close(() => resolve()));
     httpServer.closeIdleConnections?.();
     const deadline = Date.now() + graceMs;
     while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     httpServer.closeAllConnections?.();
     await closed;
+    await cluster?.close();
   }
 
   return { app, io, httpServer, close, services: { agents, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla } };

@@ -20,6 +20,11 @@ const envSchema = z.object({
   KAMFLO_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
   KAMFLO_IDLE_CHAT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   KAMFLO_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  KAMFLO_REDIS_KEY: z.string().min(1).default('kamflo'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,9 +39,15 @@ export interface Config {
   cookieSecure: boolean;
   offerTimeoutMs: number;
   presenceGraceMs: number;
+  /** How often a process re-marks its agents present; three missed beats and they drop out. */
+  presenceHeartbeatMs: number;
   queueTimeoutMs: number;
   idleChatMs: number;
   signInRateLimit: number;
+  /** Set to run more than one server process: Socket.IO events reach clients of every process. */
+  redisUrl?: string;
+  /** Prefix of the Redis channels, so several installations can share one Redis. */
+  redisKey: string;
   logLevel: string;
 }
 
@@ -60,9 +71,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: e.KAMFLO_COOKIE_SECURE === 'true' || (e.KAMFLO_PUBLIC_URL?.startsWith('https:') ?? false),
     offerTimeoutMs: e.KAMFLO_OFFER_TIMEOUT_SECONDS * 1000,
     presenceGraceMs: e.KAMFLO_PRESENCE_GRACE_SECONDS * 1000,
+    presenceHeartbeatMs: 5000,
     queueTimeoutMs: e.KAMFLO_QUEUE_TIMEOUT_SECONDS * 1000,
     idleChatMs: e.KAMFLO_IDLE_CHAT_MINUTES * 60_000,
     signInRateLimit: e.KAMFLO_SIGNIN_RATE_LIMIT,
+    redisUrl: e.REDIS_URL,
+    redisKey: e.KAMFLO_REDIS_KEY,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -40,7 +40,7 @@ export function attachAgentSocket(
     log: Logger;
   },
 ) {
-  const { chats, control, presence, router, notify, log } = deps;
+  const { chats, control, presence, router, log } = deps;
   ns.use(async (socket, next) => {
     try {
       const agent = await deps.agents.authenticate(sessionToken(socket.handshake.headers.cookie));
@@ -65,14 +65,10 @@ export function attachAgentSocket(
     };
 
     if (mayChat) {
-      const cameOnline = presence.connect(
-        { id: agentId, name: agent.name, role: agent.role, capacity: agent.capacity ?? DEFAULT_CAPACITY },
-        socket.id,
-      );
-      if (cameOnline) {
-        notify.allVisitors('agents:availability', { online: presence.anyAvailable() });
-        router.rebalance().catch((err) => log.warn({ err }, 'rebalance failed'));
-      }
+      presence
+        .connect({ id: agentId, name: agent.name, role: agent.role, capacity: agent.capacity ?? DEFAULT_CAPACITY }, socket.id)
+        .then((cameOnline) => (cameOnline ? router.rebalance() : undefined))
+        .catch((err) => log.warn({ err }, 'agent came online, rebalance failed'));
     }
     void deps.tickets.counts().then((c) => socket.emit('dashboard:counts', c)).catch(() => {});
 
@@ -90,8 +86,7 @@ export function attachAgentSocket(
     socket.on(
       'agent:status',
       handler(log, agentStatusInput, async ({ status }) => {
-        if (!presence.setStatus(agentId, status)) throw new AppError('forbidden', 'Your role does not handle chats');
-        notify.allVisitors('agents:availability', { online: presence.anyAvailable() });
+        if (!(await presence.setStatus(agentId, status))) throw new AppError('forbidden', 'Your role does not handle chats');
         await router.rebalance();
         const me = (await router.presenceList()).find((p) => p.id === agentId);
         return me!;

@@ -12,6 +12,7 @@ import type { AgentService } from '../agents/agent.service.ts';
 import type { VisitorIdentity } from '../visitors/visitor-token.ts';
 import { claimKey, openClaimModel, toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
 import { assignedOwner, routeKey, type Router } from './routing.ts';
+import { messageModel } from './message.model.ts';
 import type { ChatService } from './chat.service.ts';
 
 type Agent = Pick<AgentDoc, '_id' | 'name' | 'role'>;
@@ -32,6 +33,7 @@ export function createChatControl(deps: {
   const { clock, chats, router, claims, presence, notify, log } = deps;
   const { Conversation } = chats;
   const OpenClaim = openClaimModel(deps.conn);
+  const Message = messageModel(deps.conn);
 
   async function finish(conv: ConversationDoc, text: string, agentId?: Types.ObjectId) {
     await claims.release(routeKey(conv._id));
@@ -76,6 +78,7 @@ export function createChatControl(deps: {
     const me = String(agent._id);
     if (conv.status !== 'active' || String(conv.assignee) !== me) throw new AppError('forbidden', 'Only the agent in this chat can transfer it');
     if (input.toAgentId === me) throw new AppError('bad_request', 'Choose another agent');
+    if (input.toAgentId) await presence.refresh();
     if (input.toAgentId && !presence.isOnline(input.toAgentId)) throw new AppError('conflict', 'That agent is not online');
     if (!(await claims.release(routeKey(conv._id), assignedOwner(me)))) throw new AppError('conflict', 'This chat changed; reload it');
     const now = clock.now();
@@ -135,16 +138,20 @@ export function createChatControl(deps: {
 
   /** Read receipts: remembered on the conversation and told to the other side. */
   async function read(from: { visitor: VisitorIdentity } | { agent: Agent }, conversationId: string, seq: number) {
-    const conv = await Conversation.findById(conversationId, { visitorId: 1, assignee: 1, lastSeq: 1 }).lean();
+    const [conv, top] = await Promise.all([
+      Conversation.findById(conversationId, { visitorId: 1, assignee: 1 }).lean(),
+      Message.findOne({ conversationId: new Types.ObjectId(conversationId) }, { seq: 1 }).sort({ seq: -1 }).lean(),
+    ]);
     if (!conv) throw new AppError('not_found', 'Conversation not found');
-    const upTo = Math.min(seq, conv.lastSeq);
+    const upTo = Math.min(seq, top?.seq ?? 0);
+    const now = clock.now();
     if ('visitor' in from) {
       if (conv.visitorId !== from.visitor.visitorId) throw new AppError('not_found', 'Conversation not found');
-      await Conversation.updateOne({ _id: conv._id, visitorReadSeq: { $lt: upTo } }, { $set: { visitorReadSeq: upTo } });
+      await chats.marks.advance(conv._id, 'visitorRead', upTo, now);
       if (conv.assignee) notify.agent(String(conv.assignee), 'chat:read', { conversationId, seq: upTo });
     } else {
       if (String(conv.assignee) !== String(from.agent._id)) return;
-      await Conversation.updateOne({ _id: conv._id, agentReadSeq: { $lt: upTo } }, { $set: { agentReadSeq: upTo } });
+      await chats.marks.advance(conv._id, 'agentRead', upTo, now);
       notify.visitor(conv.visitorId, 'chat:read', { conversationId, seq: upTo });
     }
   }
@@ -152,7 +159,12 @@ export function createChatControl(deps: {
   /** Chats with no message for a while end by themselves; the visitor can write again later. */
   async function endIdleChats(): Promise<number> {
     const before = new Date(clock.now().getTime() - deps.idleChatMs);
-    const idle = await Conversation.find({ status: 'active', updatedAt: { $lte: before } }).limit(100).lean();
+    const quiet = await chats.marks.quietSince(before, 200);
+    if (quiet.length === 0) return 0;
+    const convs = await Conversation.find({ _id: { $in: quiet } }).lean();
+    // Quiet conversations that can no longer be idle chats need no more checking.
+    await chats.marks.forget(convs.filter((c) => c.status === 'ended').map((c) => c._id));
+    const idle = convs.filter((c) => c.status === 'active');
     for (const c of idle) {
       try {
         await finish(c, 'This chat ended after a period of inactivity. Write again any time.');

@@ -27,6 +27,7 @@ import {
 import { messageModel, toMessageDto } from './message.model.ts';
 import { assignedOwner, routeKey, type Router } from './routing.ts';
 import type { Claims } from '../db/claims.ts';
+import { createMarks } from './marks.model.ts';
 
 const SYNC_PAGE = 500;
 type Agent = Pick<AgentDoc, '_id' | 'name'>;
@@ -49,6 +50,7 @@ export function createChatService(deps: {
   const Conversation = conversationModel(deps.conn);
   const Message = messageModel(deps.conn);
   const OpenClaim = openClaimModel(deps.conn);
+  const marks = createMarks(deps.conn);
 
   /**
    * Store a message exactly once, as the next seq of its conversation.
@@ -73,9 +75,9 @@ export function createChatService(deps: {
       const seq = (top?.seq ?? 0) + 1;
       try {
         const doc = await Message.create({ conversationId, seq, createdAt: now, ...m });
-        // lastSeq and updatedAt are hints (read receipts, idle chats); a stale write is harmless.
-        await Conversation.updateOne({ _id: conversationId, lastSeq: { $lt: seq } }, { $set: { lastSeq: seq, updatedAt: now } });
-        return { conv: { ...conv, lastSeq: seq, updatedAt: now }, message: toMessageDto(doc.toObject()), duplicate: false };
+        // The idle-chat hint goes to its own document (marks.model.ts): never the conversation's.
+        await marks.advance(conversationId, 'activity', seq, now);
+        return { conv: { ...conv, lastSeq: seq }, message: toMessageDto(doc.toObject()), duplicate: false };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         const first = await Message.findOne({ conversationId, clientId: m.clientId }).lean();
@@ -198,7 +200,8 @@ export function createChatService(deps: {
 
   async function agentSync(input: AgentSyncInput) {
     const conv = await getConversation(input.conversationId);
-    return { conversation: toConversationDto(conv), messages: await messagesAfter(conv._id, input.afterSeq ?? 0) };
+    const [read, messages] = await Promise.all([marks.seqOf(conv._id, 'visitorRead'), messagesAfter(conv._id, input.afterSeq ?? 0)]);
+    return { conversation: toConversationDto({ ...conv, visitorReadSeq: read }), messages };
   }
 
   async function agentSend(agent: Agent, input: ChatMessageInput): Promise<MessageDto> {
@@ -278,8 +281,11 @@ export function createChatService(deps: {
 
   async function listForAgent(agentId: string) {
     const chats = await Conversation.find({ assignee: new Types.ObjectId(agentId), status: 'active' }).sort({ updatedAt: -1 }).lean();
-    const pending = await router.pendingConversations();
-    return { chats: chats.map(toConversationDto), requests: router.requestsFor(agentId, pending) };
+    const [pending, read] = await Promise.all([router.pendingConversations(), marks.visitorRead(chats.map((c) => c._id))]);
+    return {
+      chats: chats.map((c) => toConversationDto({ ...c, visitorReadSeq: read.get(String(c._id)) ?? 0 })),
+      requests: router.requestsFor(agentId, pending),
+    };
   }
 
   /** The chat became a ticket: the live session is over, the visitor keeps writing into the ticket. */
@@ -299,6 +305,7 @@ export function createChatService(deps: {
   }
 
   return {
+    marks,
     assign,
     postSystemMessage,
     start,

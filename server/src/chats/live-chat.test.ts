@@ -29,7 +29,8 @@ async function acceptedChat(agentSocket: AgentSocket) {
   const offer = next<ChatRequestDto[]>(agentSocket, 'chat:requests', 5000, offered);
   const chat = await startChat();
   await offer;
-  expect(await ask(agentSocket, 'chat:accept', { conversationId: chat.conversationId })).toMatchObject({ ok: true });
+  const accepted = await ask(agentSocket, 'chat:accept', { conversationId: chat.conversationId });
+  expect(accepted, JSON.stringify(accepted)).toMatchObject({ ok: true });
   return chat;
 }
 
@@ -222,6 +223,7 @@ describe('typing and read receipts', () => {
     const readByVisitor = next(ann!.socket, 'chat:read');
     chat.socket.emit('chat:read', { conversationId: chat.conversationId, seq: 2 });
     expect(await readByVisitor).toEqual({ conversationId: chat.conversationId, seq: 2 });
-    expect((await s.services.chats.getConversation(chat.conversationId)).visitorReadSeq).toBe(2);
+    expect(await s.services.chats.marks.seqOf(chat.conversationId, 'visitorRead')).toBe(2);
+    expect((await s.services.chats.listForAgent(ann!.id)).chats[0]).toMatchObject({ visitorReadSeq: 2 });
   });
 });

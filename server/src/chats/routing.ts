@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import type { AgentPresenceDto, ChatRequestDto, QueueStateDto } from '@kamflo/shared';
 import type { Clock } from '../lib/clock.ts';
@@ -5,6 +6,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { Notifier } from '../realtime/notify.ts';
 import type { Claims } from '../db/claims.ts';
+import type { Peers } from '../realtime/cluster.ts';
 import { conversationModel, type ConversationDoc } from './conversation.model.ts';
 
 /** Who routes a chat right now: the agent it's offered to, or `assigned:<agent>` once someone has it. */
@@ -30,9 +32,10 @@ export function createRouter(deps: {
   claims: Claims;
   offerTimeoutMs: number;
   queueTimeoutMs: number;
+  peers: Peers;
   log: Logger;
 }) {
-  const { clock, presence, notify, claims, offerTimeoutMs, log } = deps;
+  const { clock, presence, notify, claims, offerTimeoutMs, peers } = deps;
   const Conversation = conversationModel(deps.conn);
 
   /** Live chats plus open offers, per agent. A plain find counted here: FerretDB 1.x has no $ifNull. */
@@ -72,7 +75,7 @@ export function createRouter(deps: {
     const now = clock.now();
     const agent = new Types.ObjectId(agentId);
     await Conversation.updateOne(
-      { _id: conversationId },
+      { _id: conversationId, status: 'queued' },
       {
         $set: { status: 'offered', offeredTo: agent, offerExpiresAt: new Date(now.getTime() + offerTimeoutMs), updatedAt: now },
         $push: { routing: { type: 'offered', agentId: agent, at: now } },
@@ -127,6 +130,7 @@ export function createRouter(deps: {
   }
 
   async function rebalanceOnce(): Promise<void> {
+    await presence.refresh();
     const available = presence.availableIds();
     if (available.length > 0) {
       const load = await loads(available);
@@ -144,6 +148,7 @@ export function createRouter(deps: {
 
   /** Expired offers, and offers to agents no longer present, go back to the queue. */
   async function sweep(): Promise<void> {
+    await presence.refresh();
     const now = clock.now();
     const online = presence.onlineIds();
     const stale = await Conversation.find(
@@ -186,9 +191,24 @@ export function createRouter(deps: {
     return Conversation.find({ status: { $in: ['queued', 'offered'] } }).sort({ waitingSince: 1 }).limit(500).lean();
   }
 
+  /** What each client was last sent, as a digest: unchanged snapshots are not sent again. */
   const lastRequests = new Map<string, string>();
   const lastQueue = new Map<string, string>();
-  let lastPresence = '';
+  const lastPresence = { digest: '' };
+  const digest = (v: unknown) => crypto.createHash('sha1').update(JSON.stringify(v)).digest('base64');
+  interface Sent {
+    requests: [string, string][];
+    queue: [string, string][];
+    presence?: string;
+  }
+  // Other processes send to the same clients: learn what they sent, so a change they already
+  // pushed isn't repeated and a change back to what we last sent isn't skipped.
+  peers.on('published', (payload) => {
+    const sent = payload as Sent;
+    for (const [id, d] of sent.requests) lastRequests.set(id, d);
+    for (const [id, d] of sent.queue) lastQueue.set(id, d);
+    if (sent.presence) lastPresence.digest = sent.presence;
+  });
 
   /**
    * Send each online agent their full request list (snapshots can't drift like deltas can),
@@ -198,25 +218,34 @@ export function createRouter(deps: {
   async function publishRequests(): Promise<void> {
     const pending = await pendingConversations();
     const online = presence.onlineIds();
+    const sent: Sent = { requests: [], queue: [] };
     for (const id of lastRequests.keys()) if (!online.includes(id)) lastRequests.delete(id);
     for (const agentId of online) {
       const list = requestsFor(agentId, pending);
-      const key = JSON.stringify(list);
-      if (lastRequests.get(agentId) === key) continue;
-      lastRequests.set(agentId, key);
+      const d = digest(list);
+      if (lastRequests.get(agentId) === d) continue;
+      lastRequests.set(agentId, d);
+      sent.requests.push([agentId, d]);
       notify.agent(agentId, 'chat:requests', list);
     }
     const stillWaiting = new Set<string>();
     pending.forEach((c, i) => {
       const state = queueState(c, i + 1);
       stillWaiting.add(state.conversationId);
-      const key = JSON.stringify(state);
-      if (lastQueue.get(state.conversationId) === key) return;
-      lastQueue.set(state.conversationId, key);
+      const d = digest(state);
+      if (lastQueue.get(state.conversationId) === d) return;
+      lastQueue.set(state.conversationId, d);
+      sent.queue.push([state.conversationId, d]);
       notify.visitor(c.visitorId, 'chat:queue', state);
     });
     for (const id of lastQueue.keys()) if (!stillWaiting.has(id)) lastQueue.delete(id);
-    await publishPresence();
+    const list = await presenceList(false);
+    const d = digest(list);
+    if (d !== lastPresence.digest) {
+      lastPresence.digest = sent.presence = d;
+      notify.leads('presence:updated', list);
+    }
+    if (sent.requests.length || sent.queue.length || sent.presence) peers.share('published', sent);
   }
 
   function queueState(c: ConversationDoc, position: number): QueueStateDto {
@@ -229,16 +258,9 @@ export function createRouter(deps: {
     };
   }
 
-  async function presenceList(): Promise<AgentPresenceDto[]> {
+  async function presenceList(refresh = true): Promise<AgentPresenceDto[]> {
+    if (refresh) await presence.refresh();
     return presence.snapshot(await loads(presence.onlineIds()));
-  }
-
-  async function publishPresence(): Promise<void> {
-    const list = await presenceList();
-    const key = JSON.stringify(list);
-    if (key === lastPresence) return;
-    lastPresence = key;
-    notify.leads('presence:updated', list);
   }
 
   return {

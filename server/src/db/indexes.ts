@@ -9,6 +9,8 @@ import { settingModel } from './settings.ts';
 import { claimModel } from './claims.ts';
 import { siteModel } from '../sites/site.service.ts';
 import { notificationModel } from '../notifications/notification.model.ts';
+import { presenceModel } from '../agents/presence.model.ts';
+import { markModel } from '../chats/marks.model.ts';
 
 /**
  * Create every collection and index before serving. The unique indexes carry our invariants
@@ -30,6 +32,8 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     claimModel(conn),
     siteModel(conn),
     notificationModel(conn),
+    presenceModel(conn),
+    markModel(conn),
   ];
   const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const model of models) {

@@ -24,9 +24,11 @@ export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
  * A real server on port 0 against the real database (a fresh database per call), with helpers
  * that act like real clients: HTTP with cookies, and socket.io-client sockets.
  */
-export async function startTestServer(opts: { config?: Partial<Config>; clock?: ManualClock } = {}) {
+export async function startTestServer(opts: { config?: Partial<Config>; clock?: ManualClock; dbName?: string } = {}) {
   const clock = opts.clock ?? manualClock(new Date());
-  const dbName = `kamflo_test_${crypto.randomBytes(5).toString('hex')}`;
+  // A second process of the same installation shares the first one's database (and leaves it be).
+  const ownsDatabase = !opts.dbName;
+  const dbName = opts.dbName ?? `kamflo_test_${crypto.randomBytes(5).toString('hex')}`;
   const conn = await connectDatabase(inject('mongoUri'), { dbName });
   const kamflo = await createApp({ conn, config: testConfig(opts.config), log: process.env.KAMFLO_TEST_LOG ? createLogger(process.env.KAMFLO_TEST_LOG) : silentLogger, clock, sweepIntervalMs: false });
   await new Promise<void>((resolve) => kamflo.httpServer.listen(0, '127.0.0.1', resolve));
@@ -97,11 +99,11 @@ export async function startTestServer(opts: { config?: Partial<Config>; clock?: 
   async function close() {
     for (const s of sockets) s.disconnect();
     await kamflo.close(1000);
-    await conn.dropDatabase().catch(() => {});
+    if (ownsDatabase) await conn.dropDatabase().catch(() => {});
     await conn.close();
   }
 
-  return { url, clock, conn, kamflo, services: kamflo.services, api, createAgent, agentSocket, visitor, visitorSocket, close };
+  return { url, dbName, clock, conn, kamflo, services: kamflo.services, api, createAgent, agentSocket, visitor, visitorSocket, close };
 }
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 

@@ -1,0 +1,35 @@
+import { Redis } from 'ioredis';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Server } from 'socket.io';
+import type { Logger } from '../lib/logger.ts';
+
+/**
+ * Several server processes behind one address: the Redis adapter carries every room broadcast
+ * to the clients of every process, and `peers` lets processes tell each other what they sent.
+ * Without Redis (one process) peers is a no-op.
+ */
+export interface Peers {
+  share(event: string, payload: unknown): void;
+  on(event: string, handler: (payload: unknown) => void): void;
+}
+
+export const noPeers: Peers = { share() {}, on() {} };
+
+export async function attachCluster(io: Server, opts: { url: string; key: string; log: Logger }) {
+  const pub = new Redis(opts.url, { lazyConnect: true });
+  const sub = pub.duplicate();
+  // ioredis reconnects by itself; an unhandled 'error' event would end the process instead.
+  for (const client of [pub, sub]) client.on('error', (err) => opts.log.warn({ err }, 'redis error'));
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub, { key: opts.key, publishOnSpecificResponseChannel: true }));
+  const peers: Peers = {
+    share: (event, payload) => io.serverSideEmit(`${opts.key}:${event}`, payload),
+    on: (event, handler) => io.on(`${opts.key}:${event}`, handler),
+  };
+  return {
+    peers,
+    async close() {
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+    },
+  };
+}
