@@ -29,6 +29,8 @@ export interface VisitorConversationDto {
   agentName?: string;
   ticketNumber?: number;
   createdAt: string;
+  /** How far the agent has read (on sync only): the widget shows "Seen" after a reload too. */
+  agentReadSeq?: number;
 }
 
 /** What an agent sees of a conversation. */

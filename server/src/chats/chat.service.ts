@@ -184,7 +184,10 @@ export function createChatService(deps: {
       if (input.conversationId) throw new AppError('not_found', 'Conversation not found');
       return { conversation: null, messages: [] };
     }
-    return { conversation: toVisitorConversationDto(conv), messages: await messagesAfter(conv._id, input.afterSeq ?? 0) };
+    const [read, messages] = await Promise.all([marks.seqOf(conv._id, 'agentRead'), messagesAfter(conv._id, input.afterSeq ?? 0)]);
+    const conversation = toVisitorConversationDto(conv);
+    if (read) conversation.agentReadSeq = read;
+    return { conversation, messages };
   }
 
   async function messagesAfter(conversationId: Types.ObjectId, afterSeq: number): Promise<MessageDto[]> {

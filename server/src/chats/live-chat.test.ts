@@ -225,5 +225,12 @@ describe('typing and read receipts', () => {
     expect(await readByVisitor).toEqual({ conversationId: chat.conversationId, seq: 2 });
     expect(await s.services.chats.marks.seqOf(chat.conversationId, 'visitorRead')).toBe(2);
     expect((await s.services.chats.listForAgent(ann!.id)).chats[0]).toMatchObject({ visitorReadSeq: 2 });
+
+    // The agent reads; a visitor who reloads learns it from the sync.
+    const readByAgent = next(chat.socket, 'chat:read');
+    ann!.socket.emit('chat:read', { conversationId: chat.conversationId, seq: 99 });
+    expect(await readByAgent).toEqual({ conversationId: chat.conversationId, seq: 2 });
+    const synced = (await ask<any>(chat.socket, 'chat:sync', { conversationId: chat.conversationId, afterSeq: 0 })) as any;
+    expect(synced.data.conversation).toMatchObject({ id: chat.conversationId, agentReadSeq: 2 });
   });
 });

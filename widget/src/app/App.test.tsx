@@ -441,6 +441,19 @@ describe('live chat', () => {
   });
 });
 
+describe('read receipts after a reconnect', () => {
+  it('shows Seen from how far the agent had read, as the sync reports it', async () => {
+    const { server } = setup();
+    await startChat(server, 'Question');
+    expect(within(messageIn('Question')).getByText('Sent')).toBeTruthy();
+    // The agent read it while this page was away; the next sync says so.
+    server.conversation!.agentReadSeq = 1;
+    await server.disconnect();
+    await server.connect();
+    await waitFor(() => expect(within(messageIn('Question')).getByText('Seen')).toBeTruthy());
+  });
+});
+
 describe('no agent online', () => {
   it('offers to leave a message, which becomes a ticket whose number is shown', async () => {
     const { client } = setup({ agentsOnline: false });

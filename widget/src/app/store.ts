@@ -135,10 +135,11 @@ export function createChatStore({
 
   /** Switch to a conversation: its messages replace the previous one's. */
   function adopt(conversation: VisitorConversationDto | null) {
+    const seen = conversation?.agentReadSeq ?? 0;
     if (conversation?.id !== state.conversation?.id) {
       readSeq = 0;
-      set({ conversation, messages: [], seen: 0, endError: undefined });
-    } else set({ conversation });
+      set({ conversation, messages: [], seen, endError: undefined });
+    } else set({ conversation, seen: Math.max(state.seen, seen) });
   }
 
   /** The highest agent message seq told to the server as read. */
