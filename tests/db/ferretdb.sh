@@ -59,8 +59,10 @@ if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
   echo "$URI"; exit 0
 fi
 
-# FerretDB 1.x can deadlock when its PostgreSQL pool (50 by default) runs dry under load: give it room.
-case "$PG_URL" in *pool_max_conns=*) ;; *\?*) PG_URL="$PG_URL&pool_max_conns=80" ;; *) PG_URL="$PG_URL?pool_max_conns=80" ;; esac
+# FerretDB 1.x can deadlock when its PostgreSQL pool (50 by default) runs dry under load: give it
+# room. It keeps those connections open once made, so PostgreSQL must allow them all (.ci/run).
+POOL="pool_max_conns=${FERRETDB_PG_POOL:-80}"
+case "$PG_URL" in *pool_max_conns=*) ;; *\?*) PG_URL="$PG_URL&$POOL" ;; *) PG_URL="$PG_URL?$POOL" ;; esac
 
 nohup "$BIN" --handler=postgresql --postgresql-url="$PG_URL" \
   --listen-addr="127.0.0.1:$PORT" --debug-addr=- --telemetry=disable \

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../db/ferretdb.sh');
-const env = { ...process.env, FERRETDB_PORT: '27031', FERRETDB_PG_DB: 'kamflo_fault_ferretdb' };
+const env = { ...process.env, FERRETDB_PORT: '27031', FERRETDB_PG_DB: 'kamflo_fault_ferretdb', FERRETDB_PG_POOL: '200' };
 
 /**
  * With FAULT_FRESH_FERRETDB=1 (CI sets it) the fault test gets a FerretDB of its own, started
