@@ -74,9 +74,9 @@ export function createChatService(deps: {
       const now = clock.now();
       const seq = (top?.seq ?? 0) + 1;
       try {
-        const doc = await Message.create({ conversationId, seq, createdAt: now, ...m });
-        // The idle-chat hint goes to its own document (marks.model.ts): never the conversation's.
-        await marks.advance(conversationId, 'activity', seq, now);
+        // The idle-chat hint goes to its own document (marks.model.ts), never the conversation's,
+        // written alongside the insert: should the insert lose, a hint a step ahead is harmless.
+        const [doc] = await Promise.all([Message.create({ conversationId, seq, createdAt: now, ...m }), marks.advance(conversationId, 'activity', seq, now)]);
         return { conv: { ...conv, lastSeq: seq }, message: toMessageDto(doc.toObject()), duplicate: false };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
