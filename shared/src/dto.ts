@@ -83,6 +83,8 @@ export interface ChatRequestDto {
   offerExpiresAt?: string;
   /** Set when a colleague transferred the chat to this agent. */
   transferNote?: string;
+  /** Who transferred it. */
+  transferFrom?: string;
 }
 
 export interface AgentRef {

@@ -95,7 +95,7 @@ export function attachAgentSocket(
     socket.on(
       'presence:list',
       handler(log, empty, async () => {
-        if (!can(agent.role, 'ticket.reassign')) throw new AppError('forbidden', 'Only team leads and above see presence');
+        // Everyone may list colleagues (to pick one for a transfer); only leads get it live.
         return router.presenceList();
       }),
     );

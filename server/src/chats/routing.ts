@@ -176,7 +176,11 @@ export function createRouter(deps: {
     };
     if (c.page) dto.page = c.page;
     if (state === 'offered' && c.offerExpiresAt) dto.offerExpiresAt = c.offerExpiresAt.toISOString();
-    if (state === 'offered' && c.transferNote) dto.transferNote = c.transferNote;
+    if (state === 'offered' && c.transferNote) {
+      dto.transferNote = c.transferNote;
+      const from = c.handoffNotes?.at(-1)?.by;
+      if (from) dto.transferFrom = from;
+    }
     return dto;
   }
 

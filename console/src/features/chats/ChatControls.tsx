@@ -12,12 +12,13 @@ const MAX_NOTE_LENGTH = 2000;
 
 /**
  * Hands the chat to an online colleague (who accepts or declines) or back to the queue, with a
- * required internal note. Colleagues come from the live presence list, which only leads receive;
- * other agents can hand back to the queue.
+ * required internal note. Colleagues come from the presence list: live for leads, loaded when the
+ * dialog opens for everyone else.
  */
 export function TransferDialog({ chat, onClose }: { chat: ConversationDto; onClose: () => void }) {
   const me = useAppStore((s) => s.agent);
-  const team = useAppStore((s) => (seesTeam(s.agent?.role) ? (s.team ?? NO_AGENTS) : NO_AGENTS));
+  const team = useAppStore((s) => s.team ?? NO_AGENTS);
+  const loadTeam = useAppStore((s) => s.loadTeam);
   const transferChat = useAppStore((s) => s.transferChat);
   const [to, setTo] = useState(QUEUE);
   const [note, setNote] = useState('');
@@ -26,7 +27,10 @@ export function TransferDialog({ chat, onClose }: { chat: ConversationDto; onClo
   const noteInput = useRef<HTMLTextAreaElement>(null);
   const colleagues = team.filter((a) => a.id !== me?.id && a.status === 'online');
 
-  useEffect(() => noteInput.current?.focus(), []);
+  useEffect(() => {
+    noteInput.current?.focus();
+    if (!seesTeam(me?.role)) void loadTeam();
+  }, []);
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -90,7 +90,7 @@ export function IncomingRequests() {
                 )}
                 {r.transferNote && (
                   <p class="transfer-note">
-                    <span class="badge internal">Internal</span> From a colleague: {r.transferNote}
+                    <span class="badge internal">Internal</span> From {r.transferFrom ?? 'a colleague'}: {r.transferNote}
                   </p>
                 )}
                 <p class="request-message">{r.firstMessage}</p>

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/preact
 import type { ConversationDto } from '@kamflo/shared';
 import { Shell } from '../shell/Shell.tsx';
 import { createConsoleApp, renderWith, selectOption, type TestApp } from '../../test/render.tsx';
-import { conversation, fail, iso, lead, message, ok, presence, request } from '../../test/fakes.ts';
+import { agent, conversation, fail, iso, lead, message, ok, presence, request } from '../../test/fakes.ts';
 import { MUTE_KEY, resetAudioForTests } from './offer-alert.ts';
 
 const renderConsole = (app: TestApp) => renderWith(app, <Shell />);
@@ -36,13 +36,13 @@ describe('Offers', () => {
     renderConsole(app);
     act(() =>
       app.realtime.serverEmit('chat:requests', [
-        request({ offerExpiresAt: iso(12_000), transferNote: 'Customer on legacy plan' }),
+        request({ offerExpiresAt: iso(12_000), transferNote: 'Customer on legacy plan', transferFrom: 'Ann Agent' }),
       ]),
     );
 
     const offer = within(requestsRegion()).getByRole('listitem');
     expect(within(offer).getByText('12 s to answer')).toBeTruthy();
-    expect(within(offer).getByText(/From a colleague: Customer on legacy plan/)).toBeTruthy();
+    expect(within(offer).getByText(/From Ann Agent: Customer on legacy plan/)).toBeTruthy();
     expect(within(offer).getByText('My payment failed at checkout')).toBeTruthy();
     expect(within(offer).getByRole('link', { name: 'shop.example.com/checkout' })).toBeTruthy();
 
@@ -141,9 +141,11 @@ describe('Transfer and End chat', () => {
     const chat = await openChat(app);
     app.realtime.responders['chat:transfer'] = () => ok(conversation({ status: 'queued' }));
 
+    // Nobody else is online: the queue is the only choice.
+    app.realtime.responders['presence:list'] = () => ok([presence({ id: agent.id, name: agent.name }), presence({ name: 'Amy Away', status: 'away' })]);
     fireEvent.click(screen.getByRole('button', { name: 'Transfer' }));
     const dialog = screen.getByRole('dialog', { name: 'Transfer chat' });
-    // Plain agents can't see who is online: the queue is the only choice.
+    await waitFor(() => expect(app.realtime.emittedOf('presence:list')).toHaveLength(1));
     const to = within(dialog).getByRole('combobox', { name: 'Transfer to' });
     expect(within(to).getAllByRole('option').map((o) => o.textContent)).toEqual(['Back to the queue']);
 
@@ -182,6 +184,26 @@ describe('Transfer and End chat', () => {
       expect(app.realtime.emittedOf('chat:transfer')).toEqual([
         { conversationId: chat.id, toAgentId: bob.id, note: 'Promised a callback' },
       ]),
+    );
+  });
+
+  it('a plain agent transfers to an online colleague, loaded when the dialog opens', async () => {
+    const app = createConsoleApp();
+    const bob = presence();
+    app.realtime.responders['presence:list'] = () => ok([bob]);
+    app.realtime.responders['chat:transfer'] = () => ok(conversation({ status: 'offered' }));
+    const chat = await openChat(app);
+    expect(app.realtime.emittedOf('presence:list')).toEqual([]);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Transfer' }));
+    const dialog = screen.getByRole('dialog', { name: 'Transfer chat' });
+    const to = within(dialog).getByRole('combobox', { name: 'Transfer to' });
+    await waitFor(() => expect(within(to).getAllByRole('option').map((o) => o.textContent)).toEqual(['Back to the queue', 'Bob Agent (1 / 4 chats)']));
+    selectOption(to, bob.id);
+    fireEvent.input(within(dialog).getByRole('textbox', { name: 'Handoff note' }), { target: { value: 'Knows billing' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Transfer' }));
+    await waitFor(() =>
+      expect(app.realtime.emittedOf('chat:transfer')).toEqual([{ conversationId: chat.id, toAgentId: bob.id, note: 'Knows billing' }]),
     );
   });
 

@@ -7,7 +7,7 @@ export type MyStatus = 'online' | 'away';
 
 export interface PresenceState {
   myStatus: MyStatus;
-  /** Everyone online and their load (team leads and above); null until the first list. */
+  /** Everyone online and their load: live for team leads and above, loaded by others to pick a colleague; null until the first list. */
   team: AgentPresenceDto[] | null;
 }
 
@@ -16,6 +16,8 @@ export interface PresenceSlice extends PresenceState {
   setMyStatus(status: MyStatus): Promise<ActionResult>;
   /** A `presence:updated` snapshot (leads only). */
   setTeam(team: AgentPresenceDto[]): void;
+  /** Ask for the current list (`presence:list`): leads on connect, anyone transferring a chat. */
+  loadTeam(): Promise<void>;
   /**
    * On every (re)connect: a console that reconnects after the grace period is Online again on the
    * server, so an Away choice is re-sent; leads load the team list.
@@ -44,11 +46,13 @@ export const createPresenceSlice: SliceCreator<PresenceSlice> = (set, get, { rea
 
   setTeam: (team) => set({ team }),
 
+  async loadTeam() {
+    const ack = await realtime.request('presence:list', {});
+    if (ack.ok) set({ team: ack.data });
+  },
+
   async presenceConnected() {
     if (get().myStatus === 'away') await get().setMyStatus('away');
-    if (seesTeam(get().agent?.role)) {
-      const ack = await realtime.request('presence:list', {});
-      if (ack.ok) set({ team: ack.data });
-    }
+    if (seesTeam(get().agent?.role)) await get().loadTeam();
   },
 });
