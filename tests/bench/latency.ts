@@ -2,7 +2,7 @@
  * Message delivery latency, visitor → agent, under load: N visitors each chatting with one of M
  * agents, every visitor sending a message every `interval` ms. Prints p50/p95/p99/max.
  *
- *   MONGODB_URI=… npx tsx tests/bench/latency.ts [visitors=100] [agents=10] [seconds=20]
+ *   MONGODB_URI=… npx -y pnpm@10.34.8 bench [visitors=100] [agents=10] [seconds=20]
  */
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,8 @@ const agents: Socket[] = [];
 for (let i = 0; i < agentsN; i++) {
   const email = `bench${i}@example.com`;
   await kamflo.services.agents.createAgent({ email, name: `Agent ${i}`, role: 'agent', password: 'bench password' });
+  // Room for every visitor, so every message has an agent to reach.
+  await kamflo.services.agents.Agent.updateOne({ email }, { $set: { capacity: Math.ceil(visitorsN / agentsN) } });
   const { token } = await kamflo.services.agents.signIn(email, 'bench password');
   const s = connect(`${url}/agent`, { ...opts, extraHeaders: { cookie: `kamflo_session=${token}` } });
   // Accept everything offered.

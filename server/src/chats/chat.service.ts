@@ -60,29 +60,50 @@ export function createChatService(deps: {
    * with the same clientId hits the other unique index and gets the first copy back.
    * `guard` checks ownership and state (e.g. the visitor's own, not ended).
    */
+  // Hints kept by this process, so storing a message costs two round trips, not four: the last
+  // seq it stored per conversation (a stale one only costs a retry: the unique seq index refuses
+  // it), and when it last wrote a conversation's activity mark (idle chats end within seconds
+  // of their time either way). Cleared when large: they are only hints.
+  const lastStoredSeq = new Map<string, number>();
+  const activityWrittenAt = new Map<string, number>();
+  const ACTIVITY_EVERY_MS = 10_000;
+  const remember = <V,>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size > 50_000) map.clear();
+    map.set(key, value);
+  };
+
   async function appendMessage(
     guard: Record<string, unknown>,
     m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
   ): Promise<{ conv: ConversationDoc; message: MessageDto; duplicate: boolean }> {
     const conversationId = new Types.ObjectId(String(guard._id));
+    const key = String(conversationId);
+    let known = lastStoredSeq.get(key);
     for (let attempt = 0; attempt < 50; attempt++) {
       const [conv, top] = await Promise.all([
         Conversation.findOne(guard).lean(),
-        Message.findOne({ conversationId }, { seq: 1 }).sort({ seq: -1 }).lean(),
+        known === undefined ? Message.findOne({ conversationId }, { seq: 1 }).sort({ seq: -1 }).lean() : null,
       ]);
       if (!conv) throw await explainGuardFailure(guard);
       const now = clock.now();
-      const seq = (top?.seq ?? 0) + 1;
+      const seq = (known ?? top?.seq ?? 0) + 1;
+      // The idle-chat hint goes to its own document (marks.model.ts), never the conversation's,
+      // written alongside the insert: should the insert lose, a hint a step ahead is harmless.
+      const markDue = now.getTime() - (activityWrittenAt.get(key) ?? -Infinity) >= ACTIVITY_EVERY_MS;
+      if (markDue) remember(activityWrittenAt, key, now.getTime());
       try {
-        // The idle-chat hint goes to its own document (marks.model.ts), never the conversation's,
-        // written alongside the insert: should the insert lose, a hint a step ahead is harmless.
-        const [doc] = await Promise.all([Message.create({ conversationId, seq, createdAt: now, ...m }), marks.advance(conversationId, 'activity', seq, now)]);
+        const [doc] = await Promise.all([
+          Message.create({ conversationId, seq, createdAt: now, ...m }),
+          markDue ? marks.advance(conversationId, 'activity', seq, now) : null,
+        ]);
+        remember(lastStoredSeq, key, seq);
         return { conv: { ...conv, lastSeq: seq }, message: toMessageDto(doc.toObject()), duplicate: false };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         const first = await Message.findOne({ conversationId, clientId: m.clientId }).lean();
         if (first) return { conv, message: toMessageDto(first), duplicate: true };
-        // Someone else took this seq: try the next one.
+        // Someone else took this seq: read the top and try the next one.
+        known = undefined;
       }
     }
     throw new AppError('unavailable', 'The conversation is too busy; try again');

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { Types } from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentPresenceDto, ChatRequestDto, ConversationDto, MessageDto, VisitorConversationDto } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
@@ -53,7 +54,10 @@ describe('a second server process changes nothing', () => {
 
     const toAgent = next<MessageDto>(annSocket, 'chat:message', 5000, (m) => m.text === 'second');
     await ask(v.socket, 'chat:message', { conversationId, clientId: cid(), text: 'second' });
-    expect(await toAgent).toMatchObject({ author: 'visitor', conversationId });
+    // Process A stored seq 1 and B the join notice (2): A's remembered seq is stale, and the
+    // unique seq index makes it take 3, with no gap.
+    expect(await toAgent).toMatchObject({ author: 'visitor', conversationId, seq: 3 });
+    expect((await a.services.chats.messagesAfter(new Types.ObjectId(conversationId), 0)).map((m) => m.seq)).toEqual([1, 2, 3]);
 
     const toVisitor = next<MessageDto>(v.socket, 'chat:message', 5000, (m) => m.text === 'hello from B');
     await ask(annSocket, 'chat:message', { conversationId, clientId: cid(), text: 'hello from B' });
