@@ -126,14 +126,19 @@ export async function createApp(deps: AppDeps) {
   attachVisitorSocket(visitorNs, { tokens, chats, control, tickets, presence, log });
   attachAgentSocket(agentNs, { agents, chats, control, tickets, presence, router, notify, log });
 
-  /** Timers of live chat: lapsed offers, offers to agents who left, idle chats. */
-  async function sweep() {
-    await router.sweep();
-    await control.endIdleChats();
+  /**
+   * Timers of live chat: lapsed offers and offers to agents who left (every tick), the full
+   * routing pass and idle chats (on every 5th tick when nothing changed: they only move with time,
+   * and each reads every live conversation). Called by hand (tests), it does everything.
+   */
+  let ticks = 0;
+  async function sweep(periodic = false) {
+    await router.sweep(periodic ? 5 : 1);
+    if (!periodic || ++ticks % 5 === 0) await control.endIdleChats();
   }
   let sweeper: NodeJS.Timeout | undefined;
   if (deps.sweepIntervalMs !== false) {
-    sweeper = setInterval(() => sweep().catch((err) => log.warn({ err }, 'chat sweep failed')), deps.sweepIntervalMs ?? 1000);
+    sweeper = setInterval(() => sweep(true).catch((err) => log.warn({ err }, 'chat sweep failed')), deps.sweepIntervalMs ?? 1000);
     sweeper.unref();
     sla.start(deps.slaSweepIntervalMs ?? 30_000);
   }

@@ -38,17 +38,19 @@ export function createRouter(deps: {
   const { clock, presence, notify, claims, offerTimeoutMs, peers } = deps;
   const Conversation = conversationModel(deps.conn);
 
-  /** Live chats plus open offers, per agent. A plain find counted here: FerretDB 1.x has no $ifNull. */
+  /**
+   * Live chats plus open offers, per agent. Queried by status equality, which FerretDB 1.x hands
+   * to PostgreSQL (an `$in` or `$or` it evaluates itself, decoding every conversation).
+   */
   async function loads(agentIds: string[]): Promise<Map<string, number>> {
-    const ids = agentIds.map((id) => new Types.ObjectId(id));
-    const busy = await Conversation.find(
-      { status: { $in: ['active', 'offered'] }, $or: [{ assignee: { $in: ids } }, { offeredTo: { $in: ids } }] },
-      { assignee: 1, offeredTo: 1, status: 1 },
-    ).lean();
+    const want = new Set(agentIds);
+    const [active, offered] = await Promise.all([
+      Conversation.find({ status: 'active' }, { assignee: 1 }).lean(),
+      Conversation.find({ status: 'offered' }, { offeredTo: 1 }).lean(),
+    ]);
     const n = new Map<string, number>();
-    for (const c of busy) {
-      const id = String(c.status === 'active' ? c.assignee : c.offeredTo);
-      n.set(id, (n.get(id) ?? 0) + 1);
+    for (const id of [...active.map((c) => c.assignee), ...offered.map((c) => c.offeredTo)].map(String)) {
+      if (want.has(id)) n.set(id, (n.get(id) ?? 0) + 1);
     }
     return n;
   }
@@ -146,24 +148,28 @@ export function createRouter(deps: {
     await publishRequests();
   }
 
-  /** Expired offers, and offers to agents no longer present, go back to the queue. */
-  async function sweep(): Promise<void> {
+  /**
+   * Expired offers, and offers to agents no longer present, go back to the queue. The full pass
+   * (offer queued chats, refresh every list) runs when something changed, and at least every
+   * `fullEvery` calls: queue estimates and "leave a message" depend on the time alone.
+   */
+  let sweeps = 0;
+  let lastOnline = '';
+  async function sweep(fullEvery = 1): Promise<void> {
     await presence.refresh();
     const now = clock.now();
     const online = presence.onlineIds();
-    const stale = await Conversation.find(
-      {
-        status: 'offered',
-        $or: [{ offerExpiresAt: { $lte: now } }, { offeredTo: { $nin: online.map((id) => new Types.ObjectId(id)) } }],
-      },
-      { _id: 1, offeredTo: 1, offerExpiresAt: 1 },
-    ).lean();
+    const offered = await Conversation.find({ status: 'offered' }, { _id: 1, offeredTo: 1, offerExpiresAt: 1 }).lean();
+    const stale = offered.filter((c) => (c.offerExpiresAt && c.offerExpiresAt <= now) || !online.includes(String(c.offeredTo)));
     for (const c of stale) {
       if (!c.offeredTo) continue;
       const reason = online.includes(String(c.offeredTo)) ? 'timeout' : 'offline';
       await withdrawOffer(c._id, c.offeredTo, reason);
     }
-    await rebalance();
+    const onlineNow = presence.availableIds().sort().join();
+    const changed = stale.length > 0 || onlineNow !== lastOnline;
+    lastOnline = onlineNow;
+    if (changed || ++sweeps % fullEvery === 0) await rebalance();
   }
 
   function toRequest(c: ConversationDoc, state: ChatRequestDto['state']): ChatRequestDto {
@@ -192,7 +198,11 @@ export function createRouter(deps: {
   }
 
   async function pendingConversations(): Promise<ConversationDoc[]> {
-    return Conversation.find({ status: { $in: ['queued', 'offered'] } }).sort({ waitingSince: 1 }).limit(500).lean();
+    const [queued, offered] = await Promise.all([
+      Conversation.find({ status: 'queued' }).sort({ waitingSince: 1 }).limit(500).lean(),
+      Conversation.find({ status: 'offered' }).sort({ waitingSince: 1 }).limit(500).lean(),
+    ]);
+    return [...queued, ...offered].sort((a, b) => a.waitingSince.getTime() - b.waitingSince.getTime()).slice(0, 500);
   }
 
   /** What each client was last sent, as a digest: unchanged snapshots are not sent again. */
