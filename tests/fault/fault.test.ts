@@ -1,10 +1,11 @@
 /**
- * Fault test: visitors and agents chat while the server process is killed with SIGKILL and
- * restarted, repeatedly. Afterwards every message any client saw acknowledged must be stored
+ * Fault test: visitors and agents chat, spread over two server processes, while the processes
+ * are killed with SIGKILL and restarted, in turn, repeatedly. Afterwards every message any client saw acknowledged must be stored
  * exactly once, every client's view must equal the database, and every chat must be with an
  * agent, waiting in the queue, or a ticket.
  *
- * Run alone: npx -y pnpm@10.34.8 test:fault   (FAULT_VISITORS, FAULT_AGENTS, FAULT_KILLS override)
+ * Run alone: npx -y pnpm@10.34.8 test:fault   (FAULT_VISITORS, FAULT_AGENTS, FAULT_KILLS and
+ * FAULT_PROCESSES override; more than one process needs Redis at REDIS_URL)
  * It is part of the README's test command, run after the main suite.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +23,10 @@ import type { ChatRequestDto, MessageDto } from '@kamflo/shared';
 const VISITORS = Number(process.env.FAULT_VISITORS ?? 200);
 const AGENTS = Number(process.env.FAULT_AGENTS ?? 10);
 const KILLS = Number(process.env.FAULT_KILLS ?? 5);
+// Two server processes by default, sharing the database and Redis (Socket.IO's adapter): clients
+// are spread over both, so most chats cross processes, and the kills alternate between them.
+const PROCESSES = Number(process.env.FAULT_PROCESSES ?? 2);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MESSAGES_PER_VISITOR = 4;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -81,22 +86,27 @@ async function reliably<T>(socket: Socket, event: string, payload: unknown, dead
 }
 
 it('fault: no message is lost or duplicated while the server is SIGKILLed and restarted', async () => {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const dbName = `kamflo_fault_${crypto.randomBytes(4).toString('hex')}`;
   const uri = inject('mongoUri').replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
-  let server: ChildProcess | undefined;
-  let serverLog = '';
+  const servers: { port: number; url: string; proc?: ChildProcess; log: string }[] = [];
+  for (let i = 0; i < PROCESSES; i++) {
+    const port = await freePort();
+    servers.push({ port, url: `http://127.0.0.1:${port}`, log: '' });
+  }
+  const url = servers[0]!.url;
+  const serverLogs = () => servers.map((s, i) => `[process ${i}] ${s.log.slice(-1500)}`).join('\n');
 
-  async function startServer() {
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  async function startServer(i: number) {
+    const s = servers[i]!;
+    s.proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: path.join(root, 'server'),
       env: {
         PATH: process.env.PATH!,
         HOME: process.env.HOME!,
-        PORT: String(port),
+        PORT: String(s.port),
         HOST: '127.0.0.1',
         MONGODB_URI: uri,
+        ...(PROCESSES > 1 ? { REDIS_URL, KAMFLO_REDIS_KEY: dbName } : {}),
         KAMFLO_ADMIN_EMAIL: 'admin@example.com',
         KAMFLO_ADMIN_PASSWORD: 'fault test admin',
         KAMFLO_PRESENCE_GRACE_SECONDS: '20',
@@ -105,22 +115,25 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    server.stderr!.on('data', (d) => (serverLog = (serverLog + d).slice(-4000)));
-    for (let i = 0; i < 300; i++) {
+    s.proc.stderr!.on('data', (d) => (s.log = (s.log + d).slice(-4000)));
+    for (let n = 0; n < 300; n++) {
       try {
-        if ((await fetch(`${url}/healthz`)).status === 200) return;
+        if ((await fetch(`${s.url}/healthz`)).status === 200) return;
       } catch {}
       await sleep(50);
     }
-    throw new Error(`server did not start: ${serverLog}`);
+    throw new Error(`server did not start: ${s.log}`);
   }
-  async function killServer() {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server!.kill('SIGKILL');
+  async function killServer(i: number) {
+    const proc = servers[i]!.proc!;
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
     await exited;
   }
 
-  await startServer();
+  // One after the other: the first start creates the collections and the admin.
+  for (let i = 0; i < PROCESSES; i++) await startServer(i);
   const post = async (p: string, body: unknown, cookie?: string) => {
     const res = await fetch(url + p, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
     return { res, body: (await res.json()) as any };
@@ -140,7 +153,7 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
     await post('/api/agents', { email, name: `Agent ${i}`, role: 'agent', password: 'agent password 1' }, admin);
     const cookie = (await post('/api/auth/sign-in', { email, password: 'agent password 1' })).res.headers.get('set-cookie')!.split(';')[0]!;
     // Capacity high enough that every visitor can be served.
-    const socket = io(`${url}/agent`, { ...socketOptions, extraHeaders: { cookie } });
+    const socket = io(`${servers[i % PROCESSES]!.url}/agent`, { ...socketOptions, extraHeaders: { cookie } });
     const view = (id: string) => agentViews.get(id) ?? agentViews.set(id, new View()).get(id)!;
     const syncChat = async (conversationId: string) => {
       const res = await reliably<{ messages: MessageDto[] }>(socket, 'chat:sync', { conversationId, afterSeq: view(conversationId).contiguous() }, deadline);
@@ -197,7 +210,7 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
         await sleep(200);
       }
     }
-    const socket = io(`${url}/visitor`, { ...socketOptions, auth: { token } });
+    const socket = io(`${servers[i % PROCESSES]!.url}/visitor`, { ...socketOptions, auth: { token } });
     const view = new View();
     let conversationId: string | undefined;
     socket.on('chat:message', (m: MessageDto) => {
@@ -232,17 +245,17 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
   const killer = (async () => {
     for (let k = 0; k < KILLS; k++) {
       await sleep(1500 + Math.random() * 1500);
-      await killServer();
+      await killServer(k % PROCESSES);
       await sleep(100 + Math.random() * 300);
-      await startServer();
+      await startServer(k % PROCESSES);
     }
   })();
 
   try {
     await Promise.all([...visitorRuns, killer]);
   } catch (err) {
-    console.log('server log tail:', serverLog.slice(-2000));
-    server?.kill('SIGKILL');
+    console.log('server log tails:', serverLogs());
+    for (let i = 0; i < PROCESSES; i++) await killServer(i);
     throw err;
   }
   // Let replies finish, then one last catch-up sync on every client, as after any reconnect.
@@ -302,14 +315,14 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
   );
 
   console.log(
-    `fault: visitors=${VISITORS} agents=${AGENTS} kills=${KILLS} sent=${sent + agentTasks.length} acknowledged=${acked.size} ` +
+    `fault: processes=${PROCESSES} visitors=${VISITORS} agents=${AGENTS} kills=${KILLS} sent=${sent + agentTasks.length} acknowledged=${acked.size} ` +
       `stored=${stored} lost=${lost} duplicated=${duplicated} view-mismatches=${visitorMismatches.length + agentMismatches.length} ` +
       `chats=${JSON.stringify(Object.fromEntries(statuses))}` +
       (replyFailures.size ? ` unacknowledged-replies=${JSON.stringify(Object.fromEntries(replyFailures))}` : ''),
   );
 
   for (const s of [...agents, ...visitorViews.map((v) => v.socket)]) s.disconnect();
-  await killServer();
+  for (let i = 0; i < PROCESSES; i++) await killServer(i);
   await conn.dropDatabase();
   await conn.close();
 
