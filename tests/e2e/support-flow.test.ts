@@ -171,6 +171,8 @@ it('a chat declined by one agent is accepted by another; a message written while
   const w = widget(visitor);
   await w.getByRole('button', { name: /open chat/i }).click();
   await send(w, 'Who can help me with shipping?');
+  // While it waits, the visitor sees their place in the queue.
+  await w.getByText(/queue position: 1/i).waitFor();
 
   // Whoever is offered the chat declines; the other agent is offered it and accepts.
   const decline = (p: Page) => p.getByRole('button', { name: /decline/i }).first();
@@ -194,6 +196,13 @@ it('a chat declined by one agent is accepted by another; a message written while
   await expect.poll(stored, { timeout: 30_000 }).toBe(1);
   await second.getByText('Sent while you were offline').waitFor({ timeout: 30_000 });
   expect(await stored()).toBe(1);
+  // The agent has it on screen, so the visitor is told it was read.
+  await w.getByText('Seen').waitFor({ timeout: 10_000 });
+
+  // The visitor ends the chat; writing again would start a new one.
+  await w.getByRole('button', { name: /end chat/i }).click();
+  await w.getByText(/this chat has ended/i).waitFor();
+  expect(await kamflo.kamflo.services.chats.Conversation.countDocuments({ status: 'ended' })).toBe(1);
 
   await Promise.all([bobCtx.close(), caraCtx.close(), visitorCtx.close()]);
 });
