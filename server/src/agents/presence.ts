@@ -135,8 +135,13 @@ export function createPresence(conn: Connection, clock: Clock, opts: PresenceOpt
     /** Read the view and start the heartbeat. */
     async start(): Promise<void> {
       await refresh();
+      let beats = 0;
       heartbeat = setInterval(() => {
         Presence.updateMany({ processId }, { $set: { heartbeatAt: new Date() } })
+          // Now and then, forget processes long gone (each start is a new process id).
+          .then(async () => {
+            if (++beats % 60 === 0) await Presence.deleteMany({ heartbeatAt: { $lt: new Date(Date.now() - 60 * staleMs) } });
+          })
           .then(() => refresh())
           .catch(warn('presence heartbeat failed'));
       }, heartbeatMs);

@@ -5,6 +5,7 @@ import type { AgentPresenceDto, ChatRequestDto, ConversationDto, MessageDto, Vis
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 import { claimModel } from '../db/claims.ts';
 import { routeKey } from './routing.ts';
+import { presenceModel } from '../agents/presence.model.ts';
 import type { Config } from '../config.ts';
 
 // Two server processes of one installation: one database, one Redis. Each test gets its own
@@ -149,5 +150,17 @@ describe('a second server process changes nothing', () => {
       const claims = await Claim.find({ _id: routeKey(c._id) }).lean();
       expect(claims.map((x) => x.owner)).toEqual([String(c.offeredTo)]);
     }
+  });
+});
+
+describe('presence of processes long gone', () => {
+  it('is deleted by the heartbeat, so reading presence never slows down with restarts', async () => {
+    const s = await startTestServer({ config: { presenceHeartbeatMs: 10 } });
+    servers.push(s);
+    const Presence = presenceModel(s.conn);
+    const gone = { agentId: new Types.ObjectId(), processId: 'gone', name: 'Old', role: 'agent' as const, capacity: 4, status: 'online' as const, sockets: 1 };
+    await Presence.create({ _id: 'old:gone', ...gone, heartbeatAt: new Date(Date.now() - 86_400_000) });
+    await expect.poll(() => Presence.countDocuments({ _id: 'old:gone' }), { timeout: 5000 }).toBe(0);
+    expect(s.services.presence.isOnline(String(gone.agentId))).toBe(false);
   });
 });
