@@ -89,6 +89,8 @@ export interface AgentServerEvents {
   'chat:typing': (state: { conversationId: string; typing: boolean }) => void;
   /** The visitor has read up to seq. */
   'chat:read': (state: { conversationId: string; seq: number }) => void;
+  /** The visitor is now on another page. */
+  'chat:page': (state: { conversationId: string; page: string }) => void;
   /** Team leads: every agent's presence and load, on every change. */
   'presence:updated': (agents: AgentPresenceDto[]) => void;
   /** An alert for this agent (SLA alert, re-opened ticket). */

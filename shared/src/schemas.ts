@@ -29,6 +29,8 @@ export const chatMessageInput = z.strictObject({ conversationId: objectId, clien
 export const chatSyncInput = z.strictObject({
   conversationId: objectId.optional(),
   afterSeq: z.number().int().min(0).optional(),
+  /** The page the visitor is on now: their agent sees it change as they browse. */
+  page: pageUrl,
 });
 export const leaveMessageInput = z.strictObject({
   conversationId: objectId.optional(),

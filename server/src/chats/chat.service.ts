@@ -205,10 +205,21 @@ export function createChatService(deps: {
       if (input.conversationId) throw new AppError('not_found', 'Conversation not found');
       return { conversation: null, messages: [] };
     }
-    const [read, messages] = await Promise.all([marks.seqOf(conv._id, 'agentRead'), messagesAfter(conv._id, input.afterSeq ?? 0)]);
+    const [read, messages] = await Promise.all([
+      marks.seqOf(conv._id, 'agentRead'),
+      messagesAfter(conv._id, input.afterSeq ?? 0),
+      input.page && conv.status !== 'ended' ? notePage(conv, input.page) : null,
+    ]);
     const conversation = toVisitorConversationDto(conv);
     if (read) conversation.agentReadSeq = read;
     return { conversation, messages };
+  }
+
+  /** The visitor syncs from a page: when it is another one, remember it and tell their agent. */
+  async function notePage(conv: ConversationDoc, page: string): Promise<void> {
+    if (page === ((await marks.pageOf(conv._id)) ?? conv.page)) return;
+    await marks.setPage(conv._id, page, clock.now());
+    if (conv.assignee && conv.status === 'active') notify.agent(String(conv.assignee), 'chat:page', { conversationId: String(conv._id), page });
   }
 
   async function messagesAfter(conversationId: Types.ObjectId, afterSeq: number): Promise<MessageDto[]> {
@@ -224,8 +235,8 @@ export function createChatService(deps: {
 
   async function agentSync(input: AgentSyncInput) {
     const conv = await getConversation(input.conversationId);
-    const [read, messages] = await Promise.all([marks.seqOf(conv._id, 'visitorRead'), messagesAfter(conv._id, input.afterSeq ?? 0)]);
-    return { conversation: toConversationDto({ ...conv, visitorReadSeq: read }), messages };
+    const [seen, messages] = await Promise.all([marks.forAgents([conv._id]), messagesAfter(conv._id, input.afterSeq ?? 0)]);
+    return { conversation: toConversationDto({ ...conv, ...seen.get(String(conv._id)) }), messages };
   }
 
   async function agentSend(agent: Agent, input: ChatMessageInput): Promise<MessageDto> {
@@ -305,9 +316,9 @@ export function createChatService(deps: {
 
   async function listForAgent(agentId: string) {
     const chats = await Conversation.find({ assignee: new Types.ObjectId(agentId), status: 'active' }).sort({ updatedAt: -1 }).lean();
-    const [pending, read] = await Promise.all([router.pendingConversations(), marks.visitorRead(chats.map((c) => c._id))]);
+    const [pending, seen] = await Promise.all([router.pendingConversations(), marks.forAgents(chats.map((c) => c._id))]);
     return {
-      chats: chats.map((c) => toConversationDto({ ...c, visitorReadSeq: read.get(String(c._id)) ?? 0 })),
+      chats: chats.map((c) => toConversationDto({ ...c, ...seen.get(String(c._id)) })),
       requests: router.requestsFor(agentId, pending),
     };
   }

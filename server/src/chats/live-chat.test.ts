@@ -235,3 +235,23 @@ describe('typing and read receipts', () => {
     expect(synced.data.conversation).toMatchObject({ id: chat.conversationId, agentReadSeq: 2 });
   });
 });
+
+describe('the page the visitor is on', () => {
+  it('follows the visitor as they browse: their agent is told, and a reloaded console shows it', async () => {
+    const [ann] = await withAgents(['Ann']);
+    const chat = await acceptedChat(ann!.socket);
+    const moved = next(ann!.socket, 'chat:page');
+    const sync = (page: string) => ask(chat.socket, 'chat:sync', { conversationId: chat.conversationId, afterSeq: 0, page });
+    expect(await sync('https://shop.example/checkout')).toMatchObject({ ok: true });
+    expect(await moved).toEqual({ conversationId: chat.conversationId, page: 'https://shop.example/checkout' });
+    expect((await s.services.chats.listForAgent(ann!.id)).chats[0]).toMatchObject({ page: 'https://shop.example/checkout' });
+
+    // The same page again (a reconnect) tells nobody anything.
+    let told = 0;
+    ann!.socket.on('chat:page', () => told++);
+    await sync('https://shop.example/checkout');
+    await sync('https://shop.example/thanks');
+    await expect.poll(() => told).toBe(1);
+    expect(await ask(chat.socket, 'chat:sync', { conversationId: chat.conversationId, page: 'x'.repeat(2001) })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+});

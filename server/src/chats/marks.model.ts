@@ -8,7 +8,7 @@ import { isDuplicateKey } from '../lib/errors.ts';
  * read, so a hint written beside a routing change (offer, accept) could undo that change. Each
  * kind is its own document; racing writers of one kind can only lose a hint, never routing state.
  */
-export type MarkKind = 'activity' | 'visitorRead' | 'agentRead';
+export type MarkKind = 'activity' | 'visitorRead' | 'agentRead' | 'page';
 
 interface MarkDoc {
   /** `<conversationId>:<kind>` */
@@ -17,6 +17,8 @@ interface MarkDoc {
   kind: MarkKind;
   seq: number;
   at: Date;
+  /** kind 'page': the page the visitor was last seen on. */
+  page?: string;
 }
 
 const markSchema = new Schema<MarkDoc>(
@@ -26,6 +28,7 @@ const markSchema = new Schema<MarkDoc>(
     kind: { type: String, required: true },
     seq: { type: Number, required: true },
     at: { type: Date, required: true },
+    page: { type: String },
   },
   { versionKey: false },
 );
@@ -53,11 +56,24 @@ export function createMarks(conn: Connection) {
     async seqOf(conversationId: Types.ObjectId | string, kind: MarkKind): Promise<number> {
       return (await Mark.findById(id(conversationId, kind), { seq: 1 }).lean())?.seq ?? 0;
     },
-    /** How far the visitor has read, for each of these conversations. */
-    async visitorRead(conversationIds: (Types.ObjectId | string)[]): Promise<Map<string, number>> {
-      if (conversationIds.length === 0) return new Map();
-      const docs = await Mark.find({ _id: { $in: conversationIds.map((c) => id(c, 'visitorRead')) } }, { conversationId: 1, seq: 1 }).lean();
-      return new Map(docs.map((d) => [String(d.conversationId), d.seq]));
+    /** What agents see beside each conversation: how far the visitor has read, and their page now. */
+    async forAgents(conversationIds: (Types.ObjectId | string)[]): Promise<Map<string, { visitorReadSeq?: number; page?: string }>> {
+      const out = new Map<string, { visitorReadSeq?: number; page?: string }>();
+      if (conversationIds.length === 0) return out;
+      const ids = conversationIds.flatMap((c) => [id(c, 'visitorRead'), id(c, 'page')]);
+      for (const d of await Mark.find({ _id: { $in: ids } }, { conversationId: 1, kind: 1, seq: 1, page: 1 }).lean()) {
+        const entry = out.get(String(d.conversationId)) ?? {};
+        if (d.kind === 'page') entry.page = d.page;
+        else entry.visitorReadSeq = d.seq;
+        out.set(String(d.conversationId), entry);
+      }
+      return out;
+    },
+    async pageOf(conversationId: Types.ObjectId): Promise<string | undefined> {
+      return (await Mark.findById(id(conversationId, 'page'), { page: 1 }).lean())?.page;
+    },
+    async setPage(conversationId: Types.ObjectId, page: string, at: Date): Promise<void> {
+      await Mark.updateOne({ _id: id(conversationId, 'page') }, { $set: { conversationId, kind: 'page', seq: 0, at, page } }, { upsert: true });
     },
     /** Conversations whose last message is older than `before`. */
     async quietSince(before: Date, limit: number): Promise<Types.ObjectId[]> {

@@ -247,7 +247,8 @@ describe('chat', () => {
     await again.server.connect();
     await openPanel();
     expect(await within(log()).findByText('Before reload')).toBeTruthy();
-    expect(again.client.sync).toHaveBeenCalledWith({ afterSeq: 0 });
+    // The page goes along: the agent sees where the visitor is now.
+    expect(again.client.sync).toHaveBeenCalledWith({ afterSeq: 0, page: 'https://shop.example/cart' });
   });
 });
 

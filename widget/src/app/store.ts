@@ -142,6 +142,8 @@ export function createChatStore({
     } else set({ conversation, seen: Math.max(state.seen, seen) });
   }
 
+  const onPage = page ? { page: page.slice(0, 2000) } : {};
+
   /** The highest agent message seq told to the server as read. */
   let readSeq = 0;
   let typedAt = 0; // when "typing" last went out; 0 once "stopped" did
@@ -179,7 +181,8 @@ export function createChatStore({
           wantLatest = false;
           for (let pages = 0; pages < 20; pages++) {
             const afterSeq = known && known.id === state.conversation?.id ? contiguousSeq(state.messages.map((m) => m.seq)) : 0;
-            const r = await client.sync(known ? { conversationId: known.id, afterSeq } : { afterSeq: 0 });
+            // With the page: the agent sees where the visitor is now.
+            const r = await client.sync(known ? { conversationId: known.id, afterSeq, ...onPage } : { afterSeq: 0, ...onPage });
             if (!r.ok) {
               if (r.error.code !== 'not_found' || !known) break;
               known = null; // it's gone: fall back to the latest conversation
@@ -208,7 +211,7 @@ export function createChatStore({
     const r: Result<'chat:start'> = await client.start({
       clientId: item.clientId,
       text: item.text,
-      ...(page ? { page: page.slice(0, 2000) } : {}),
+      ...onPage,
     });
     if (r.ok) {
       adopt(r.data.conversation);

@@ -49,6 +49,8 @@ export interface ChatsSlice extends ChatsState {
   setVisitorTyping(conversationId: string, typing: boolean): void;
   /** `chat:read` from the server: the visitor has read up to seq. */
   visitorRead(conversationId: string, seq: number): void;
+  /** `chat:page` from the server: the visitor moved to another page. */
+  visitorPage(conversationId: string, page: string): void;
   /** The conversation is on screen: clears its unread count and reports the highest seq shown. */
   markSeen(conversationId: string): void;
   /** `chat:typing` from this agent (the composer throttles it). */
@@ -283,6 +285,11 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
       const chat = get().chats.find((c) => c.id === conversationId);
       if (!chat || (chat.visitorReadSeq ?? -1) >= seq) return;
       get().upsertChat({ ...chat, visitorReadSeq: seq });
+    },
+
+    visitorPage(conversationId, page) {
+      const chat = get().chats.find((c) => c.id === conversationId);
+      if (chat && chat.page !== page) get().upsertChat({ ...chat, page });
     },
 
     markSeen(conversationId) {

@@ -16,6 +16,7 @@ export function bindLiveChat(store: AppStore, realtime: Realtime): () => void {
     }),
     realtime.on('chat:typing', ({ conversationId, typing }) => state().setVisitorTyping(conversationId, typing)),
     realtime.on('chat:read', ({ conversationId, seq }) => state().visitorRead(conversationId, seq)),
+    realtime.on('chat:page', ({ conversationId, page }) => state().visitorPage(conversationId, page)),
     realtime.on('presence:updated', (agents) => state().setTeam(agents)),
     realtime.onConnectionChange((connected) => {
       if (connected) void state().presenceConnected();

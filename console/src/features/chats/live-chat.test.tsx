@@ -135,6 +135,18 @@ describe('Queue', () => {
   });
 });
 
+describe('The visitor\'s page', () => {
+  it('follows the visitor as they move to another page', async () => {
+    const app = createConsoleApp();
+    const chat = await openChat(app);
+    const region = screen.getByRole('region', { name: `Chat with ${chat.visitorName}` });
+    expect(within(region).getByRole('link', { name: 'shop.example.com/checkout' })).toBeTruthy();
+    act(() => app.realtime.serverEmit('chat:page', { conversationId: chat.id, page: 'https://shop.example.com/thanks' }));
+    expect(within(region).getByRole('link', { name: 'shop.example.com/thanks' })).toBeTruthy();
+    expect(within(region).queryByRole('link', { name: 'shop.example.com/checkout' })).toBeNull();
+  });
+});
+
 describe('Transfer and End chat', () => {
   it('requires a handoff note, then sends the chat back to the queue', async () => {
     const app = createConsoleApp();
