@@ -111,25 +111,7 @@ export function createRouter(deps: {
    * Calls that arrive while one runs are folded into one more pass, so a burst of new chats
    * costs a few passes, not one per chat.
    */
-  let running: Promise<void> | null = null;
-  let again = false;
-  function rebalance(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await rebalanceOnce();
-        } while (again);
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  }
+  const rebalance = coalesced(() => rebalanceOnce());
 
   async function rebalanceOnce(): Promise<void> {
     await presence.refresh();
@@ -229,7 +211,9 @@ export function createRouter(deps: {
    * each waiting visitor their place in the queue, and team leads everyone's presence.
    * Unchanged snapshots are not sent again (new clients ask for the current state).
    */
-  async function publishRequests(): Promise<void> {
+  // A burst of accepts and declines costs a few passes too.
+  const publishRequests = coalesced(() => publishOnce());
+  async function publishOnce(): Promise<void> {
     const pending = await pendingConversations();
     const online = presence.onlineIds();
     const sent: Sent = { requests: [], queue: [] };
@@ -290,3 +274,29 @@ export function createRouter(deps: {
   };
 }
 export type Router = ReturnType<typeof createRouter>;
+
+/**
+ * Runs `pass` now, or, when a pass is already running, once more after it: every caller's
+ * change is seen by a pass that started after it, and a burst costs two passes, not one each.
+ */
+function coalesced(pass: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await pass();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+}
