@@ -83,6 +83,16 @@ describe('the server process', () => {
     expect(p.stderr()).toMatch(/MONGODB_URI: must start with mongodb:\/\//);
   });
 
+  it('refuses to start when REDIS_URL cannot be reached, saying so', async () => {
+    const uri = inject('mongoUri').replace(/\/[^/?]*(\?|$)/, `/kamflo_main_redis_${crypto.randomBytes(4).toString('hex')}$1`);
+    const p = start({ MONGODB_URI: uri, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' });
+    expect(await p.exited).toBe(1);
+    expect(p.stderr()).toMatch(/Cannot reach Redis at REDIS_URL/);
+    const conn = await mongoose.createConnection(uri).asPromise();
+    await conn.dropDatabase();
+    await conn.close();
+  });
+
   it('explains how to set MONGODB_URI when the embedded MongoDB cannot start', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'kamflo-nomongo-'));
     const p = start({

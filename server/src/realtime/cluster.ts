@@ -19,8 +19,26 @@ export async function attachCluster(io: Server, opts: { url: string; key: string
   const pub = new Redis(opts.url, { lazyConnect: true });
   const sub = pub.duplicate();
   // ioredis reconnects by itself; an unhandled 'error' event would end the process instead.
-  for (const client of [pub, sub]) client.on('error', (err) => opts.log.warn({ err }, 'redis error'));
-  await Promise.all([pub.connect(), sub.connect()]);
+  let lastError = '';
+  for (const client of [pub, sub]) {
+    client.on('error', (err) => {
+      lastError = err.message;
+      opts.log.warn({ err }, 'redis error');
+    });
+  }
+  // At start, an unreachable Redis is a configuration error: say so instead of retrying forever.
+  const connected = Promise.all([pub.connect(), sub.connect()]);
+  const timeout = new Promise<never>((_, reject) => {
+    const t = setTimeout(() => reject(new Error('no answer in 10 s')), 10_000);
+    void connected.finally(() => clearTimeout(t)).catch(() => {});
+  });
+  try {
+    await Promise.race([connected, timeout]);
+  } catch (err) {
+    pub.disconnect();
+    sub.disconnect();
+    throw new Error(`Cannot reach Redis at REDIS_URL: ${lastError || (err as Error).message}`);
+  }
   io.adapter(createAdapter(pub, sub, { key: opts.key, publishOnSpecificResponseChannel: true }));
   const peers: Peers = {
     share: (event, payload) => io.serverSideEmit(`${opts.key}:${event}`, payload),
