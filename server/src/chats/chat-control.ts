@@ -50,7 +50,8 @@ export function createChatControl(deps: {
     await chats.postSystemMessage(ended!, text, `ended_${conv._id}`);
     notify.visitor(ended!.visitorId, 'chat:updated', toVisitorConversationDto(ended!));
     if (ended!.assignee) notify.agent(String(ended!.assignee), 'chat:updated', toConversationDto(ended!));
-    await router.publishRequests();
+    // After the acknowledgement, like every list refresh (chat.service.ts, refreshLists).
+    router.publishRequests().catch((err) => log.warn({ err }, 'publishing requests failed'));
     return ended!;
   }
 
@@ -108,7 +109,7 @@ export function createChatControl(deps: {
     notify.visitor(updated!.visitorId, 'chat:updated', toVisitorConversationDto(updated!));
     const dto = toConversationDto(updated!);
     notify.agent(me, 'chat:updated', dto);
-    await router.rebalance();
+    router.rebalance().catch((err) => log.warn({ err }, 'rebalance after a transfer failed'));
     return dto;
   }
 

@@ -129,6 +129,15 @@ export function createChatService(deps: {
     return message;
   }
 
+  /**
+   * Everyone's request lists change after an accept, decline or conversion: refreshed after the
+   * acknowledgement, not before it (a burst of those would otherwise make acks wait on each
+   * other's passes). A failed pass is repeated by the next change or the sweeper.
+   */
+  function refreshLists() {
+    router.publishRequests().catch(() => {});
+  }
+
   async function openConversationId(v: VisitorIdentity): Promise<Types.ObjectId | null> {
     const claim = await OpenClaim.findById(claimKey(v.site, v.visitorId)).lean();
     return claim?.conversationId ?? null;
@@ -254,7 +263,7 @@ export function createChatService(deps: {
     await postSystemMessage(conv, `${agent.name} joined the chat`, `joined_${crypto.randomUUID()}`);
     const dto = toConversationDto(conv);
     notify.agent(String(agent._id), 'chat:updated', dto);
-    await router.publishRequests();
+    refreshLists();
     return dto;
   }
 
@@ -311,7 +320,7 @@ export function createChatService(deps: {
   async function decline(agent: Agent, conversationId: string): Promise<void> {
     const ok = await router.withdrawOffer(new Types.ObjectId(conversationId), agent._id, 'declined');
     if (!ok) throw await whyNotAvailable(conversationId, 'offered to you');
-    await router.publishRequests();
+    refreshLists();
   }
 
   async function listForAgent(agentId: string) {
@@ -336,7 +345,7 @@ export function createChatService(deps: {
     notify.visitor(updated.visitorId, 'chat:updated', toVisitorConversationDto(updated));
     if (updated.assignee) notify.agent(String(updated.assignee), 'chat:updated', toConversationDto(updated));
     await postSystemMessage(updated, `Your request is now ticket #${ticket.number}. We'll reply here.`, `ticket_${ticket.number}`);
-    await router.publishRequests();
+    refreshLists();
   }
 
   return {
