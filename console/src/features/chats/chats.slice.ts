@@ -117,6 +117,14 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
             ? await realtime.request('chat:take', { conversationId })
             : await realtime.request('chat:decline', { conversationId });
       if (!ack.ok) {
+        // The answer can be lost (a restart) after the server assigned the chat, which it says
+        // first with chat:updated: then the accept did happen.
+        const me = get().agent?.id;
+        if (action !== 'decline' && get().chats.some((c) => c.id === conversationId && c.status === 'active' && c.assignee?.id === me)) {
+          removeRequest(conversationId);
+          get().selectChat(conversationId);
+          return { ok: true, data: undefined };
+        }
         if (GONE.has(ack.error.code)) removeRequest(conversationId);
         return { ok: false, message: ack.error.code === 'already_taken' ? ALREADY_TAKEN : ack.error.message };
       }
@@ -145,7 +153,9 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
         const index = s.chats.findIndex((c) => c.id === conversation.id);
         if (index === -1) return { chats: [conversation, ...s.chats] };
         const chats = [...s.chats];
-        chats[index] = conversation;
+        // A read receipt may be newer than the snapshot that brought this update.
+        const seen = Math.max(chats[index]!.visitorReadSeq ?? 0, conversation.visitorReadSeq ?? 0);
+        chats[index] = seen ? { ...conversation, visitorReadSeq: seen } : conversation;
         return { chats };
       });
     },

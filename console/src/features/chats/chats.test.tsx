@@ -87,6 +87,25 @@ describe('Incoming requests', () => {
     expect(alert.textContent).toContain('Visitor 1a2b');
   });
 
+  it('opens the chat when the accept went through but its answer was lost', async () => {
+    const app = createConsoleApp();
+    const accepted = conversation();
+    app.realtime.responders['chat:sync'] = () => ok({ conversation: accepted, messages: [message(1)] });
+    // The server assigns the chat (and says so) but the acknowledgement never arrives.
+    app.realtime.responders['chat:accept'] = () => {
+      app.realtime.serverEmit('chat:updated', accepted);
+      return fail('unavailable', 'The server did not answer in time. Please try again.');
+    };
+    renderConsole(app);
+    await waitFor(() => expect(app.realtime.emittedOf('chat:list')).toHaveLength(1));
+    await act(async () => {}); // the start-up chat list has arrived
+    act(() => app.realtime.serverEmit('chat:requests', [request()]));
+
+    fireEvent.click(screen.getByRole('button', { name: /Accept/ }));
+    await waitFor(() => expect(logTexts()).toEqual(['Message 1']));
+    expect(within(requestsRegion()).queryByRole('alert')).toBeNull();
+  });
+
   it('Decline emits chat:decline and removes the request', async () => {
     const app = createConsoleApp();
     app.realtime.responders['chat:decline'] = () => ok(null);
