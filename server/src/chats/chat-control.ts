@@ -162,9 +162,11 @@ export function createChatControl(deps: {
     const before = new Date(clock.now().getTime() - deps.idleChatMs);
     const quiet = await chats.marks.quietSince(before, 200);
     if (quiet.length === 0) return 0;
-    const convs = await Conversation.find({ _id: { $in: quiet } }).lean();
-    // Quiet conversations that can no longer be idle chats need no more checking.
-    await chats.marks.forget(convs.filter((c) => c.status === 'ended').map((c) => c._id));
+    // By _id, one each: FerretDB 1.x serves those from PostgreSQL, not by decoding every conversation.
+    const convs = (await Promise.all(quiet.map((id) => Conversation.findById(id).lean()))).filter((c) => c !== null);
+    // Only live chats can go idle. The others need no more checking: their next message (a
+    // join notice when a waiting chat is accepted) writes a fresh mark.
+    await chats.marks.forget(convs.filter((c) => c.status !== 'active').map((c) => c._id));
     const idle = convs.filter((c) => c.status === 'active');
     for (const c of idle) {
       try {

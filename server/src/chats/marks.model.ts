@@ -60,8 +60,12 @@ export function createMarks(conn: Connection) {
     async forAgents(conversationIds: (Types.ObjectId | string)[]): Promise<Map<string, { visitorReadSeq?: number; page?: string }>> {
       const out = new Map<string, { visitorReadSeq?: number; page?: string }>();
       if (conversationIds.length === 0) return out;
+      // One lookup by _id each (an agent has a handful of chats): FerretDB 1.x serves an _id
+      // equality from PostgreSQL, while an `$in` would decode every mark.
       const ids = conversationIds.flatMap((c) => [id(c, 'visitorRead'), id(c, 'page')]);
-      for (const d of await Mark.find({ _id: { $in: ids } }, { conversationId: 1, kind: 1, seq: 1, page: 1 }).lean()) {
+      const docs = await Promise.all(ids.map((_id) => Mark.findById(_id, { conversationId: 1, kind: 1, seq: 1, page: 1 }).lean()));
+      for (const d of docs) {
+        if (!d) continue;
         const entry = out.get(String(d.conversationId)) ?? {};
         if (d.kind === 'page') entry.page = d.page;
         else entry.visitorReadSeq = d.seq;
