@@ -1,4 +1,9 @@
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { cleanup } from '@testing-library/preact';
 
 afterEach(() => cleanup());
+
+// Preact runs effects after the next frame, with a 100 ms timer as the fallback. Let pending ones
+// fire before the file's DOM is torn down: one firing afterwards throws "cancelAnimationFrame is
+// not defined" and fails the run.
+afterAll(() => new Promise((resolve) => setTimeout(resolve, 150)));
