@@ -114,6 +114,12 @@ export function createPresence(conn: Connection, clock: Clock, opts: PresenceOpt
         lastAssignedAt: Math.max(prev?.lastAssignedAt ?? 0, d.lastAssignedAt?.getTime() ?? 0),
       });
     }
+    // This process's own consoles are known first-hand: a slow heartbeat write (a busy database)
+    // must not make them look gone to their own process.
+    for (const [id, l] of local) {
+      if (next.has(id) || (l.sockets.size === 0 && !(l.graceUntil && l.graceUntil > now))) continue;
+      next.set(id, { ...l.info, status: l.status, lastAssignedAt: view.get(id)?.lastAssignedAt ?? 0 });
+    }
     view = next;
     const nowAvailable = [...next.values()].some((a) => a.status === 'online');
     if (available !== undefined && nowAvailable !== available) opts.onAvailability?.(nowAvailable);

@@ -154,6 +154,18 @@ describe('a second server process changes nothing', () => {
 });
 
 describe('presence of processes long gone', () => {
+  it("a late heartbeat (a busy database) never hides a process's own agents from itself", async () => {
+    const s = await startTestServer();
+    servers.push(s);
+    const ann = await s.createAgent('Ann');
+    await s.agentSocket(ann.cookie);
+    await expect.poll(() => s.services.presence.isOnline(ann.id)).toBe(true);
+    // As if this process's heartbeat writes had not landed for an hour.
+    await presenceModel(s.conn).updateMany({}, { $set: { heartbeatAt: new Date(Date.now() - 3_600_000) } });
+    await s.services.presence.refresh();
+    expect(s.services.presence.availableIds()).toEqual([ann.id]);
+  });
+
   it('is deleted by the heartbeat, so reading presence never slows down with restarts', async () => {
     const s = await startTestServer({ config: { presenceHeartbeatMs: 10 } });
     servers.push(s);
