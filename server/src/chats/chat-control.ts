@@ -50,8 +50,7 @@ export function createChatControl(deps: {
     await chats.postSystemMessage(ended!, text, `ended_${conv._id}`);
     notify.visitor(ended!.visitorId, 'chat:updated', toVisitorConversationDto(ended!));
     if (ended!.assignee) notify.agent(String(ended!.assignee), 'chat:updated', toConversationDto(ended!));
-    // After the acknowledgement, like every list refresh (chat.service.ts, refreshLists).
-    router.publishRequests().catch((err) => log.warn({ err }, 'publishing requests failed'));
+    router.publishSoon();
     return ended!;
   }
 
@@ -109,7 +108,7 @@ export function createChatControl(deps: {
     notify.visitor(updated!.visitorId, 'chat:updated', toVisitorConversationDto(updated!));
     const dto = toConversationDto(updated!);
     notify.agent(me, 'chat:updated', dto);
-    router.rebalance().catch((err) => log.warn({ err }, 'rebalance after a transfer failed'));
+    router.rebalanceSoon();
     return dto;
   }
 

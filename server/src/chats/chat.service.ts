@@ -129,15 +129,6 @@ export function createChatService(deps: {
     return message;
   }
 
-  /**
-   * Everyone's request lists change after an accept, decline or conversion: refreshed after the
-   * acknowledgement, not before it (a burst of those would otherwise make acks wait on each
-   * other's passes). A failed pass is repeated by the next change or the sweeper.
-   */
-  function refreshLists() {
-    router.publishRequests().catch(() => {});
-  }
-
   async function openConversationId(v: VisitorIdentity): Promise<Types.ObjectId | null> {
     const claim = await OpenClaim.findById(claimKey(v.site, v.visitorId)).lean();
     return claim?.conversationId ?? null;
@@ -192,7 +183,7 @@ export function createChatService(deps: {
     );
     deliver(after, message);
     // Routing runs after the acknowledgement: the visitor's message is safe either way.
-    if (created) router.rebalance().catch(() => {});
+    if (created) router.rebalanceSoon();
     return { conversation: toVisitorConversationDto(after), message };
   }
 
@@ -263,7 +254,8 @@ export function createChatService(deps: {
     await postSystemMessage(conv, `${agent.name} joined the chat`, `joined_${crypto.randomUUID()}`);
     const dto = toConversationDto(conv);
     notify.agent(String(agent._id), 'chat:updated', dto);
-    refreshLists();
+    // Everyone's lists change too: refreshed after the acknowledgement, not before it.
+    router.publishSoon();
     return dto;
   }
 
@@ -320,7 +312,7 @@ export function createChatService(deps: {
   async function decline(agent: Agent, conversationId: string): Promise<void> {
     const ok = await router.withdrawOffer(new Types.ObjectId(conversationId), agent._id, 'declined');
     if (!ok) throw await whyNotAvailable(conversationId, 'offered to you');
-    refreshLists();
+    router.publishSoon();
   }
 
   async function listForAgent(agentId: string) {
@@ -345,7 +337,7 @@ export function createChatService(deps: {
     notify.visitor(updated.visitorId, 'chat:updated', toVisitorConversationDto(updated));
     if (updated.assignee) notify.agent(String(updated.assignee), 'chat:updated', toConversationDto(updated));
     await postSystemMessage(updated, `Your request is now ticket #${ticket.number}. We'll reply here.`, `ticket_${ticket.number}`);
-    refreshLists();
+    router.publishSoon();
   }
 
   return {

@@ -35,7 +35,7 @@ export function createRouter(deps: {
   peers: Peers;
   log: Logger;
 }) {
-  const { clock, presence, notify, claims, offerTimeoutMs, peers } = deps;
+  const { clock, presence, notify, claims, offerTimeoutMs, peers, log } = deps;
   const Conversation = conversationModel(deps.conn);
 
   /**
@@ -262,6 +262,12 @@ export function createRouter(deps: {
   }
 
   return {
+    /**
+     * After an acknowledgement: refresh everyone's lists, or route again, without making the
+     * caller wait on the pass. A failed pass is logged; the next change or the sweeper repeats it.
+     */
+    publishSoon: () => void publishRequests().catch((err) => log.warn({ err }, 'publishing requests failed')),
+    rebalanceSoon: () => void rebalance().catch((err) => log.warn({ err }, 'rebalance failed')),
     offerNext,
     withdrawOffer,
     rebalance,
