@@ -62,19 +62,21 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
   await agent.getByRole('button', { name: /accept/i }).first().click();
   await w.getByText(/Alice joined/i).waitFor();
 
-  // 3. Messages both ways in real time; a reload restores the conversation.
+  // 3. Messages both ways in real time; the conversation follows the visitor to another page,
+  //    and the agent sees which page they are on now.
   await agent.getByRole('textbox', { name: /^message/i }).fill('Hi! Let me look at your invoice.');
   await agent.getByRole('button', { name: /^send/i }).click();
   await w.getByText('Hi! Let me look at your invoice.').waitFor();
   await send(w, 'Thanks, it is invoice 42');
   await agent.getByText('Thanks, it is invoice 42').waitFor();
 
-  await visitor.reload();
+  await visitor.goto(`${host.url}billing`);
   const w2 = widget(visitor);
   const reopen = w2.getByRole('button', { name: /open chat/i });
   if (await reopen.isVisible()) await reopen.click();
   await w2.getByText('Thanks, it is invoice 42').waitFor();
   await w2.getByText('Hi! Let me look at your invoice.').waitFor();
+  await agent.getByRole('link', { name: /\/billing$/ }).waitFor();
   await visitor.screenshot({ path: screenshotPath('widget-chat.png') });
 
   // 4. Convert to a ticket; the visitor is told the number.
