@@ -119,6 +119,22 @@ describe('the visitor in the queue', () => {
     await s.services.router.publishRequests();
     await late;
   });
+
+  it('the periodic sweep tells a waiting visitor about a change that only time made, within five ticks', async () => {
+    // Offered to Ann, who neither accepts nor lets the (long) offer lapse: only the wait grows.
+    await withAgents(['Ann'], { config: { queueTimeoutMs: 60_000, offerTimeoutMs: 600_000 } });
+    const v = await s.visitor();
+    const early = next<QueueStateDto>(v.socket, 'chat:queue');
+    await ask(v.socket, 'chat:start', { clientId: cid(), text: 'hi' });
+    expect(await early).toMatchObject({ offerLeaveMessage: false });
+    await s.services.router.sweep(5); // the sweeper has seen who is online: no change from here on
+    let told = false;
+    v.socket.on('chat:queue', (q: QueueStateDto) => (told ||= q.offerLeaveMessage));
+    s.clock.advance(61_000);
+    // Nothing else changes: the full pass comes on every fifth tick.
+    for (let tick = 0; tick < 5; tick++) await s.services.router.sweep(5);
+    await expect.poll(() => told).toBe(true);
+  });
 });
 
 describe('ending, transferring and assigning', () => {
