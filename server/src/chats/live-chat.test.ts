@@ -212,6 +212,23 @@ describe('ending, transferring and assigning', () => {
     expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('ended');
   });
 
+  it('a chat with messages is not idle, however many come in a row', async () => {
+    const [ann] = await withAgents(['Ann'], { config: { idleChatMs: 60_000 } });
+    const chat = await acceptedChat(ann!.socket);
+    // A message every 20 s: each one counts, though activity is recorded at most every 10 s.
+    for (let i = 0; i < 4; i++) {
+      s.clock.advance(20_000);
+      expect(await ask(chat.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: `still here ${i}` })).toMatchObject({ ok: true });
+      await s.services.sweep();
+    }
+    s.clock.advance(50_000);
+    await s.services.sweep();
+    expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('active');
+    s.clock.advance(11_000);
+    await s.services.sweep();
+    expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('ended');
+  });
+
   it('bad input on end, transfer and assign gets a clear error', async () => {
     const [ann] = await withAgents(['Ann']);
     for (const [event, payload] of [
