@@ -12,7 +12,10 @@ const envSchema = z.object({
   KAMFLO_DATA_DIR: z.string().min(1).default('.kamflo/data'),
   KAMFLO_PUBLIC_URL: z.url('must be a URL such as https://support.example.com').optional(),
   KAMFLO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  KAMFLO_ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').optional(),
+  KAMFLO_ADMIN_EMAIL: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+    .optional(),
   KAMFLO_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   KAMFLO_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   KAMFLO_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),

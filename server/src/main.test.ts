@@ -26,7 +26,11 @@ function start(env: Record<string, string>) {
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const lines = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  const lines = () =>
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, any>);
   async function waitFor(pred: (line: Record<string, any>) => boolean, ms = 30_000) {
     const until = Date.now() + ms;
     while (Date.now() < until) {

@@ -24,7 +24,6 @@ import type {
   VisitorConversationDto,
 } from './dto.ts';
 
-
 // Inputs are typed as `unknown` on the server side of the wire: the server parses them with
 // the schemas. Clients get the precise input types through the *Emits maps.
 
@@ -33,10 +32,7 @@ export interface VisitorClientEvents {
   'chat:start': (input: ChatStartInput, ack: AckFn<{ conversation: VisitorConversationDto; message: MessageDto }>) => void;
   'chat:message': (input: ChatMessageInput, ack: AckFn<MessageDto>) => void;
   /** The open (or named) conversation and every message after afterSeq. */
-  'chat:sync': (
-    input: ChatSyncInput,
-    ack: AckFn<{ conversation: VisitorConversationDto | null; messages: MessageDto[] }>,
-  ) => void;
+  'chat:sync': (input: ChatSyncInput, ack: AckFn<{ conversation: VisitorConversationDto | null; messages: MessageDto[] }>) => void;
   /** No one can help now: leave a message, which becomes a ticket. */
   'chat:leave-message': (input: LeaveMessageInput, ack: AckFn<{ ticketNumber: number }>) => void;
   'chat:end': (input: ConversationRef, ack: AckFn<VisitorConversationDto>) => void;
@@ -62,10 +58,7 @@ export interface AgentClientEvents {
   'chat:message': (input: ChatMessageInput, ack: AckFn<MessageDto>) => void;
   'chat:sync': (input: AgentSyncInput, ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[] }>) => void;
   /** The agent's live chats and the requests they can see. */
-  'chat:list': (
-    input: Record<string, never>,
-    ack: AckFn<{ chats: ConversationDto[]; requests: ChatRequestDto[] }>,
-  ) => void;
+  'chat:list': (input: Record<string, never>, ack: AckFn<{ chats: ConversationDto[]; requests: ChatRequestDto[] }>) => void;
   'chat:end': (input: ConversationRef, ack: AckFn<ConversationDto>) => void;
   /** Hand a live chat to a colleague (who accepts or declines) or back to the queue, with a note. */
   'chat:transfer': (input: TransferInput, ack: AckFn<ConversationDto>) => void;

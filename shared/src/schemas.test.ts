@@ -49,7 +49,15 @@ describe('ticket action schemas', () => {
       category: 'bug',
       useDefaultCustomerUpdate: true,
     });
-    expect(ok).toEqual({ tried: 'a', customerContext: 'b', nextStep: 'call', nextStepDetails: 'c', priority: 'low', category: 'bug', customerUpdate: undefined });
+    expect(ok).toEqual({
+      tried: 'a',
+      customerContext: 'b',
+      nextStep: 'call',
+      nextStepDetails: 'c',
+      priority: 'low',
+      category: 'bug',
+      customerUpdate: undefined,
+    });
   });
 
   it('closing needs a reason; resolving is not a status change', async () => {

@@ -9,12 +9,16 @@ import { ROLES } from './agents.ts';
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be an id');
 /** Client-generated message id: the key that makes retries idempotent. */
 export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 letters, digits, _ or -');
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 export const messageText = text(MAX_MESSAGE_LENGTH);
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an email address')).pipe(z.string().max(254));
 /** Agents may sign in with local addresses such as admin@localhost, so only the shape is checked. */
-const agentEmail = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+const agentEmail = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 const personName = z.string().trim().min(1, 'must not be empty').max(100);
 const pageUrl = z.string().max(2000).optional();
 
@@ -114,12 +118,10 @@ export const createTicketInput = z.strictObject({
   priority,
   category,
 });
-export const ticketStatusInput = z
-  .strictObject({ to: z.enum(TICKET_STATUSES), reason: reasonText.optional() })
-  .superRefine((v, ctx) => {
-    if (v.to === 'closed' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'closing a ticket needs a reason (spam, duplicate, …)' });
-    if (v.to === 'resolved') ctx.addIssue({ code: 'custom', path: ['to'], message: 'resolve with a closing message (POST /api/tickets/:number/resolve)' });
-  });
+export const ticketStatusInput = z.strictObject({ to: z.enum(TICKET_STATUSES), reason: reasonText.optional() }).superRefine((v, ctx) => {
+  if (v.to === 'closed' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'closing a ticket needs a reason (spam, duplicate, …)' });
+  if (v.to === 'resolved') ctx.addIssue({ code: 'custom', path: ['to'], message: 'resolve with a closing message (POST /api/tickets/:number/resolve)' });
+});
 export const assignTicketInput = z.strictObject({ agentId: objectId });
 export const ticketPriorityInput = z.strictObject({ priority });
 export const ticketCategoryInput = z.strictObject({ category });
@@ -148,7 +150,8 @@ export const escalateTicketInput = z
     if (!v.nextStepDetails?.trim()) missing('nextStepDetails', 'the details of what the next level must do');
     if (!v.priority) missing('priority', 'a confirmed priority');
     if (!v.category) missing('category', 'a category');
-    if (!v.customerUpdate?.trim() && v.useDefaultCustomerUpdate !== true) missing('customerUpdate', 'an update for the customer (write one or accept the default)');
+    if (!v.customerUpdate?.trim() && v.useDefaultCustomerUpdate !== true)
+      missing('customerUpdate', 'an update for the customer (write one or accept the default)');
   })
   .transform((v) => ({
     tried: v.tried!.trim(),
@@ -162,7 +165,10 @@ export const escalateTicketInput = z
 export const needsApprovalInput = z.strictObject({ reason: reasonText });
 export const approveTicketInput = z.strictObject({ note: reasonText.optional() });
 
-const slaHours = z.number().positive('must be more than 0 hours').max(24 * 365, 'must be at most a year');
+const slaHours = z
+  .number()
+  .positive('must be more than 0 hours')
+  .max(24 * 365, 'must be at most a year');
 export const slaSettingsInput = z.strictObject({ critical: slaHours, high: slaHours, medium: slaHours, low: slaHours });
 export const alertRuleInput = z
   .strictObject({
@@ -173,16 +179,15 @@ export const alertRuleInput = z
     notify: z.array(z.enum(ALERT_RECIPIENTS)).min(1, 'must name at least one recipient'),
   })
   .superRefine((v, ctx) => {
-    if (v.condition !== 'past_due' && v.hours === undefined) ctx.addIssue({ code: 'custom', path: ['hours'], message: `${v.condition} needs a number of hours` });
+    if (v.condition !== 'past_due' && v.hours === undefined)
+      ctx.addIssue({ code: 'custom', path: ['hours'], message: `${v.condition} needs a number of hours` });
   });
-export const alertRulesInput = z
-  .strictObject({ rules: z.array(alertRuleInput).max(50) })
-  .superRefine((v, ctx) => {
-    const ids = v.rules.map((r) => r.id);
-    ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${id}` });
-    });
+export const alertRulesInput = z.strictObject({ rules: z.array(alertRuleInput).max(50) }).superRefine((v, ctx) => {
+  const ids = v.rules.map((r) => r.id);
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${id}` });
   });
+});
 
 export const TICKET_QUEUES = ['unaddressed', 'past_due'] as const;
 export const ticketListQuery = z.strictObject({

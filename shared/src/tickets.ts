@@ -44,15 +44,7 @@ export function canTransition(from: TicketStatus, to: TicketStatus): boolean {
   return TICKET_TRANSITIONS[from].includes(to);
 }
 
-export const TICKET_SOURCES = [
-  'chat_widget',
-  'help_center',
-  'email',
-  'agent',
-  'whatsapp',
-  'instagram',
-  'telegram',
-] as const;
+export const TICKET_SOURCES = ['chat_widget', 'help_center', 'email', 'agent', 'whatsapp', 'instagram', 'telegram'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
 export const SOURCE_LABELS: Record<TicketSource, string> = {
   chat_widget: 'chat widget',
@@ -84,10 +76,7 @@ export function isHighPriorityOpen(t: { priority: Priority; status: TicketStatus
 }
 
 /** Milliseconds until the first-response target (negative when overdue); null once answered. */
-export function slaRemainingMs(
-  t: { slaDueAt: string | Date; firstResponseAt?: string | Date | null },
-  now: Date,
-): number | null {
+export function slaRemainingMs(t: { slaDueAt: string | Date; firstResponseAt?: string | Date | null }, now: Date): number | null {
   if (t.firstResponseAt) return null;
   return new Date(t.slaDueAt).getTime() - now.getTime();
 }
@@ -137,7 +126,13 @@ export interface AlertRule {
 }
 export const DEFAULT_ALERT_RULES: AlertRule[] = [
   { id: 'high-no-reply-3h', priorities: ['high'], condition: 'no_reply_for', hours: 3, notify: ['assignee', 'team_leads'] },
-  { id: 'in-progress-no-update-24h', priorities: ['critical', 'high', 'medium', 'low'], condition: 'in_progress_without_update', hours: 24, notify: ['assignee'] },
+  {
+    id: 'in-progress-no-update-24h',
+    priorities: ['critical', 'high', 'medium', 'low'],
+    condition: 'in_progress_without_update',
+    hours: 24,
+    notify: ['assignee'],
+  },
   { id: 'sla-breach', priorities: ['critical', 'high', 'medium', 'low'], condition: 'past_due', notify: ['assignee', 'team_leads', 'admins'] },
 ];
 

@@ -39,13 +39,14 @@ for (let i = 0; i < agentsN; i++) {
 
 const latencies: number[] = [];
 const sentAt = new Map<string, number>();
-for (const a of agents) a.on('chat:message', (m: { clientId: string }) => {
-  const t = sentAt.get(m.clientId);
-  if (t !== undefined) {
-    if (Date.now() > warmUntil) latencies.push(performance.now() - t);
-    sentAt.delete(m.clientId);
-  }
-});
+for (const a of agents)
+  a.on('chat:message', (m: { clientId: string }) => {
+    const t = sentAt.get(m.clientId);
+    if (t !== undefined) {
+      if (Date.now() > warmUntil) latencies.push(performance.now() - t);
+      sentAt.delete(m.clientId);
+    }
+  });
 
 const visitors: { socket: Socket; conversationId: string }[] = [];
 for (let i = 0; i < visitorsN; i++) {

@@ -59,7 +59,10 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
   // 2. The agent sees the request with the first message and the wait, and accepts.
   await agent.getByText('My invoice shows the wrong amount').first().waitFor();
   await agent.getByText(/wait/i).first().waitFor();
-  await agent.getByRole('button', { name: /accept/i }).first().click();
+  await agent
+    .getByRole('button', { name: /accept/i })
+    .first()
+    .click();
   await w.getByText(/Alice joined/i).waitFor();
 
   // 3. Messages both ways in real time; the conversation follows the visitor to another page,
@@ -88,7 +91,11 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
   await w2.getByText(/#1001/).first().waitFor();
 
   // 5. The ticket: transcript then timeline; a reply reaches the visitor, a note never does.
-  await agent.getByRole('link', { name: /tickets/i }).or(agent.getByRole('button', { name: /^tickets/i })).first().click();
+  await agent
+    .getByRole('link', { name: /tickets/i })
+    .or(agent.getByRole('button', { name: /^tickets/i }))
+    .first()
+    .click();
   await agent.getByText('Wrong invoice amount').first().click();
   await agent.getByText('My invoice shows the wrong amount').first().waitFor();
 
@@ -116,18 +123,23 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
   await agent.getByRole('textbox', { name: /closing message/i }).fill('Your invoice is corrected: VAT was counted twice. If it happens again, reply here.');
   await agent.getByRole('button', { name: /resolve ticket/i }).click();
   await w2.getByText(/Your invoice is corrected/).waitFor();
-  await agent.getByText(/resolved/i).first().waitFor();
+  await agent
+    .getByText(/resolved/i)
+    .first()
+    .waitFor();
   await agent.screenshot({ path: screenshotPath('console-ticket.png') });
 
-  const widgetText = await visitor.frames().find((f) => f.url().includes('/widget/'))!.locator('body').innerText();
+  const widgetText = await visitor
+    .frames()
+    .find((f) => f.url().includes('/widget/'))!
+    .locator('body')
+    .textContent();
   expect(widgetText).not.toContain('double-counted');
   expect(widgetText).not.toContain('checked the VAT settings');
 
   // The customer writes again: the resolved ticket re-opens.
   await send(w2, 'It happened again on invoice 43');
-  await expect
-    .poll(async () => (await kamflo.kamflo.services.tickets.get(1001)).status, { timeout: 10_000 })
-    .toBe('open');
+  await expect.poll(async () => (await kamflo.kamflo.services.tickets.get(1001)).status, { timeout: 10_000 }).toBe('open');
   await agent.getByText('It happened again on invoice 43').first().waitFor();
 
   // 6. The Help Center tab creates a ticket and shows its number.
@@ -181,7 +193,10 @@ it('a chat declined by one agent is accepted by another; a message written while
   await expect.poll(async () => (await decline(bob).isVisible()) || (await decline(cara).isVisible()), { timeout: 15_000 }).toBe(true);
   const [first, second, secondName] = (await decline(bob).isVisible()) ? [bob, cara, 'Cara'] : [cara, bob, 'Bob'];
   await decline(first).click();
-  await second.getByRole('button', { name: /accept/i }).first().click();
+  await second
+    .getByRole('button', { name: /accept/i })
+    .first()
+    .click();
   await w.getByText(new RegExp(`${secondName} joined`, 'i')).waitFor();
 
   // The server goes away; the visitor writes anyway; the message is delivered once it is back.
@@ -193,8 +208,7 @@ it('a chat declined by one agent is accepted by another; a message written while
   const { silentLogger } = await import('../../server/src/lib/logger.ts');
   kamflo.kamflo = await createApp({ conn: kamflo.conn, config: testConfig(), log: silentLogger });
   await new Promise<void>((r) => kamflo.kamflo.httpServer.listen(Number(port), '127.0.0.1', r));
-  const stored = () =>
-    kamflo.kamflo.services.chats.Conversation.db.collection('messages').countDocuments({ text: 'Sent while you were offline' });
+  const stored = () => kamflo.kamflo.services.chats.Conversation.db.collection('messages').countDocuments({ text: 'Sent while you were offline' });
   await expect.poll(stored, { timeout: 30_000 }).toBe(1);
   await second.getByText('Sent while you were offline').waitFor({ timeout: 30_000 });
   expect(await stored()).toBe(1);

@@ -67,7 +67,10 @@ async function reliably<T>(socket: Socket, event: string, payload: unknown, dead
     if (!socket.connected) {
       await new Promise<void>((r) => {
         const t = setTimeout(r, 1000);
-        socket.once('connect', () => (clearTimeout(t), r()));
+        socket.once('connect', () => {
+          clearTimeout(t);
+          r();
+        });
       });
       continue;
     }
@@ -135,7 +138,11 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
   // One after the other: the first start creates the collections and the admin.
   for (let i = 0; i < PROCESSES; i++) await startServer(i);
   const post = async (p: string, body: unknown, cookie?: string) => {
-    const res = await fetch(url + p, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+    const res = await fetch(url + p, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(body),
+    });
     return { res, body: (await res.json()) as any };
   };
   const admin = (await post('/api/auth/sign-in', { email: 'admin@example.com', password: 'fault test admin' })).res.headers.get('set-cookie')!.split(';')[0]!;
@@ -270,7 +277,12 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
     settled = agentTasks.length === before ? settled + 1 : 0;
   }
   for (const v of visitorViews) {
-    const res = await reliably<{ messages: MessageDto[] }>(v.socket, 'chat:sync', { conversationId: v.conversationId, afterSeq: v.view.contiguous() }, deadline);
+    const res = await reliably<{ messages: MessageDto[] }>(
+      v.socket,
+      'chat:sync',
+      { conversationId: v.conversationId, afterSeq: v.view.contiguous() },
+      deadline,
+    );
     for (const m of res.messages) v.view.add(m);
   }
 
@@ -296,7 +308,10 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
   const duplicated = [...byClientId.values(), ...byText.values()].filter((n) => n > 1).length;
 
   const dbIds = (conversationId: string) =>
-    messages.filter((m) => String(m.conversationId) === conversationId).sort((a, b) => a.seq - b.seq).map((m) => String(m._id));
+    messages
+      .filter((m) => String(m.conversationId) === conversationId)
+      .sort((a, b) => a.seq - b.seq)
+      .map((m) => String(m._id));
   const visitorMismatches = visitorViews.filter((v) => JSON.stringify(v.view.ids()) !== JSON.stringify(dbIds(v.conversationId)));
   const agentMismatches = conversations.filter((c) => {
     if (c.status !== 'active') return false;
@@ -305,18 +320,31 @@ it('fault: no message is lost or duplicated while the server is SIGKILLed and re
   });
   for (const v of visitorMismatches.slice(0, 2)) {
     const db = messages.filter((m) => String(m.conversationId) === v.conversationId).sort((a, b) => a.seq - b.seq);
-    console.log('mismatch', v.conversationId, 'view', [...v.view.byId.values()].map((m) => `${m.seq}:${m.author}:${m.text}`), 'db', db.map((m) => `${m.seq}:${m.author}:${m.text}`));
+    console.log(
+      'mismatch',
+      v.conversationId,
+      'view',
+      [...v.view.byId.values()].map((m) => `${m.seq}:${m.author}:${m.text}`),
+      'db',
+      db.map((m) => `${m.seq}:${m.author}:${m.text}`),
+    );
   }
   for (const c of agentMismatches.slice(0, 2)) {
     const db = messages.filter((m) => String(m.conversationId) === String(c._id)).sort((a, b) => a.seq - b.seq);
     const v = agentViews.get(String(c._id));
-    console.log('agent mismatch', String(c._id), 'view', v ? [...v.byId.values()].sort((a, b) => a.seq - b.seq).map((m) => `${m.seq}:${m.author}:${m.text}`) : null, 'db', db.map((m) => `${m.seq}:${m.author}:${m.text}`), JSON.stringify(c.routing));
+    console.log(
+      'agent mismatch',
+      String(c._id),
+      'view',
+      v ? [...v.byId.values()].sort((a, b) => a.seq - b.seq).map((m) => `${m.seq}:${m.author}:${m.text}`) : null,
+      'db',
+      db.map((m) => `${m.seq}:${m.author}:${m.text}`),
+      JSON.stringify(c.routing),
+    );
   }
   const statuses = new Map<string, number>();
   for (const c of conversations) statuses.set(c.status, (statuses.get(c.status) ?? 0) + 1);
-  const stranded = conversations.filter(
-    (c) => !(c.status === 'active' && c.assignee) && !['queued', 'offered', 'ticket'].includes(c.status),
-  );
+  const stranded = conversations.filter((c) => !(c.status === 'active' && c.assignee) && !['queued', 'offered', 'ticket'].includes(c.status));
 
   console.log(
     `fault: processes=${PROCESSES} visitors=${VISITORS} agents=${AGENTS} kills=${KILLS} sent=${sent + agentTasks.length} acknowledged=${acked.size} ` +

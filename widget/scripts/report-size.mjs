@@ -10,8 +10,7 @@ const LOADER = 'widget.js';
 const LOADER_BUDGET = 1024;
 const TOTAL_BUDGET = 25600;
 
-const files = (dir) =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 
 let list;
 try {

@@ -40,9 +40,7 @@ describe('widget.js', () => {
     const f = frames()[0]!;
     expect(f.title).toBe('Kamflo chat');
     const [src, fragment] = f.src.split('#');
-    expect(src).toBe(
-      `${SERVER}/widget/frame.html?site=acme&host=${encodeURIComponent(location.origin)}&page=${encodeURIComponent(location.href)}`,
-    );
+    expect(src).toBe(`${SERVER}/widget/frame.html?site=acme&host=${encodeURIComponent(location.origin)}&page=${encodeURIComponent(location.href)}`);
     expect(JSON.parse(decodeURIComponent(fragment!))).toEqual({});
     expect(f.style.position).toBe('fixed');
     expect(f.style.getPropertyPriority('position')).toBe('important');

@@ -52,8 +52,7 @@ if (!(prev && prev.l)) {
         f.style.setProperty(k!, v!, 'important');
       }
     };
-    const size = () =>
-      css(open ? `width:${Math.min(400, innerWidth)}px;height:${Math.min(640, innerHeight)}px` : 'width:88px;height:88px');
+    const size = () => css(open ? `width:${Math.min(400, innerWidth)}px;height:${Math.min(640, innerHeight)}px` : 'width:88px;height:88px');
     css(
       'position:fixed;bottom:0;right:0;top:auto;left:auto;border:0;margin:0;padding:0;display:block;' +
         'background:transparent;color-scheme:normal;z-index:2147483647',

@@ -10,8 +10,7 @@ function fakeFetch(respond: (url: string, init: RequestInit) => Response | Promi
   return { fetch, calls };
 }
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('createHttpApi', () => {
   it('fills path params, sends JSON with the session cookie and returns the body', async () => {
@@ -46,9 +45,7 @@ describe('createHttpApi', () => {
     );
     const api = createHttpApi({ fetch });
 
-    const error = await api
-      .call('POST /api/tickets/:number/resolve', { params: { number: 7 }, body: { closingMessage: '' } })
-      .catch((e: unknown) => e);
+    const error = await api.call('POST /api/tickets/:number/resolve', { params: { number: 7 }, body: { closingMessage: '' } }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, code: 'bad_request', message: 'Invalid request' });

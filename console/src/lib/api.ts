@@ -125,9 +125,7 @@ export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (!error.issues?.length) return error.message;
     // Field issues say it better than the summary ("Closing message must not be empty").
-    return error.issues
-      .map((i) => (i.path ? `${FIELD_LABELS[i.path] ?? i.path} ${i.message}` : i.message))
-      .join('; ');
+    return error.issues.map((i) => (i.path ? `${FIELD_LABELS[i.path] ?? i.path} ${i.message}` : i.message)).join('; ');
   }
   if (error instanceof Error && error.message) return error.message;
   return 'Something went wrong. Please try again.';

@@ -12,8 +12,7 @@ export type EventInput<E extends ClientEvent> = Parameters<AgentClientEvents[E]>
 /** Events the server does not acknowledge (typing, read receipts): sent when connected, else dropped. */
 export type SignalEvent = 'chat:typing' | 'chat:read';
 /** What the server answers on success. */
-export type EventData<E extends ClientEvent> =
-  Parameters<NonNullable<Parameters<AgentClientEvents[E]>[1]>>[0] extends Ack<infer T> ? T : never;
+export type EventData<E extends ClientEvent> = Parameters<NonNullable<Parameters<AgentClientEvents[E]>[1]>>[0] extends Ack<infer T> ? T : never;
 /** Events the server acknowledges. */
 export type RequestEvent = Exclude<ClientEvent, SignalEvent>;
 
@@ -44,10 +43,7 @@ export function createAgentSocket(url: string = AGENT_NAMESPACE): AgentSocket {
 }
 
 /** Wraps a socket.io client socket (not connected yet) as a `Realtime`. */
-export function createRealtime(
-  socket: AgentSocket,
-  { timeoutMs = ACK_TIMEOUT_MS, retryMs = [1000, 2000, 5000, 10_000, 30_000] } = {},
-): Realtime {
+export function createRealtime(socket: AgentSocket, { timeoutMs = ACK_TIMEOUT_MS, retryMs = [1000, 2000, 5000, 10_000, 30_000] } = {}): Realtime {
   // socket.io retries lost connections by itself, but not a handshake the server refused
   // ("unavailable: try again shortly"). Those are retried here; "unauthorized" is left to the
   // session check, which signs the agent out.

@@ -1,13 +1,4 @@
-import type {
-  AgentDto,
-  AgentPresenceDto,
-  AgentServerEvents,
-  ChatRequestDto,
-  ConversationDto,
-  MessageDto,
-  TicketDetailDto,
-  TicketDto,
-} from '@kamflo/shared';
+import type { AgentDto, AgentPresenceDto, AgentServerEvents, ChatRequestDto, ConversationDto, MessageDto, TicketDetailDto, TicketDto } from '@kamflo/shared';
 import type { Ack, ErrorCode } from '@kamflo/shared/constants';
 import { ApiError, type ApiArgs, type ApiCallArgs, type ApiClient, type ApiResponse, type ApiRoute } from '../lib/api.ts';
 import type { ClientEvent, EventData, EventInput, Realtime, ServerEvent, SignalEvent } from '../lib/socket.ts';
@@ -197,7 +188,14 @@ export function ticketDetail(overrides: Partial<TicketDetailDto> = {}): TicketDe
     ],
     events: [
       { id: 'e1', seq: 1, type: 'created', actor: { kind: 'agent', id: agent.id, name: agent.name }, at: iso(-110 * 60_000) },
-      { id: 'e2', seq: 2, type: 'note', actor: { kind: 'agent', name: agent.name }, text: 'Card declined by the bank, checking with payments team.', at: iso(-100 * 60_000) },
+      {
+        id: 'e2',
+        seq: 2,
+        type: 'note',
+        actor: { kind: 'agent', name: agent.name },
+        text: 'Card declined by the bank, checking with payments team.',
+        at: iso(-100 * 60_000),
+      },
       { id: 'e3', seq: 3, type: 'reply', actor: { kind: 'agent', name: agent.name }, text: 'We are looking into it.', at: iso(-90 * 60_000) },
     ],
     ...overrides,

@@ -14,9 +14,7 @@ export interface TestApp {
 }
 
 /** Fake dependencies and a store, optionally already signed in and seeded with state. */
-export function createTestApp(
-  options: { api?: FakeApi; realtime?: FakeRealtime; signedIn?: boolean; state?: Partial<AppState> } = {},
-): TestApp {
+export function createTestApp(options: { api?: FakeApi; realtime?: FakeRealtime; signedIn?: boolean; state?: Partial<AppState> } = {}): TestApp {
   const api = options.api ?? createFakeApi();
   const realtime = options.realtime ?? createFakeRealtime();
   const clock = { now: NOW };

@@ -1,12 +1,5 @@
 import type { ConversationStatus } from '@kamflo/shared';
-import {
-  PRIORITY_LABELS,
-  SOURCE_LABELS,
-  STATUS_LABELS,
-  type Priority,
-  type TicketSource,
-  type TicketStatus,
-} from '@kamflo/shared/constants';
+import { PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS, type Priority, type TicketSource, type TicketStatus } from '@kamflo/shared/constants';
 
 // Colour is never the only signal: every badge says its value in words.
 

@@ -33,13 +33,7 @@ export function CategoryField({ value, onChange }: { value: Category; onChange: 
 }
 
 /** A form's error line and its submit and Cancel buttons. */
-export function FormFooter(props: {
-  error: string | null;
-  saving: boolean;
-  submit: string;
-  tone?: 'primary' | 'success' | 'danger';
-  onCancel: () => void;
-}) {
+export function FormFooter(props: { error: string | null; saving: boolean; submit: string; tone?: 'primary' | 'success' | 'danger'; onCancel: () => void }) {
   return (
     <>
       {props.error && (

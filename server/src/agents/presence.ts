@@ -178,7 +178,10 @@ export function createPresence(conn: Connection, clock: Clock, opts: PresenceOpt
       l.sockets.delete(socketId);
       if (l.sockets.size > 0 || l.graceTimer) return void persist(agentId);
       const offline = () => void goOffline(agentId).catch(warn('going offline failed'));
-      if (opts.graceMs <= 0) return offline();
+      if (opts.graceMs <= 0) {
+        offline();
+        return;
+      }
       l.graceUntil = Date.now() + opts.graceMs;
       void persist(agentId);
       l.graceTimer = setTimeout(offline, opts.graceMs);

@@ -70,19 +70,60 @@ export function attachAgentSocket(
         .then((cameOnline) => (cameOnline ? router.rebalance() : undefined))
         .catch((err) => log.warn({ err }, 'agent came online, rebalance failed'));
     }
-    void deps.tickets.counts().then((c) => socket.emit('dashboard:counts', c)).catch(() => {});
+    void deps.tickets
+      .counts()
+      .then((c) => socket.emit('dashboard:counts', c))
+      .catch(() => {});
 
-    socket.on('chat:list', handler(log, empty, () => chats.listForAgent(agentId)));
-    socket.on('chat:accept', handler(log, conversationRef, (i) => chatOnly(() => chats.accept(agent, i.conversationId))));
-    socket.on('chat:decline', handler(log, conversationRef, (i) => chatOnly(async () => (await chats.decline(agent, i.conversationId), null))));
-    socket.on('chat:take', handler(log, conversationRef, (i) => chatOnly(() => chats.take(agent, i.conversationId))));
-    socket.on('chat:message', handler(log, chatMessageInput, (i) => chatOnly(() => chats.agentSend(agent, i))));
-    socket.on('chat:sync', handler(log, agentSyncInput, (i) => chats.agentSync(i)));
-    socket.on('chat:end', handler(log, conversationRef, (i) => control.endByAgent(agent, i.conversationId)));
-    socket.on('chat:transfer', handler(log, transferInput, (i) => chatOnly(() => control.transfer(agent, i))));
-    socket.on('chat:assign', handler(log, assignChatInput, (i) => control.assignQueued(agent, i.conversationId, i.agentId)));
-    socket.on('chat:typing', relay(log, typingInput, (i) => control.typing({ agent }, i.conversationId, i.typing)));
-    socket.on('chat:read', relay(log, readInput, (i) => control.read({ agent }, i.conversationId, i.seq)));
+    socket.on(
+      'chat:list',
+      handler(log, empty, () => chats.listForAgent(agentId)),
+    );
+    socket.on(
+      'chat:accept',
+      handler(log, conversationRef, (i) => chatOnly(() => chats.accept(agent, i.conversationId))),
+    );
+    socket.on(
+      'chat:decline',
+      handler(log, conversationRef, (i) =>
+        chatOnly(async () => {
+          await chats.decline(agent, i.conversationId);
+          return null;
+        }),
+      ),
+    );
+    socket.on(
+      'chat:take',
+      handler(log, conversationRef, (i) => chatOnly(() => chats.take(agent, i.conversationId))),
+    );
+    socket.on(
+      'chat:message',
+      handler(log, chatMessageInput, (i) => chatOnly(() => chats.agentSend(agent, i))),
+    );
+    socket.on(
+      'chat:sync',
+      handler(log, agentSyncInput, (i) => chats.agentSync(i)),
+    );
+    socket.on(
+      'chat:end',
+      handler(log, conversationRef, (i) => control.endByAgent(agent, i.conversationId)),
+    );
+    socket.on(
+      'chat:transfer',
+      handler(log, transferInput, (i) => chatOnly(() => control.transfer(agent, i))),
+    );
+    socket.on(
+      'chat:assign',
+      handler(log, assignChatInput, (i) => control.assignQueued(agent, i.conversationId, i.agentId)),
+    );
+    socket.on(
+      'chat:typing',
+      relay(log, typingInput, (i) => control.typing({ agent }, i.conversationId, i.typing)),
+    );
+    socket.on(
+      'chat:read',
+      relay(log, readInput, (i) => control.read({ agent }, i.conversationId, i.seq)),
+    );
     socket.on(
       'agent:status',
       handler(log, agentStatusInput, async ({ status }) => {

@@ -140,7 +140,9 @@ export function createChatControl(deps: {
   async function read(from: { visitor: VisitorIdentity } | { agent: Agent }, conversationId: string, seq: number) {
     const [conv, top] = await Promise.all([
       Conversation.findById(conversationId, { visitorId: 1, assignee: 1 }).lean(),
-      Message.findOne({ conversationId: new Types.ObjectId(conversationId) }, { seq: 1 }).sort({ seq: -1 }).lean(),
+      Message.findOne({ conversationId: new Types.ObjectId(conversationId) }, { seq: 1 })
+        .sort({ seq: -1 })
+        .lean(),
     ]);
     if (!conv) throw new AppError('not_found', 'Conversation not found');
     const upTo = Math.min(seq, top?.seq ?? 0);

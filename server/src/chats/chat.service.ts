@@ -1,29 +1,13 @@
 import crypto from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
-import type {
-  AgentSyncInput,
-  ChatMessageInput,
-  ChatStartInput,
-  ChatSyncInput,
-  ConversationDto,
-  MessageAuthor,
-  MessageDto,
-  VisitorConversationDto,
-} from '@kamflo/shared';
+import type { AgentSyncInput, ChatMessageInput, ChatStartInput, ChatSyncInput, ConversationDto, MessageAuthor, MessageDto } from '@kamflo/shared';
 import { AppError, isDuplicateKey } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Notifier } from '../realtime/notify.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
 import type { VisitorIdentity } from '../visitors/visitor-token.ts';
-import {
-  claimKey,
-  conversationModel,
-  openClaimModel,
-  toConversationDto,
-  toVisitorConversationDto,
-  type ConversationDoc,
-} from './conversation.model.ts';
+import { claimKey, conversationModel, openClaimModel, toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
 import { messageModel, toMessageDto } from './message.model.ts';
 import { assignedOwner, routeKey, type Router } from './routing.ts';
 import type { Claims } from '../db/claims.ts';
@@ -67,7 +51,7 @@ export function createChatService(deps: {
   const lastStoredSeq = new Map<string, number>();
   const activityWrittenAt = new Map<string, number>();
   const ACTIVITY_EVERY_MS = 10_000;
-  const remember = <V,>(map: Map<string, V>, key: string, value: V) => {
+  const remember = <V>(map: Map<string, V>, key: string, value: V) => {
     if (map.size > 50_000) map.clear();
     map.set(key, value);
   };
@@ -223,7 +207,10 @@ export function createChatService(deps: {
   }
 
   async function messagesAfter(conversationId: Types.ObjectId, afterSeq: number): Promise<MessageDto[]> {
-    const docs = await Message.find({ conversationId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(SYNC_PAGE).lean();
+    const docs = await Message.find({ conversationId, seq: { $gt: afterSeq } })
+      .sort({ seq: 1 })
+      .limit(SYNC_PAGE)
+      .lean();
     return docs.map(toMessageDto);
   }
 
@@ -316,7 +303,9 @@ export function createChatService(deps: {
   }
 
   async function listForAgent(agentId: string) {
-    const chats = await Conversation.find({ assignee: new Types.ObjectId(agentId), status: 'active' }).sort({ updatedAt: -1 }).lean();
+    const chats = await Conversation.find({ assignee: new Types.ObjectId(agentId), status: 'active' })
+      .sort({ updatedAt: -1 })
+      .lean();
     const [pending, seen] = await Promise.all([router.pendingConversations(), marks.forAgents(chats.map((c) => c._id))]);
     return {
       chats: chats.map((c) => toConversationDto({ ...c, ...seen.get(String(c._id)) })),

@@ -74,7 +74,10 @@ describe('decline and the queue', () => {
     const sb = await s.agentSocket(b.cookie);
     const v = await s.visitor();
 
-    const offers = [next<ChatRequestDto[]>(sa, 'chat:requests', 5000, offered).then(() => 'a'), next<ChatRequestDto[]>(sb, 'chat:requests', 5000, offered).then(() => 'b')];
+    const offers = [
+      next<ChatRequestDto[]>(sa, 'chat:requests', 5000, offered).then(() => 'a'),
+      next<ChatRequestDto[]>(sb, 'chat:requests', 5000, offered).then(() => 'b'),
+    ];
     const started = await ask<any>(v.socket, 'chat:start', { clientId: cid(), text: 'help' });
     const conversationId = (started as any).data.conversation.id;
     const first = await Promise.race(offers);
@@ -174,7 +177,10 @@ describe('visitors see only their own conversations', () => {
     const { data } = (await ask<any>(owner.socket, 'chat:start', { clientId: cid(), text: 'private' })) as any;
     const conversationId = data.conversation.id;
     expect(await ask(other.socket, 'chat:sync', { conversationId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await ask(other.socket, 'chat:message', { conversationId, clientId: cid(), text: 'sneaky' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await ask(other.socket, 'chat:message', { conversationId, clientId: cid(), text: 'sneaky' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     const own = await ask<any>(owner.socket, 'chat:sync', { conversationId });
     expect((own as any).data.messages.map((m: MessageDto) => m.text)).toEqual(['private']);
   });

@@ -1,17 +1,7 @@
 import { Schema, type Connection, type Types } from 'mongoose';
 import type { ConversationDto, ConversationStatus, VisitorConversationDto } from '@kamflo/shared';
 
-export type RoutingEventType =
-  | 'queued'
-  | 'offered'
-  | 'accepted'
-  | 'declined'
-  | 'timeout'
-  | 'offline'
-  | 'taken'
-  | 'assigned'
-  | 'transferred'
-  | 'ended';
+export type RoutingEventType = 'queued' | 'offered' | 'accepted' | 'declined' | 'timeout' | 'offline' | 'taken' | 'assigned' | 'transferred' | 'ended';
 
 export interface ConversationDoc {
   _id: Types.ObjectId;

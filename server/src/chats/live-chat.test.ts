@@ -143,7 +143,10 @@ describe('ending, transferring and assigning', () => {
     const chat = await acceptedChat(ann!.socket);
     const ended = await ask<any>(chat.socket, 'chat:end', { conversationId: chat.conversationId });
     expect(ended).toMatchObject({ ok: true, data: { status: 'ended' } });
-    expect(await ask(chat.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: 'x' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await ask(chat.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
     const again = (await ask<any>(chat.socket, 'chat:start', { clientId: cid(), text: 'one more thing' })) as any;
     expect(again.data.conversation.id).not.toBe(chat.conversationId);
     const conv = await s.services.chats.getConversation(again.data.conversation.id);
@@ -176,7 +179,10 @@ describe('ending, transferring and assigning', () => {
     const sync = await ask<any>(chat.socket, 'chat:sync', { conversationId: chat.conversationId });
     expect(JSON.stringify(sync) + seen.join('')).not.toContain('legacy plan');
     // Bob now has it; Ann can no longer write.
-    expect(await ask(ann!.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: 'x' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ask(ann!.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 
   it('a transfer back to the queue goes to the next agent, not back to the one who handed it over', async () => {
@@ -198,9 +204,15 @@ describe('ending, transferring and assigning', () => {
     const leeSock = await s.agentSocket(lee.cookie);
     await ask(leeSock, 'agent:status', { status: 'away' });
     const chat = await startChat();
-    expect(await ask(annSock, 'chat:assign', { conversationId: chat.conversationId, agentId: ann.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ask(annSock, 'chat:assign', { conversationId: chat.conversationId, agentId: ann.id })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     const assigned = next<ConversationDto>(annSock, 'chat:updated', 5000, (c) => c.status === 'active');
-    expect(await ask(leeSock, 'chat:assign', { conversationId: chat.conversationId, agentId: ann.id })).toMatchObject({ ok: true, data: { assignee: { name: 'Ann' } } });
+    expect(await ask(leeSock, 'chat:assign', { conversationId: chat.conversationId, agentId: ann.id })).toMatchObject({
+      ok: true,
+      data: { assignee: { name: 'Ann' } },
+    });
     await assigned;
   });
 
@@ -218,7 +230,9 @@ describe('ending, transferring and assigning', () => {
     // A message every 20 s: each one counts, though activity is recorded at most every 10 s.
     for (let i = 0; i < 4; i++) {
       s.clock.advance(20_000);
-      expect(await ask(chat.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: `still here ${i}` })).toMatchObject({ ok: true });
+      expect(await ask(chat.socket, 'chat:message', { conversationId: chat.conversationId, clientId: cid(), text: `still here ${i}` })).toMatchObject({
+        ok: true,
+      });
       await s.services.sweep();
     }
     s.clock.advance(50_000);
@@ -285,6 +299,9 @@ describe('the page the visitor is on', () => {
     await sync('https://shop.example/checkout');
     await sync('https://shop.example/thanks');
     await expect.poll(() => told).toBe(1);
-    expect(await ask(chat.socket, 'chat:sync', { conversationId: chat.conversationId, page: 'x'.repeat(2001) })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await ask(chat.socket, 'chat:sync', { conversationId: chat.conversationId, page: 'x'.repeat(2001) })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
   });
 });

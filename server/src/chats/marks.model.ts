@@ -81,7 +81,10 @@ export function createMarks(conn: Connection) {
     },
     /** Conversations whose last message is older than `before`. */
     async quietSince(before: Date, limit: number): Promise<Types.ObjectId[]> {
-      const docs = await Mark.find({ kind: 'activity', at: { $lte: before } }, { conversationId: 1 }).sort({ at: 1 }).limit(limit).lean();
+      const docs = await Mark.find({ kind: 'activity', at: { $lte: before } }, { conversationId: 1 })
+        .sort({ at: 1 })
+        .limit(limit)
+        .lean();
       return docs.map((d) => d.conversationId);
     },
     async forget(conversationIds: Types.ObjectId[]): Promise<void> {

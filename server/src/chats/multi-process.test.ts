@@ -69,7 +69,7 @@ describe('a second server process changes nothing', () => {
     await typing;
   });
 
-  it("visitors on either process see whether anyone is online, and Away on one process holds on the other", async () => {
+  it('visitors on either process see whether anyone is online, and Away on one process holds on the other', async () => {
     const [a, b] = await twoProcesses();
     const v = await a.visitor();
     const ann = await b.createAgent('Ann');
@@ -109,10 +109,13 @@ describe('a second server process changes nothing', () => {
     await ask(bobSocket, 'agent:status', { status: 'online' });
     const toBob = next<ChatRequestDto[]>(bobSocket, 'chat:requests', 5000, (r) => r.some((x) => x.state === 'offered' && x.conversationId === conversationId));
     await expect
-      .poll(async () => {
-        await a.services.router.sweep();
-        return String((await a.services.chats.getConversation(conversationId)).offeredTo);
-      }, { timeout: 5000, interval: 200 })
+      .poll(
+        async () => {
+          await a.services.router.sweep();
+          return String((await a.services.chats.getConversation(conversationId)).offeredTo);
+        },
+        { timeout: 5000, interval: 200 },
+      )
       .toBe(bob.id);
     await toBob;
     const conv = await a.services.chats.getConversation(conversationId);
@@ -123,7 +126,12 @@ describe('a second server process changes nothing', () => {
   it('both processes routing at once never offer one chat to two agents, nor an agent more than their capacity', async () => {
     const [a, b] = await twoProcesses();
     const agents = [];
-    for (const [name, server] of [['Ann', a], ['Bob', b], ['Cy', a], ['Di', b]] as const) {
+    for (const [name, server] of [
+      ['Ann', a],
+      ['Bob', b],
+      ['Cy', a],
+      ['Di', b],
+    ] as const) {
       const agent = await server.createAgent(name);
       await server.services.agents.Agent.updateOne({ email: agent.email }, { $set: { capacity: 2 } });
       agents.push({ ...agent, socket: await server.agentSocket(agent.cookie) });

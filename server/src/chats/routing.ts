@@ -58,7 +58,7 @@ export function createRouter(deps: {
   /** Offer a queued chat to the best eligible agent: under capacity, least loaded, then longest idle. */
   async function offerNext(conversationId: Types.ObjectId, only?: string): Promise<boolean> {
     const conv = await Conversation.findById(conversationId).lean();
-    if (!conv || conv.status !== 'queued') return false;
+    if (conv?.status !== 'queued') return false;
     const declined = new Set(conv.declinedBy.map(String));
     const available = only ? [only] : presence.availableIds().filter((id) => !declined.has(id));
     if (available.length === 0) return false;
@@ -120,7 +120,10 @@ export function createRouter(deps: {
       const load = await loads(available);
       let room = available.reduce((n, id) => n + Math.max(0, presence.capacity(id) - (load.get(id) ?? 0)), 0);
       if (room > 0) {
-        const queued = await Conversation.find({ status: 'queued' }, { _id: 1 }).sort({ waitingSince: 1 }).limit(room * 3).lean();
+        const queued = await Conversation.find({ status: 'queued' }, { _id: 1 })
+          .sort({ waitingSince: 1 })
+          .limit(room * 3)
+          .lean();
         for (const c of queued) {
           if (room <= 0) break;
           if (await offerNext(c._id)) room--;

@@ -27,12 +27,33 @@ export function attachVisitorSocket(
     void socket.join(visitorRoom(v.visitorId));
     socket.emit('agents:availability', { online: deps.presence.anyAvailable() });
 
-    socket.on('chat:start', handler(log, chatStartInput, (input) => chats.start(v, input)));
-    socket.on('chat:message', handler(log, chatMessageInput, (input) => chats.visitorSend(v, input)));
-    socket.on('chat:sync', handler(log, chatSyncInput, (input) => chats.visitorSync(v, input)));
-    socket.on('chat:leave-message', handler(log, leaveMessageInput, (input) => tickets.leaveMessage(v, input)));
-    socket.on('chat:end', handler(log, conversationRef, (input) => control.endByVisitor(v, input.conversationId)));
-    socket.on('chat:typing', relay(log, typingInput, (input) => control.typing({ visitor: v }, input.conversationId, input.typing)));
-    socket.on('chat:read', relay(log, readInput, (input) => control.read({ visitor: v }, input.conversationId, input.seq)));
+    socket.on(
+      'chat:start',
+      handler(log, chatStartInput, (input) => chats.start(v, input)),
+    );
+    socket.on(
+      'chat:message',
+      handler(log, chatMessageInput, (input) => chats.visitorSend(v, input)),
+    );
+    socket.on(
+      'chat:sync',
+      handler(log, chatSyncInput, (input) => chats.visitorSync(v, input)),
+    );
+    socket.on(
+      'chat:leave-message',
+      handler(log, leaveMessageInput, (input) => tickets.leaveMessage(v, input)),
+    );
+    socket.on(
+      'chat:end',
+      handler(log, conversationRef, (input) => control.endByVisitor(v, input.conversationId)),
+    );
+    socket.on(
+      'chat:typing',
+      relay(log, typingInput, (input) => control.typing({ visitor: v }, input.conversationId, input.typing)),
+    );
+    socket.on(
+      'chat:read',
+      relay(log, readInput, (input) => control.read({ visitor: v }, input.conversationId, input.seq)),
+    );
   });
 }

@@ -19,11 +19,9 @@ export async function loadSigningSecret(conn: Connection, configured?: string): 
   if (configured) return configured;
   const Setting = settingModel(conn);
   const fresh = crypto.randomBytes(32).toString('base64url');
-  await Setting.updateOne({ _id: 'visitorTokenSecret' }, { $setOnInsert: { value: fresh } }, { upsert: true }).catch(
-    (e) => {
-      if (e?.code !== 11000) throw e;
-    },
-  );
+  await Setting.updateOne({ _id: 'visitorTokenSecret' }, { $setOnInsert: { value: fresh } }, { upsert: true }).catch((e) => {
+    if (e?.code !== 11000) throw e;
+  });
   const doc = await Setting.findById('visitorTokenSecret').lean();
   return String(doc!.value);
 }

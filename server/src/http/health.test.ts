@@ -13,7 +13,10 @@ async function proxyTo(uri: string) {
     const upstream = net.connect(Number(target.port || 27017), target.hostname);
     open.add(client).add(upstream);
     client.pipe(upstream).pipe(client);
-    const drop = () => (client.destroy(), upstream.destroy());
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
   });
@@ -21,10 +24,11 @@ async function proxyTo(uri: string) {
   const port = (server.address() as net.AddressInfo).port;
   return {
     uri: uri.replace(`${target.hostname}:${target.port}`, `127.0.0.1:${port}`),
-    cut: () => new Promise<void>((r) => {
-      for (const s of open) s.destroy();
-      server.close(() => r());
-    }),
+    cut: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -11,10 +11,7 @@ export function healthRoutes(conn: Connection) {
     let database = STATES[conn.readyState] ?? 'disconnected';
     if (database === 'connected') {
       try {
-        await Promise.race([
-          conn.db!.admin().ping(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 1500).unref()),
-        ]);
+        await Promise.race([conn.db!.admin().ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 1500).unref())]);
       } catch {
         database = 'disconnected';
       }

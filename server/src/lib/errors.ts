@@ -35,8 +35,10 @@ export function toErrorBody(err: unknown): ErrorBody {
 
 export function isDatabaseDown(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name ?? '';
-  return /MongoNetwork|MongoServerSelection|MongoNotConnected|MongoTopologyClosed|PoolClosed/.test(name) ||
-    /buffering timed out|Client must be connected|connection .* closed/i.test(String((err as Error)?.message));
+  return (
+    /MongoNetwork|MongoServerSelection|MongoNotConnected|MongoTopologyClosed|PoolClosed/.test(name) ||
+    /buffering timed out|Client must be connected|connection .* closed/i.test(String((err as Error)?.message))
+  );
 }
 
 export function isDuplicateKey(err: unknown): boolean {

@@ -37,7 +37,10 @@ export function createNotificationService(deps: { conn: Connection; clock: Clock
   }
 
   async function list(agentId: string): Promise<NotificationDto[]> {
-    const docs = await Notification.find({ agentId: new Types.ObjectId(agentId) }).sort({ createdAt: -1, _id: -1 }).limit(100).lean();
+    const docs = await Notification.find({ agentId: new Types.ObjectId(agentId) })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(100)
+      .lean();
     return docs.map(toNotificationDto);
   }
 

@@ -17,11 +17,9 @@ export function createSiteService({ conn }: { conn: Connection }) {
   const Site = siteModel(conn);
 
   async function ensureDefault(): Promise<void> {
-    await Site.updateOne({ _id: DEFAULT_SITE }, { $setOnInsert: { name: 'Kamflo Support' } }, { upsert: true }).catch(
-      (e) => {
-        if (e?.code !== 11000) throw e;
-      },
-    );
+    await Site.updateOne({ _id: DEFAULT_SITE }, { $setOnInsert: { name: 'Kamflo Support' } }, { upsert: true }).catch((e) => {
+      if (e?.code !== 11000) throw e;
+    });
   }
 
   async function get(key: string): Promise<SiteDoc> {

@@ -88,10 +88,7 @@ export function createSlaSweeper(deps: {
     const now = clock.now();
     let fired = 0;
     for (const rule of await settings.getAlertRules()) {
-      const due = await tickets.Ticket.find(ruleQuery(rule, now), { number: 1, subject: 1, priority: 1, assignee: 1 })
-        .sort({ slaDueAt: 1 })
-        .limit(500)
-        .lean();
+      const due = await tickets.Ticket.find(ruleQuery(rule, now), { number: 1, subject: 1, priority: 1, assignee: 1 }).sort({ slaDueAt: 1 }).limit(500).lean();
       for (const t of due) {
         try {
           if (await fire(rule, t as TicketDoc)) fired++;

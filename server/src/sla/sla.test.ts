@@ -19,7 +19,10 @@ const HOUR = 3600_000;
 type Agent = Awaited<ReturnType<TestServer['createAgent']>>;
 
 const newTicket = (a: Agent, priority = 'high') =>
-  s.api('/api/tickets', { cookie: a.cookie, body: { requesterEmail: 'c@example.com', subject: `${priority} thing`, message: 'm', priority, category: 'general' } });
+  s.api('/api/tickets', {
+    cookie: a.cookie,
+    body: { requesterEmail: 'c@example.com', subject: `${priority} thing`, message: 'm', priority, category: 'general' },
+  });
 const events = async (n: number) => (await s.services.tickets.get(n)).events;
 const alertsOn = async (n: number) => (await events(n)).filter((e) => e.type === 'sla_alert');
 

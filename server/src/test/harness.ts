@@ -30,7 +30,13 @@ export async function startTestServer(opts: { config?: Partial<Config>; clock?: 
   const ownsDatabase = !opts.dbName;
   const dbName = opts.dbName ?? `kamflo_test_${crypto.randomBytes(5).toString('hex')}`;
   const conn = await connectDatabase(inject('mongoUri'), { dbName });
-  const kamflo = await createApp({ conn, config: testConfig(opts.config), log: process.env.KAMFLO_TEST_LOG ? createLogger(process.env.KAMFLO_TEST_LOG) : silentLogger, clock, sweepIntervalMs: false });
+  const kamflo = await createApp({
+    conn,
+    config: testConfig(opts.config),
+    log: process.env.KAMFLO_TEST_LOG ? createLogger(process.env.KAMFLO_TEST_LOG) : silentLogger,
+    clock,
+    sweepIntervalMs: false,
+  });
   await new Promise<void>((resolve) => kamflo.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(kamflo.httpServer.address() as AddressInfo).port}`;
   const sockets: Socket[] = [];
@@ -72,7 +78,9 @@ export async function startTestServer(opts: { config?: Partial<Config>; clock?: 
 
   /** A connected agent console. */
   async function agentSocket(cookie: string): Promise<AgentSocket> {
-    const s = track(connect(url + AGENT_NAMESPACE, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: false, forceNew: true })) as AgentSocket;
+    const s = track(
+      connect(url + AGENT_NAMESPACE, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: false, forceNew: true }),
+    ) as AgentSocket;
     await new Promise<void>((resolve, reject) => {
       s.once('connect', () => resolve());
       s.once('connect_error', reject);
@@ -125,7 +133,11 @@ export function next<T = any>(socket: Socket, event: string, ms = 5000, filter: 
 }
 
 /** Emit with an acknowledgement, as the clients do. */
-export function ask<T = any>(socket: Socket, event: string, payload?: unknown): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }> {
+export function ask<T = any>(
+  socket: Socket,
+  event: string,
+  payload?: unknown,
+): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }> {
   return socket.timeout(5000).emitWithAck(event, payload) as any;
 }
 

@@ -5,9 +5,26 @@ export type NewTicketEvent = Omit<TicketEventDoc, 'seq' | 'at' | 'prevHash' | 'h
 
 /** The hash of one event: its content in a fixed order, chained to the previous event's hash. */
 export function eventHash(e: Omit<TicketEventDoc, 'hash'>): string {
-  const content: unknown[] = [e.prevHash, e.seq, e.type, e.visibility, e.actorKind, e.actorId ?? '', e.actorName ?? '', e.text ?? '', e.from ?? '', e.to ?? '', e.at.toISOString()];
+  const content: unknown[] = [
+    e.prevHash,
+    e.seq,
+    e.type,
+    e.visibility,
+    e.actorKind,
+    e.actorId ?? '',
+    e.actorName ?? '',
+    e.text ?? '',
+    e.from ?? '',
+    e.to ?? '',
+    e.at.toISOString(),
+  ];
   // Details are hashed only when present, so events without them keep their original hash.
-  if (e.data && Object.keys(e.data).length) content.push(Object.keys(e.data).sort().map((k) => [k, String(e.data![k])]));
+  if (e.data && Object.keys(e.data).length)
+    content.push(
+      Object.keys(e.data)
+        .sort()
+        .map((k) => [k, String(e.data![k])]),
+    );
   return crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 

@@ -16,7 +16,15 @@ type Agent = Awaited<ReturnType<TestServer['createAgent']>>;
 const newTicket = (a: Agent, body: Record<string, unknown> = {}) =>
   s.api<TicketDto>('/api/tickets', {
     cookie: a.cookie,
-    body: { requesterEmail: 'Cus@Example.com', requesterName: 'Cus Tomer', subject: 'Invoice wrong', message: 'I was charged twice', priority: 'high', category: 'billing', ...body },
+    body: {
+      requesterEmail: 'Cus@Example.com',
+      requesterName: 'Cus Tomer',
+      subject: 'Invoice wrong',
+      message: 'I was charged twice',
+      priority: 'high',
+      category: 'billing',
+      ...body,
+    },
   });
 const helpCenter = (subject = 'Help me') =>
   s.api<{ ticketNumber: number }>('/api/helpcenter/requests', { body: { name: 'Eve', email: 'eve@example.com', subject, message: 'm' } });
@@ -32,7 +40,10 @@ async function chatTicket(agent: Agent) {
   await offered;
   const conversationId: string = data.conversation.id;
   await ask(agentSock, 'chat:accept', { conversationId });
-  const res = await s.api(`/api/conversations/${conversationId}/ticket`, { cookie: agent.cookie, body: { subject: 'Payments fail', priority: 'medium', category: 'technical' } });
+  const res = await s.api(`/api/conversations/${conversationId}/ticket`, {
+    cookie: agent.cookie,
+    body: { subject: 'Payments fail', priority: 'medium', category: 'technical' },
+  });
   expect(res.status).toBe(201);
   return { visitor, agentSock, conversationId };
 }
@@ -80,7 +91,13 @@ describe('lifecycle', () => {
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'closed' });
     expect(closed.body.closedAt).toBeTruthy();
-    expect(closed.body.events.at(-1)).toMatchObject({ type: 'status_changed', from: 'open', to: 'closed', text: 'Duplicate of #1000', actor: { name: 'Alice' } });
+    expect(closed.body.events.at(-1)).toMatchObject({
+      type: 'status_changed',
+      from: 'open',
+      to: 'closed',
+      text: 'Duplicate of #1000',
+      actor: { name: 'Alice' },
+    });
 
     const before = (await get(alice)).body;
     for (const to of ['open', 'in_progress', 'closed'] as const) {
@@ -120,7 +137,7 @@ describe('lifecycle', () => {
 });
 
 describe('assignment', () => {
-  it('an agent takes an unassigned ticket; reassigning someone else\'s needs ticket.reassign', async () => {
+  it("an agent takes an unassigned ticket; reassigning someone else's needs ticket.reassign", async () => {
     const alice = await s.createAgent('Alice');
     const bob = await s.createAgent('Bob');
     const lead = await s.createAgent('Lena Lead', 'team_lead');
@@ -143,7 +160,12 @@ describe('assignment', () => {
     const moved = await post(lead, '/api/tickets/1001/assign', { agentId: bob.id });
     expect(moved.status).toBe(200);
     expect(moved.body.assignee).toEqual({ id: bob.id, name: 'Bob' });
-    expect(moved.body.events.at(-1)).toMatchObject({ type: 'assigned', text: 'Bob', actor: { name: 'Lena Lead' }, data: { agentId: bob.id, fromAgentId: alice.id, fromName: 'Alice' } });
+    expect(moved.body.events.at(-1)).toMatchObject({
+      type: 'assigned',
+      text: 'Bob',
+      actor: { name: 'Lena Lead' },
+      data: { agentId: bob.id, fromAgentId: alice.id, fromName: 'Alice' },
+    });
   });
 
   it('two agents taking the same ticket at once: exactly one gets it', async () => {
@@ -208,7 +230,12 @@ describe('priority and SLA', () => {
     // The same value again records nothing.
     expect((await post(alice, '/api/tickets/1001/category', { category: 'technical' })).body.events.length).toBe(cat.body.events.length);
 
-    for (const [path, body] of [['priority', {}], ['priority', { priority: 'urgent' }], ['category', { category: 'nope' }], ['category', {}]] as const) {
+    for (const [path, body] of [
+      ['priority', {}],
+      ['priority', { priority: 'urgent' }],
+      ['category', { category: 'nope' }],
+      ['category', {}],
+    ] as const) {
       expect((await post(alice, `/api/tickets/1001/${path}`, body)).status).toBe(400);
     }
     expect((await get(alice)).body.events.length).toBe(cat.body.events.length);
@@ -233,7 +260,12 @@ describe('priority and SLA', () => {
     expect((await s.api('/api/settings/sla', { cookie: manager.cookie })).body).toEqual({ critical: 1, high: 4, medium: 24, low: 72 });
     const put = (a: Agent, body: unknown) => s.api('/api/settings/sla', { method: 'PUT', cookie: a.cookie, body });
     expect((await put(manager, { critical: 2, high: 4, medium: 24, low: 72 })).status).toBe(403);
-    for (const body of [{}, { critical: 0, high: 4, medium: 24, low: 72 }, { critical: 'x', high: 4, medium: 24, low: 72 }, { critical: 1, high: 4, medium: 24, low: 72, urgent: 1 }]) {
+    for (const body of [
+      {},
+      { critical: 0, high: 4, medium: 24, low: 72 },
+      { critical: 'x', high: 4, medium: 24, low: 72 },
+      { critical: 1, high: 4, medium: 24, low: 72, urgent: 1 },
+    ]) {
       expect((await put(admin, body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await s.api('/api/settings/sla', { cookie: admin.cookie })).body).toEqual({ critical: 1, high: 4, medium: 24, low: 72 });
@@ -258,8 +290,23 @@ describe('escalation', () => {
     await chatTicket(alice);
     const res = await post<any>(alice, '/api/tickets/1001/escalate', {});
     expect(res.status).toBe(400);
-    expect(res.body.error.issues.map((i: any) => i.path).sort()).toEqual(['category', 'customerContext', 'customerUpdate', 'nextStep', 'nextStepDetails', 'priority', 'tried']);
-    for (const words of ['what was already tried', "the customer's context", 'what the next level must do', 'a confirmed priority', 'a category', 'an update for the customer']) {
+    expect(res.body.error.issues.map((i: any) => i.path).sort()).toEqual([
+      'category',
+      'customerContext',
+      'customerUpdate',
+      'nextStep',
+      'nextStepDetails',
+      'priority',
+      'tried',
+    ]);
+    for (const words of [
+      'what was already tried',
+      "the customer's context",
+      'what the next level must do',
+      'a confirmed priority',
+      'a category',
+      'an update for the customer',
+    ]) {
       expect(res.body.error.message).toContain(words);
     }
     const blank = await post<any>(alice, '/api/tickets/1001/escalate', { ...checklist, tried: '   ' });
@@ -288,7 +335,8 @@ describe('escalation', () => {
     expect(types).toEqual(['escalated', 'priority_changed', 'category_changed', 'reply', 'status_changed']);
     const note = res.body.events[1]!;
     expect(note.data).toEqual({ from: 'L1', to: 'L2', nextStep: 'investigate' });
-    for (const part of [checklist.tried, checklist.customerContext, checklist.nextStepDetails, 'Investigate', 'High', 'Bug', update]) expect(note.text).toContain(part);
+    for (const part of [checklist.tried, checklist.customerContext, checklist.nextStepDetails, 'Investigate', 'High', 'Bug', update])
+      expect(note.text).toContain(part);
     // All in one write: the events share one timestamp.
     expect(new Set(res.body.events.slice(1).map((e) => e.at)).size).toBe(1);
     await delivered;
@@ -358,7 +406,18 @@ describe('audit', () => {
     await post(alice, '/api/tickets/1001/resolve', { closingMessage: 'done' });
     await post(alice, '/api/tickets/1001/status', { to: 'open', reason: 'not done' });
     const t = (await get(alice)).body;
-    expect(t.events.map((e) => e.type)).toEqual(['created', 'priority_changed', 'note', 'reply', 'status_changed', 'approval_requested', 'approved', 'reply', 'resolved', 'status_changed']);
+    expect(t.events.map((e) => e.type)).toEqual([
+      'created',
+      'priority_changed',
+      'note',
+      'reply',
+      'status_changed',
+      'approval_requested',
+      'approved',
+      'reply',
+      'resolved',
+      'status_changed',
+    ]);
     for (const e of t.events) {
       expect(e.actor.kind).toBe('agent');
       expect(e.actor.name).toBeTruthy();

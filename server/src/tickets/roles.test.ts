@@ -28,7 +28,10 @@ const EXPECTED: Record<string, Record<Role, boolean>> = {
 let counter = 0;
 /** A fresh ticket assigned to someone else (Owen). */
 async function othersTicket(): Promise<number> {
-  const res = await s.api('/api/tickets', { cookie: owner.cookie, body: { requesterEmail: 'c@example.com', subject: 's', message: 'm', priority: 'low', category: 'general' } });
+  const res = await s.api('/api/tickets', {
+    cookie: owner.cookie,
+    body: { requesterEmail: 'c@example.com', subject: 's', message: 'm', priority: 'low', category: 'general' },
+  });
   return res.body.number;
 }
 
@@ -45,7 +48,12 @@ const attempt: Record<string, (role: Role) => Promise<number>> = {
   'change SLA settings': async (role) =>
     (await s.api('/api/settings/sla', { method: 'PUT', cookie: people[role].cookie, body: { critical: 1, high: 4, medium: 24, low: 72 } })).status,
   'manage agents': async (role) =>
-    (await s.api('/api/agents', { cookie: people[role].cookie, body: { email: `new${++counter}@example.com`, name: 'New', role: 'agent', password: 'long enough password' } })).status,
+    (
+      await s.api('/api/agents', {
+        cookie: people[role].cookie,
+        body: { email: `new${++counter}@example.com`, name: 'New', role: 'agent', password: 'long enough password' },
+      })
+    ).status,
   'see the unaddressed queue': async (role) => (await s.api('/api/tickets?queue=unaddressed', { cookie: people[role].cookie })).status,
 };
 
@@ -68,6 +76,7 @@ describe('roles × actions', () => {
       'manage agents': 'agents.manage',
       'see the unaddressed queue': 'tickets.unaddressed',
     };
-    for (const [action, byRole] of Object.entries(EXPECTED)) for (const role of ROLES) expect(can(role, actionOf[action]!), `${role} ${action}`).toBe(byRole[role]);
+    for (const [action, byRole] of Object.entries(EXPECTED))
+      for (const role of ROLES) expect(can(role, actionOf[action]!), `${role} ${action}`).toBe(byRole[role]);
   });
 });

@@ -24,7 +24,6 @@ import type { ChatService } from '../chats/chat.service.ts';
 import { toConversationDto } from '../chats/conversation.model.ts';
 import type { TicketService } from './ticket.service.ts';
 
-
 export function ticketRoutes(deps: { agents: AgentService; tickets: TicketService; chats: ChatService }) {
   const { tickets, chats } = deps;
   const r = Router();

@@ -218,15 +218,19 @@ export function createTicketService(deps: {
   async function convertChat(agent: Agent, conversationId: string, input: ConvertToTicketInput): Promise<TicketDto> {
     const conv = await chats.getConversation(conversationId);
     if (String(conv.assignee) !== String(agent._id)) throw new AppError('forbidden', 'Only the agent in this chat can convert it');
-    const ticket = await fromConversation(conv, { assignee: agent._id, status: 'active' }, {
-      subject: input.subject,
-      priority: input.priority,
-      category: input.category,
-      source: 'chat_widget',
-      requester: { name: conv.visitorName },
-      assignee: agent,
-      created: { type: 'created', visibility: 'public', ...agentActor(agent), text: `Converted from a live chat with ${conv.visitorName}` },
-    });
+    const ticket = await fromConversation(
+      conv,
+      { assignee: agent._id, status: 'active' },
+      {
+        subject: input.subject,
+        priority: input.priority,
+        category: input.category,
+        source: 'chat_widget',
+        requester: { name: conv.visitorName },
+        assignee: agent,
+        created: { type: 'created', visibility: 'public', ...agentActor(agent), text: `Converted from a live chat with ${conv.visitorName}` },
+      },
+    );
     return toTicketDto(ticket);
   }
 
@@ -244,14 +248,24 @@ export function createTicketService(deps: {
       chats.deliver(conv, message);
     }
     const conv = await chats.getConversation(convId);
-    const ticket = await fromConversation(conv, { visitorId: v.visitorId, site: v.site, status: { $in: ['queued', 'offered'] } }, {
-      subject: firstLine(conv.firstMessage),
-      priority: 'medium',
-      category: 'general',
-      source: 'chat_widget',
-      requester: { name: input.name ?? conv.visitorName, email: input.email },
-      created: { type: 'created', visibility: 'public', actorKind: 'customer', actorName: input.name ?? conv.visitorName, text: 'Left a message: no agent was available' },
-    });
+    const ticket = await fromConversation(
+      conv,
+      { visitorId: v.visitorId, site: v.site, status: { $in: ['queued', 'offered'] } },
+      {
+        subject: firstLine(conv.firstMessage),
+        priority: 'medium',
+        category: 'general',
+        source: 'chat_widget',
+        requester: { name: input.name ?? conv.visitorName, email: input.email },
+        created: {
+          type: 'created',
+          visibility: 'public',
+          actorKind: 'customer',
+          actorName: input.name ?? conv.visitorName,
+          text: 'Left a message: no agent was available',
+        },
+      },
+    );
     return { ticketNumber: ticket.number };
   }
 
@@ -318,7 +332,13 @@ export function createTicketService(deps: {
           { type: 'reply', visibility: 'public', ...agentActor(agent), text: closingMessage },
           { type: 'resolved', visibility: 'public', ...agentActor(agent), from: t.status, to: 'resolved' },
         ],
-        set: { status: 'resolved', resolvedAt: now, resolvedWeek: isoWeekKey(now), lastCustomerUpdateAt: now, ...(t.firstResponseAt ? {} : { firstResponseAt: now }) },
+        set: {
+          status: 'resolved',
+          resolvedAt: now,
+          resolvedWeek: isoWeekKey(now),
+          lastCustomerUpdateAt: now,
+          ...(t.firstResponseAt ? {} : { firstResponseAt: now }),
+        },
       };
     });
     await deliverToCustomer(t, lastSeqOf(t, 'reply'), closingMessage, agent);
@@ -332,7 +352,9 @@ export function createTicketService(deps: {
     let reopened = false;
     const after = await change(t.number, (t) => {
       reopened = false;
-      const events: NewTicketEvent[] = [{ type: 'customer_message', visibility: 'public', actorKind: 'customer', actorName: requesterName, text: message.text }];
+      const events: NewTicketEvent[] = [
+        { type: 'customer_message', visibility: 'public', actorKind: 'customer', actorName: requesterName, text: message.text },
+      ];
       if (t.status !== 'resolved') return { events };
       reopened = true;
       events.push({ type: 'status_changed', visibility: 'public', actorKind: 'system', text: 're-opened', from: 'resolved', to: 'open' as TicketStatus });
@@ -421,7 +443,14 @@ export function createTicketService(deps: {
       const set: Record<string, unknown> = { status: to };
       if (to === 'closed') Object.assign(set, { closedAt: now, closeReason: reason });
       if (t.status === 'resolved') Object.assign(set, { resolvedAt: null, resolvedWeek: null });
-      const event: NewTicketEvent = { type: 'status_changed', visibility: 'public', ...agentActor(agent), from: t.status, to, ...(reason ? { text: reason } : {}) };
+      const event: NewTicketEvent = {
+        type: 'status_changed',
+        visibility: 'public',
+        ...agentActor(agent),
+        from: t.status,
+        to,
+        ...(reason ? { text: reason } : {}),
+      };
       if (t.status === 'resolved') event.data = { reopened: 'true' };
       return { events: [event], set };
     });
@@ -444,7 +473,9 @@ export function createTicketService(deps: {
       if (!takingFreeOrOwn && !can(actor.role, 'ticket.reassign')) {
         throw new AppError(
           'forbidden',
-          current ? `Ticket #${t.number} is assigned to ${t.assigneeName ?? 'someone else'}; reassigning it needs a team lead` : 'You can only take an unassigned ticket for yourself',
+          current
+            ? `Ticket #${t.number} is assigned to ${t.assigneeName ?? 'someone else'}; reassigning it needs a team lead`
+            : 'You can only take an unassigned ticket for yourself',
         );
       }
       const data: Record<string, string> = { agentId };
@@ -541,7 +572,8 @@ export function createTicketService(deps: {
   /** Policy exception or financial implication: resolving waits for a manager's approval. */
   async function requestApproval(agent: Agent, number: number, reason: string): Promise<TicketDetailDto> {
     const t = await change(number, (t) => {
-      if (t.status === 'closed' || t.status === 'resolved') throw new AppError('illegal_transition', `A ${STATUS_LABELS[t.status]} ticket doesn't need approval`);
+      if (t.status === 'closed' || t.status === 'resolved')
+        throw new AppError('illegal_transition', `A ${STATUS_LABELS[t.status]} ticket doesn't need approval`);
       if (t.needsApproval) throw new AppError('conflict', `Ticket #${t.number} is already waiting for approval`);
       return {
         events: [{ type: 'approval_requested', visibility: 'internal', ...agentActor(agent), text: reason }],

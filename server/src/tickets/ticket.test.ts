@@ -63,7 +63,12 @@ describe('converting a chat into a ticket', () => {
   it('refuses bad input and other agents, storing nothing', async () => {
     const { agent, conversationId } = await liveChat();
     const bob = await s.createAgent('Bob');
-    for (const body of [{}, { subject: '', priority: 'high', category: 'bug' }, { subject: 'x', priority: 'urgent', category: 'bug' }, { subject: 'x', priority: 'high', category: 'nope' }]) {
+    for (const body of [
+      {},
+      { subject: '', priority: 'high', category: 'bug' },
+      { subject: 'x', priority: 'urgent', category: 'bug' },
+      { subject: 'x', priority: 'high', category: 'nope' },
+    ]) {
       const res = await convert(agent.cookie, conversationId, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('bad_request');
@@ -162,7 +167,9 @@ describe('working a ticket', () => {
 
 describe('Help Center requests and leaving a message', () => {
   it('a Help Center request becomes a ticket with source help center', async () => {
-    const res = await s.api('/api/helpcenter/requests', { body: { name: 'Eve', email: 'Eve@Example.com', subject: 'Refund', message: 'Please refund order 42' } });
+    const res = await s.api('/api/helpcenter/requests', {
+      body: { name: 'Eve', email: 'Eve@Example.com', subject: 'Refund', message: 'Please refund order 42' },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ ticketNumber: 1001 });
     const t = await s.services.tickets.get(1001);

@@ -6,9 +6,7 @@ import { createFakeClient, memoryStorage } from '../test/fake-client.ts';
 function setup({ agentsOnline = true, storage = memoryStorage(), connect = true } = {}) {
   const fake = createFakeClient({ agentsOnline });
   const frame = { resize: vi.fn(), onCommand: vi.fn(() => () => {}) } satisfies FrameBridge;
-  const view = render(
-    <App client={fake.client} storage={storage} site="default" page="https://shop.example/cart" frame={frame} />,
-  );
+  const view = render(<App client={fake.client} storage={storage} site="default" page="https://shop.example/cart" frame={frame} />);
   return { ...fake, frame, storage, view, ready: connect ? fake.server.connect() : Promise.resolve() };
 }
 
@@ -48,7 +46,13 @@ describe('launcher and panel', () => {
   it('opens and closes on commands from the host page', async () => {
     const fake = createFakeClient();
     let command: ((c: 'open' | 'close') => void) | undefined;
-    const frame: FrameBridge = { resize: vi.fn(), onCommand: (h) => ((command = h), () => {}) };
+    const frame: FrameBridge = {
+      resize: vi.fn(),
+      onCommand: (h) => {
+        command = h;
+        return () => {};
+      },
+    };
     render(<App client={fake.client} storage={memoryStorage()} site="default" frame={frame} />);
     act(() => command!('open'));
     await screen.findByRole('tablist');

@@ -23,8 +23,8 @@ export interface AppProps {
 }
 
 function useStore(store: ChatStore) {
-  const [, rerender] = useReducer((n: number, _: void) => n + 1, 0);
-  useEffect(() => store.subscribe(rerender), [store]);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => store.subscribe(() => rerender(undefined)), [store]);
   return store.get();
 }
 

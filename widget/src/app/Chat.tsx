@@ -62,7 +62,7 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
       <p class="kf-notice" role="status">
         {noticeOf(s)}
       </p>
-      {['queued', 'offered', 'active'].includes(s.conversation?.status!) && (
+      {['queued', 'offered', 'active'].includes(s.conversation?.status ?? '') && (
         <div class="kf-end">
           <FormError text={s.endError} />
           <button type="button" class="kf-link" onClick={end}>
@@ -90,9 +90,7 @@ function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; 
       {lines.length === 0 && <p class="kf-empty">Hi there! Ask us anything — we're happy to help.</p>}
       {lines.map((l) => (
         <div key={l.key} class={`kf-msg kf-${l.author}`}>
-          {l.author !== 'system' && (
-            <span class="kf-author">{l.author === 'visitor' ? 'You' : (l.authorName ?? 'Agent')}</span>
-          )}
+          {l.author !== 'system' && <span class="kf-author">{l.author === 'visitor' ? 'You' : (l.authorName ?? 'Agent')}</span>}
           <p class="kf-text">{l.text}</p>
           {l.state && (
             <span class={`kf-state kf-${l.state}`}>

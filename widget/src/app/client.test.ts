@@ -37,8 +37,7 @@ vi.mock('socket.io-client', () => ({
 }));
 
 const ORIGIN = 'https://kamflo.test';
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 let fetchMock: ReturnType<typeof vi.fn>;
 let tokens = 0;

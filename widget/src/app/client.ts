@@ -59,8 +59,7 @@ interface Identity {
   visitorId: string;
 }
 
-const unavailable = (message = "Can't reach the server. Check your connection.") =>
-  ({ ok: false, error: { code: 'unavailable', message } }) as const;
+const unavailable = (message = "Can't reach the server. Check your connection.") => ({ ok: false, error: { code: 'unavailable', message } }) as const;
 
 /** The production client: fetch for HTTP, Socket.IO for the rest, against the Kamflo origin. */
 export function createClient({
@@ -137,11 +136,12 @@ export function createClient({
           socket.connect();
           return;
         }
-        const s: VisitorSocket = (socket = io(origin + VISITOR_NAMESPACE, {
+        const s: VisitorSocket = io(origin + VISITOR_NAMESPACE, {
           auth: { token: id.data.token },
           // The only two transports in the build (vite.config.ts).
           transports: ['polling', 'websocket'],
-        }));
+        });
+        socket = s;
         s.on('connect', () => {
           attempt = 0;
           events.connect();

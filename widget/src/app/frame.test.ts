@@ -8,8 +8,7 @@ function frameWindow() {
   const parent = { postMessage: vi.fn() } as unknown as Window;
   const target = new EventTarget();
   const win = Object.assign(target, { parent }) as unknown as Window;
-  const send = (data: unknown, origin = HOST, source: unknown = parent) =>
-    target.dispatchEvent(Object.assign(new Event('message'), { data, origin, source }));
+  const send = (data: unknown, origin = HOST, source: unknown = parent) => target.dispatchEvent(Object.assign(new Event('message'), { data, origin, source }));
   return { win, parent, send };
 }
 

@@ -4,10 +4,7 @@ import type { FrameBridge } from './App.tsx';
  * The frame's side of the postMessage protocol with widget.js. `host` is the embedding page's
  * origin (the loader passes it in the query): messages go only there, commands come only from it.
  */
-export function createFrameBridge(
-  host: string,
-  win: Window = window,
-): FrameBridge & { ready(): void; store(key: string, raw: string | null): void } {
+export function createFrameBridge(host: string, win: Window = window): FrameBridge & { ready(): void; store(key: string, raw: string | null): void } {
   const post = (message: unknown) => {
     try {
       if (win.parent !== win) win.parent.postMessage(message, host);

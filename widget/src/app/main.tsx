@@ -15,8 +15,5 @@ const storage = browserStorage({ initial: fromFragment(location.hash), mirror: f
 // The API and the socket live on the origin that served this frame.
 const client = createClient({ origin: location.origin, site, storage });
 
-render(
-  <App client={client} storage={storage} site={site} page={params.get('page') ?? undefined} frame={frame} />,
-  document.getElementById('app')!,
-);
+render(<App client={client} storage={storage} site={site} page={params.get('page') ?? undefined} frame={frame} />, document.getElementById('app')!);
 frame.ready();

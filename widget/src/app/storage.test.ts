@@ -16,7 +16,7 @@ describe('browserStorage', () => {
 
   it("without localStorage, starts from the host page's copy and mirrors every change back", () => {
     const mirror = vi.fn();
-    const s = browserStorage({ ls: null, initial: fromFragment('#' + encodeURIComponent('{"kamflo:v":"{\\"token\\":\\"t\\"}"}')), mirror });
+    const s = browserStorage({ ls: null, initial: fromFragment(`#${encodeURIComponent('{"kamflo:v":"{\\"token\\":\\"t\\"}"}')}`), mirror });
     expect(s.get('kamflo:v')).toEqual({ token: 't' });
     s.set('kamflo:o', [1]);
     expect(s.get('kamflo:o')).toEqual([1]);

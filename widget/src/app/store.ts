@@ -61,11 +61,13 @@ export function linesOf(s: ChatState): Line[] {
   const stored = new Set(s.messages.map((m) => m.clientId));
   const newest = s.messages.findLast((m) => m.author === 'visitor');
   return [
-    ...s.messages.map((m): Line => ({
-      ...m,
-      key: m.id,
-      state: m === newest ? (m.seq <= s.seen ? 'seen' : 'sent') : undefined,
-    })),
+    ...s.messages.map(
+      (m): Line => ({
+        ...m,
+        key: m.id,
+        state: m === newest ? (m.seq <= s.seen ? 'seen' : 'sent') : undefined,
+      }),
+    ),
     ...s.outbox
       .filter((o) => !stored.has(o.clientId))
       .map((o): Line => ({ key: o.clientId, author: 'visitor', text: o.text, state: o.failed ? 'failed' : 'sending' })),
@@ -80,14 +82,12 @@ export function queueOf({ conversation: c, queue: q }: ChatState) {
 }
 /** Nobody can answer (soon): offer "leave a message" instead of a chat that would only wait. */
 export const shouldLeaveMessage = (s: ChatState) =>
-  !!queueOf(s)?.offerLeaveMessage ||
-  (s.agentsOnline === false && (!isOpen(s.conversation) || WAITING.includes(s.conversation!.status)));
+  !!queueOf(s)?.offerLeaveMessage || (s.agentsOnline === false && (!isOpen(s.conversation) || WAITING.includes(s.conversation!.status)));
 
 export type ChatStore = ReturnType<typeof createChatStore>;
 
 /** The well-formed items of a stored outbox. */
-const outboxOf = (v: unknown): OutboxItem[] =>
-  Array.isArray(v) ? v.filter((o) => o && typeof o.clientId === 'string' && typeof o.text === 'string') : [];
+const outboxOf = (v: unknown): OutboxItem[] => (Array.isArray(v) ? v.filter((o) => o && typeof o.clientId === 'string' && typeof o.text === 'string') : []);
 
 /**
  * The widget's chat state and the rules that keep it in step with the server: sync on every
@@ -120,8 +120,12 @@ export function createChatStore({
 
   function set(patch: Partial<ChatState>) {
     state = { ...state, ...patch };
-    if (patch.outbox) storage.set(outboxKey(site), patch.outbox.map(({ clientId, text }) => ({ clientId, text })));
-    listeners.forEach((l) => l());
+    if (patch.outbox)
+      storage.set(
+        outboxKey(site),
+        patch.outbox.map(({ clientId, text }) => ({ clientId, text })),
+      );
+    for (const l of listeners) l();
   }
 
   /** Take in stored messages: those of the shown conversation join it; all leave the outbox. */
@@ -353,7 +357,10 @@ export function createChatStore({
     read() {
       const c = state.conversation;
       const seq = state.messages.findLast((m) => m.author === 'agent')?.seq ?? 0;
-      if (c && state.connected && seq > readSeq) client.read({ conversationId: c.id, seq: (readSeq = seq) });
+      if (c && state.connected && seq > readSeq) {
+        readSeq = seq;
+        client.read({ conversationId: c.id, seq });
+      }
     },
   };
 }

@@ -38,40 +38,41 @@ export function createFakeClient({ agentsOnline = true, echo = false } = {}) {
   };
   const down = () => ({ ok: false as const, error: { code: 'unavailable' as const, message: 'Not connected' } });
 
-  const tab = () => ({
-    status: vi.fn<WidgetClient['status']>(async () => ok({ site: 'default', siteName: 'Acme Support', agentsOnline })),
-    connect: vi.fn<WidgetClient['connect']>((e: ClientEvents) => {
-      tabs.add(e);
-      return () => void tabs.delete(e);
-    }),
-    start: vi.fn<WidgetClient['start']>(async (input) => {
-      if (!connected) return down();
-      if (!conversation || conversation.status === 'ended') {
-        const n = ++conversations;
-        conversation = { id: String(n).padStart(24, 'c'), status: 'queued', createdAt: new Date(2026, 0, n).toISOString() };
-      }
-      const message = store({ clientId: input.clientId, author: 'visitor', text: input.text });
-      return ok({ conversation, message });
-    }),
-    send: vi.fn<WidgetClient['send']>(async (input) => {
-      if (!connected) return down();
-      return ok(store({ clientId: input.clientId, author: 'visitor', text: input.text }));
-    }),
-    sync: vi.fn<WidgetClient['sync']>(async (input) => {
-      if (!connected) return down();
-      return ok({ conversation, messages: messages.filter((m) => m.seq > (input.afterSeq ?? 0)) });
-    }),
-    leaveMessage: vi.fn<WidgetClient['leaveMessage']>(async () => ok({ ticketNumber: 1003 })),
-    end: vi.fn<WidgetClient['end']>(async () => {
-      if (!connected) return down();
-      conversation = { ...conversation!, status: 'ended' };
-      all((e) => e.updated(conversation!));
-      return ok(conversation);
-    }),
-    typing: vi.fn<WidgetClient['typing']>(),
-    read: vi.fn<WidgetClient['read']>(),
-    submitRequest: vi.fn<WidgetClient['submitRequest']>(async () => ok({ ticketNumber: 1002 })),
-  }) satisfies WidgetClient;
+  const tab = () =>
+    ({
+      status: vi.fn<WidgetClient['status']>(async () => ok({ site: 'default', siteName: 'Acme Support', agentsOnline })),
+      connect: vi.fn<WidgetClient['connect']>((e: ClientEvents) => {
+        tabs.add(e);
+        return () => void tabs.delete(e);
+      }),
+      start: vi.fn<WidgetClient['start']>(async (input) => {
+        if (!connected) return down();
+        if (!conversation || conversation.status === 'ended') {
+          const n = ++conversations;
+          conversation = { id: String(n).padStart(24, 'c'), status: 'queued', createdAt: new Date(2026, 0, n).toISOString() };
+        }
+        const message = store({ clientId: input.clientId, author: 'visitor', text: input.text });
+        return ok({ conversation, message });
+      }),
+      send: vi.fn<WidgetClient['send']>(async (input) => {
+        if (!connected) return down();
+        return ok(store({ clientId: input.clientId, author: 'visitor', text: input.text }));
+      }),
+      sync: vi.fn<WidgetClient['sync']>(async (input) => {
+        if (!connected) return down();
+        return ok({ conversation, messages: messages.filter((m) => m.seq > (input.afterSeq ?? 0)) });
+      }),
+      leaveMessage: vi.fn<WidgetClient['leaveMessage']>(async () => ok({ ticketNumber: 1003 })),
+      end: vi.fn<WidgetClient['end']>(async () => {
+        if (!connected) return down();
+        conversation = { ...conversation!, status: 'ended' };
+        all((e) => e.updated(conversation!));
+        return ok(conversation);
+      }),
+      typing: vi.fn<WidgetClient['typing']>(),
+      read: vi.fn<WidgetClient['read']>(),
+      submitRequest: vi.fn<WidgetClient['submitRequest']>(async () => ok({ ticketNumber: 1002 })),
+    }) satisfies WidgetClient;
   const client = tab();
 
   const server = {

@@ -28,14 +28,7 @@ export function SignIn() {
         )}
         <label class="field">
           <span>Email</span>
-          <input
-            type="email"
-            name="email"
-            autocomplete="username"
-            required
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
+          <input type="email" name="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         </label>
         <label class="field">
           <span>Password</span>

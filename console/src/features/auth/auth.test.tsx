@@ -31,9 +31,7 @@ describe('Sign in', () => {
     fillIn(' dana@example.com ', 'correct horse');
 
     expect(await screen.findByText('Dana Agent')).toBeTruthy();
-    expect(app.api.callsTo('POST /api/auth/sign-in')).toEqual([
-      { body: { email: 'dana@example.com', password: 'correct horse' } },
-    ]);
+    expect(app.api.callsTo('POST /api/auth/sign-in')).toEqual([{ body: { email: 'dana@example.com', password: 'correct horse' } }]);
     expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
     expect(screen.getByRole('navigation', { name: 'Main' })).toBeTruthy();
     expect(screen.getByRole('region', { name: 'Dashboard' })).toBeTruthy();

@@ -151,8 +151,7 @@ export function HandoffNotes({ chat }: { chat: ConversationDto }) {
   return (
     <section class="handoff-notes internal" aria-label="Handoff notes">
       <h3 class="subtitle">
-        Handoff notes <span class="badge internal">Internal</span>{' '}
-        <span class="muted small">Only agents see these</span>
+        Handoff notes <span class="badge internal">Internal</span> <span class="muted small">Only agents see these</span>
       </h3>
       <ul>
         {notes.map((n, i) => (

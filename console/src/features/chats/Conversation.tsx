@@ -163,6 +163,7 @@ function MessageLog({ chat, messages }: { chat: ConversationDto; messages: ChatM
   }, [messages.length, chat.id]);
 
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable log must be reachable by keyboard to scroll it
     <div class="log" role="log" aria-label="Conversation" tabIndex={0} ref={log}>
       {messages.length === 0 ? (
         <p class="empty">No messages yet.</p>
@@ -178,16 +179,11 @@ function MessageLog({ chat, messages }: { chat: ConversationDto; messages: ChatM
               {m.author === 'agent' && (
                 <div class="msg-delivery">
                   {m.delivery === 'sending' && <span>Sending…</span>}
-                  {m.delivery === 'sent' &&
-                    (m.seq === lastAgentSeq && seenUpTo >= m.seq ? <span class="seen">Seen</span> : <span>Sent</span>)}
+                  {m.delivery === 'sent' && (m.seq === lastAgentSeq && seenUpTo >= m.seq ? <span class="seen">Seen</span> : <span>Sent</span>)}
                   {m.delivery === 'failed' && (
                     <>
                       <span class="error-text">Not sent{m.error ? `: ${m.error}` : ''}</span>
-                      <button
-                        type="button"
-                        class="button small"
-                        onClick={() => void retryMessage(chat.id, m.clientId)}
-                      >
+                      <button type="button" class="button small" onClick={() => void retryMessage(chat.id, m.clientId)}>
                         Retry
                       </button>
                     </>

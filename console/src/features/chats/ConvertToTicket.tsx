@@ -1,13 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationDto } from '@kamflo/shared';
-import {
-  MAX_SUBJECT_LENGTH,
-  PRIORITIES,
-  PRIORITY_LABELS,
-  DEFAULT_SLA_MS,
-  type Category,
-  type Priority,
-} from '@kamflo/shared/constants';
+import { MAX_SUBJECT_LENGTH, PRIORITIES, PRIORITY_LABELS, DEFAULT_SLA_MS, type Category, type Priority } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
 import { CategoryField, FormFooter } from '../../ui/fields.tsx';
 
@@ -57,20 +50,11 @@ export function ConvertToTicket({ chat, onClose }: { chat: ConversationDto; onCl
       }}
     >
       <h3 id="convert-title">Convert to ticket</h3>
-      <p class="muted small">
-        The chat transcript is attached to the ticket, and the SLA clock starts now.
-      </p>
+      <p class="muted small">The chat transcript is attached to the ticket, and the SLA clock starts now.</p>
       <form onSubmit={(e) => void submit(e)}>
         <label class="field">
           <span>Subject</span>
-          <input
-            ref={subjectInput}
-            type="text"
-            required
-            maxLength={MAX_SUBJECT_LENGTH}
-            value={subject}
-            onInput={(e) => setSubject(e.currentTarget.value)}
-          />
+          <input ref={subjectInput} type="text" required maxLength={MAX_SUBJECT_LENGTH} value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
         </label>
         <div class="field-row">
           <div class="field">

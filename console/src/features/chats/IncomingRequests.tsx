@@ -4,13 +4,7 @@ import { useAppStore, useNow } from '../../app-context.tsx';
 import { formatWait } from '../../lib/format.ts';
 import { PageLink } from '../../ui/PageLink.tsx';
 import type { RequestAction } from './chats.slice.ts';
-import {
-  askNotificationPermission,
-  notificationState,
-  unlockAudio,
-  useMuted,
-  type NotificationState,
-} from './offer-alert.ts';
+import { askNotificationPermission, notificationState, unlockAudio, useMuted, type NotificationState } from './offer-alert.ts';
 import { Queue } from './Queue.tsx';
 
 const VERB: Record<RequestAction, string> = { accept: 'accept', decline: 'decline', take: 'take' };
@@ -47,7 +41,12 @@ export function IncomingRequests() {
     <section class="card requests" aria-label="Incoming requests">
       <div class="card-head">
         <h2 class="card-title">
-          Incoming requests {requests.length > 0 && <span class="pill" aria-hidden="true">{requests.length}</span>}
+          Incoming requests{' '}
+          {requests.length > 0 && (
+            <span class="pill" aria-hidden="true">
+              {requests.length}
+            </span>
+          )}
         </h2>
         <div class="alert-controls">
           <NotificationPermission />

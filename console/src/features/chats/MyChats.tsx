@@ -28,17 +28,12 @@ export function MyChats() {
             const count = unread[chat.id] ?? 0;
             return (
               <li key={chat.id}>
-                <button
-                  type="button"
-                  class="chat-item"
-                  aria-current={chat.id === selected ? 'true' : undefined}
-                  onClick={() => selectChat(chat.id)}
-                >
+                <button type="button" class="chat-item" aria-current={chat.id === selected ? 'true' : undefined} onClick={() => selectChat(chat.id)}>
                   <span class="chat-item-head">
                     <strong>{chat.visitorName}</strong>
                     <ChatStatusBadge status={chat.status} />
                     {count > 0 && (
-                      <span class="pill unread" aria-label={`${count} unread`}>
+                      <span class="pill unread">
                         {count}
                         <span class="visually-hidden"> unread</span>
                       </span>

@@ -110,13 +110,7 @@ function AssignControl({ request, onError }: { request: ChatRequestDto; onError:
           </option>
         ))}
       </select>
-      <button
-        type="button"
-        class="button"
-        disabled={busy}
-        aria-label={`Assign chat from ${request.visitorName}`}
-        onClick={() => void assign()}
-      >
+      <button type="button" class="button" disabled={busy} aria-label={`Assign chat from ${request.visitorName}`} onClick={() => void assign()}>
         Assign
       </button>
     </span>

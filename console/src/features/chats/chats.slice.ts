@@ -78,13 +78,16 @@ export const ALREADY_TAKEN = 'Another agent already has this chat';
 const TYPING_EXPIRES_MS = 8000;
 
 export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, realtime, now, newClientId }) => {
-  const removeRequest = (conversationId: string) =>
-    set((s) => ({ requests: s.requests.filter((r) => r.conversationId !== conversationId) }));
+  const removeRequest = (conversationId: string) => set((s) => ({ requests: s.requests.filter((r) => r.conversationId !== conversationId) }));
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const setTyping = (conversationId: string, typing: boolean) => {
     clearTimeout(typingTimers.get(conversationId));
     typingTimers.delete(conversationId);
-    if (typing) typingTimers.set(conversationId, setTimeout(() => setTyping(conversationId, false), TYPING_EXPIRES_MS));
+    if (typing)
+      typingTimers.set(
+        conversationId,
+        setTimeout(() => setTyping(conversationId, false), TYPING_EXPIRES_MS),
+      );
     if ((get().visitorTyping[conversationId] ?? false) === typing) return;
     set((s) => ({ visitorTyping: { ...s.visitorTyping, [conversationId]: typing } }));
   };
@@ -96,9 +99,7 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
       return {
         messages: {
           ...s.messages,
-          [conversationId]: ack.ok
-            ? mergeMessages(list, [ack.data])
-            : updatePending(list, clientId, { delivery: 'failed', error: ack.error.message }),
+          [conversationId]: ack.ok ? mergeMessages(list, [ack.data]) : updatePending(list, clientId, { delivery: 'failed', error: ack.error.message }),
         },
       };
     });
@@ -172,10 +173,7 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
     async syncChat(conversationId) {
       const complete = get().synced[conversationId];
       const afterSeq = complete ? syncAfterSeq(get().messages[conversationId]) : undefined;
-      const ack = await realtime.request(
-        'chat:sync',
-        afterSeq === undefined ? { conversationId } : { conversationId, afterSeq },
-      );
+      const ack = await realtime.request('chat:sync', afterSeq === undefined ? { conversationId } : { conversationId, afterSeq });
       if (!ack.ok) {
         if (get().selectedChatId === conversationId) set({ syncError: ack.error.message });
         return;
@@ -264,10 +262,7 @@ export const createChatsSlice: SliceCreator<ChatsSlice> = (set, get, { api, real
     },
 
     async transferChat(conversationId, { toAgentId, note }) {
-      const ack = await realtime.request(
-        'chat:transfer',
-        toAgentId ? { conversationId, toAgentId, note } : { conversationId, note },
-      );
+      const ack = await realtime.request('chat:transfer', toAgentId ? { conversationId, toAgentId, note } : { conversationId, note });
       if (!ack.ok) return { ok: false, message: ack.error.message };
       // Not this agent's chat any more (the colleague accepts it, or the queue takes it back).
       set((s) => ({

@@ -157,9 +157,7 @@ describe('Incoming requests', () => {
     act(() => app.realtime.reconnect());
 
     await waitFor(() => expect(app.realtime.emittedOf('chat:list')).toHaveLength(2));
-    await waitFor(() =>
-      expect(app.realtime.emittedOf('chat:sync')).toEqual([{ conversationId: chat.id }, { conversationId: chat.id, afterSeq: 2 }]),
-    );
+    await waitFor(() => expect(app.realtime.emittedOf('chat:sync')).toEqual([{ conversationId: chat.id }, { conversationId: chat.id, afterSeq: 2 }]));
   });
 });
 
@@ -267,9 +265,7 @@ describe('Conversation', () => {
     const dialog = screen.getByRole('dialog', { name: 'Convert to ticket' });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create ticket' }));
 
-    expect((await within(dialog).findByRole('alert')).textContent).toBe(
-      'Subject must be at most 200 characters',
-    );
+    expect((await within(dialog).findByRole('alert')).textContent).toBe('Subject must be at most 200 characters');
     expect(screen.getByRole('log', { name: 'Conversation' })).toBeTruthy();
   });
 });

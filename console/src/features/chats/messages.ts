@@ -29,13 +29,7 @@ export function mergeMessages(existing: readonly ChatMessageView[], incoming: re
 }
 
 /** A message the agent just wrote, shown at once while the server confirms it. */
-export function pendingMessage(input: {
-  conversationId: string;
-  clientId: string;
-  text: string;
-  authorName?: string;
-  createdAt: string;
-}): ChatMessageView {
+export function pendingMessage(input: { conversationId: string; clientId: string; text: string; authorName?: string; createdAt: string }): ChatMessageView {
   return {
     id: `local:${input.clientId}`,
     seq: Number.POSITIVE_INFINITY,
@@ -46,11 +40,7 @@ export function pendingMessage(input: {
 }
 
 /** Updates the pending message with this clientId (no-op once the server confirmed it). */
-export function updatePending(
-  list: readonly ChatMessageView[],
-  clientId: string,
-  patch: Pick<ChatMessageView, 'delivery' | 'error'>,
-): ChatMessageView[] {
+export function updatePending(list: readonly ChatMessageView[], clientId: string, patch: Pick<ChatMessageView, 'delivery' | 'error'>): ChatMessageView[] {
   return list.map((m) => (m.delivery !== 'sent' && m.clientId === clientId ? { ...m, ...patch } : m));
 }
 

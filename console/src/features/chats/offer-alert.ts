@@ -31,9 +31,7 @@ let audio: AudioContext | null = null;
 
 /** The audio context, created (or resumed) on a user gesture: browsers keep it silent before one. */
 export function unlockAudio(): void {
-  const Ctor =
-    (globalThis as { AudioContext?: AudioContextCtor }).AudioContext ??
-    (globalThis as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext;
+  const Ctor = (globalThis as { AudioContext?: AudioContextCtor }).AudioContext ?? (globalThis as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext;
   if (!Ctor) return;
   try {
     audio ??= new Ctor();

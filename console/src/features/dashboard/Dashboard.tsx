@@ -19,9 +19,7 @@ export function Dashboard() {
           <span id={`count-${key}`} class="count-label">
             {label}
           </span>
-          <span class="count-value">
-            {counts ? counts[key] : '–'}
-          </span>
+          <span class="count-value">{counts ? counts[key] : '–'}</span>
         </div>
       ))}
       {error && (

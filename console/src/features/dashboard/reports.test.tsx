@@ -29,7 +29,12 @@ describe('Past due and weekly reports (below the ticket list)', () => {
 
     const weekly = screen.getByRole('region', { name: 'Opened vs resolved per week' });
     const table = await within(weekly).findByRole('table', { name: 'Opened vs resolved per week' });
-    expect(within(table).getAllByRole('row').slice(1).map((r) => r.textContent)).toEqual(['2025-W1042', '2025-W1135']);
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => r.textContent),
+    ).toEqual(['2025-W1042', '2025-W1135']);
     const chart = within(weekly).getByRole('img', { name: 'Tickets opened vs resolved per ISO week, last 2 weeks' });
     expect(chart.querySelectorAll('rect')).toHaveLength(4);
   });

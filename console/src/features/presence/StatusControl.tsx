@@ -22,12 +22,7 @@ export function StatusControl() {
   return (
     <div class={`my-status my-status-${shown}`}>
       <label for="my-status">Status</label>
-      <select
-        id="my-status"
-        value={shown}
-        disabled={!connected || busy}
-        onChange={(e) => void change(e.currentTarget.value as MyStatus)}
-      >
+      <select id="my-status" value={shown} disabled={!connected || busy} onChange={(e) => void change(e.currentTarget.value as MyStatus)}>
         {connected ? (
           <>
             <option value="online">Online</option>

@@ -6,8 +6,7 @@ import { seesTeam } from './presence.slice.ts';
 const STATUS_LABELS: Record<PresenceStatus, string> = { online: 'Online', away: 'Away', offline: 'Offline' };
 const ORDER: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
 
-const byStatusThenName = (a: AgentPresenceDto, b: AgentPresenceDto) =>
-  ORDER[a.status] - ORDER[b.status] || a.name.localeCompare(b.name);
+const byStatusThenName = (a: AgentPresenceDto, b: AgentPresenceDto) => ORDER[a.status] - ORDER[b.status] || a.name.localeCompare(b.name);
 
 /** Team leads and above: who is online and how loaded, live from `presence:updated`. */
 export function TeamPanel() {

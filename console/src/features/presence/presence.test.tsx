@@ -14,7 +14,11 @@ describe('Status', () => {
     app.realtime.responders['agent:status'] = ({ status }) => ok(presence({ id: agent.id, status }));
     renderConsole(app);
     expect(status().value).toBe('online');
-    expect(within(status()).getAllByRole('option').map((o) => o.textContent)).toEqual(['Online', 'Away']);
+    expect(
+      within(status())
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Online', 'Away']);
 
     selectOption(status(), 'away');
 

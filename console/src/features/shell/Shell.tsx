@@ -55,11 +55,7 @@ export function Shell() {
             )}
           </li>
           <li>
-            <Link
-              to={{ view: 'tickets' }}
-              class="nav-link"
-              aria-current={route.view === 'tickets' ? 'page' : undefined}
-            >
+            <Link to={{ view: 'tickets' }} class="nav-link" aria-current={route.view === 'tickets' ? 'page' : undefined}>
               Tickets
             </Link>
           </li>

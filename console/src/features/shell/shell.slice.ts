@@ -26,7 +26,6 @@ export const createShellSlice: SliceCreator<ShellSlice> = (set) => ({
   ...initialShellState(),
   // A notice belongs to the page it was shown on.
   navigate: (route) => set({ route, notice: null }),
-  setConnection: (connected, error) =>
-    set({ connection: connected ? 'online' : 'offline', connectionError: connected ? null : (error ?? null) }),
+  setConnection: (connected, error) => set({ connection: connected ? 'online' : 'offline', connectionError: connected ? null : (error ?? null) }),
   showNotice: (notice) => set({ notice }),
 });

@@ -53,7 +53,13 @@ export function EscalateDialog({ ticket, onClose }: { ticket: TicketDetailDto; o
   };
 
   return (
-    <div class="card panel escalate-panel" role="dialog" aria-labelledby="escalate-title" aria-describedby="escalate-help" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div
+      class="card panel escalate-panel"
+      role="dialog"
+      aria-labelledby="escalate-title"
+      aria-describedby="escalate-help"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
       <h3 id="escalate-title">Escalate</h3>
       <p id="escalate-help" class="muted">
         To {LEVEL_LABELS[to]}. The note must stand on its own: the next level shouldn't need to read the whole conversation.

@@ -58,8 +58,7 @@ export function ResolveForm({ ticket, onClose }: { ticket: TicketDetailDto; onCl
     >
       <h3 id="resolve-title">Resolve ticket</h3>
       <p id="resolve-help" class="muted">
-        Before resolving, make sure the customer knows what happened, why it happened, and what to do if it
-        happens again. This message is sent to them.
+        Before resolving, make sure the customer knows what happened, why it happened, and what to do if it happens again. This message is sent to them.
       </p>
       <form onSubmit={(e) => void submit(e)}>
         <label class="field">

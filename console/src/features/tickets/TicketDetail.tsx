@@ -245,32 +245,14 @@ function Composers({ ticket }: { ticket: TicketDetailDto }) {
   const customer = ticket.requester.name ?? ticket.requester.email ?? 'the customer';
   return (
     <div class="composers">
-      <TextComposer
-        kind="reply"
-        title="Reply to customer"
-        hint={`${customer} sees this.`}
-        button="Reply"
-        submit={(text) => reply(ticket.number, text)}
-      />
-      <TextComposer
-        kind="note"
-        title="Internal note"
-        hint="Only your team sees this"
-        button="Internal note"
-        submit={(text) => addNote(ticket.number, text)}
-      />
+      <TextComposer kind="reply" title="Reply to customer" hint={`${customer} sees this.`} button="Reply" submit={(text) => reply(ticket.number, text)} />
+      <TextComposer kind="note" title="Internal note" hint="Only your team sees this" button="Internal note" submit={(text) => addNote(ticket.number, text)} />
     </div>
   );
 }
 
 /** A textarea and a button; keeps the text when the server refuses it. */
-function TextComposer(props: {
-  kind: 'reply' | 'note';
-  title: string;
-  hint: string;
-  button: string;
-  submit: (text: string) => Promise<ActionResult>;
-}) {
+function TextComposer(props: { kind: 'reply' | 'note'; title: string; hint: string; button: string; submit: (text: string) => Promise<ActionResult> }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -328,15 +310,8 @@ function TextComposer(props: {
   );
 }
 
-
 /** A select that saves on change; shows the server's refusal next to itself. */
-function FieldSelect(props: {
-  label: string;
-  value: string;
-  options: [string, string][];
-  disabled?: boolean;
-  save: (value: string) => Promise<ActionResult>;
-}) {
+function FieldSelect(props: { label: string; value: string; options: [string, string][]; disabled?: boolean; save: (value: string) => Promise<ActionResult> }) {
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   return (

@@ -35,8 +35,10 @@ export function TicketList() {
     void loadTickets();
   }, [loadTickets]);
 
-  const pick = <K extends keyof TicketFilters>(key: K) => (e: { currentTarget: HTMLSelectElement }) =>
-    void setTicketFilters({ [key]: (e.currentTarget.value || undefined) as TicketFilters[K] } as TicketFilters);
+  const pick =
+    <K extends keyof TicketFilters>(key: K) =>
+    (e: { currentTarget: HTMLSelectElement }) =>
+      void setTicketFilters({ [key]: (e.currentTarget.value || undefined) as TicketFilters[K] } as TicketFilters);
 
   return (
     <section class="card tickets" aria-labelledby="tickets-title">

@@ -69,7 +69,11 @@ function SlaForm({ initial }: { initial: Record<Priority, number> }) {
       <button type="submit" class="button primary">
         Save SLA windows
       </button>
-      {message && <p class={message.ok ? 'muted' : 'error'} role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+      {message && (
+        <p class={message.ok ? 'muted' : 'error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
     </form>
   );
 }
@@ -170,7 +174,11 @@ function AlertRulesEditor({ initial }: { initial: AlertRule[] }) {
       >
         Save alert rules
       </button>
-      {message && <p class={message.ok ? 'muted' : 'error'} role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+      {message && (
+        <p class={message.ok ? 'muted' : 'error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
     </div>
   );
 }

@@ -44,7 +44,22 @@ describe('Ticket view: handbook controls', () => {
     const app = openTicket(detail);
     app.api.routes['POST /api/tickets/:number/escalate'] = ({ body }) => {
       if (!body.tried) throw apiError(400, 'bad_request', "Can't escalate yet. Missing: what was already tried; the customer's context");
-      return { ...detail, level: 'L2', events: [...detail.events, { id: 'e9', seq: 9, type: 'escalated', actor: { kind: 'agent', name: agent.name }, text: 'Escalated L1 → L2', data: { from: 'L1', to: 'L2' }, at: iso(0) }] };
+      return {
+        ...detail,
+        level: 'L2',
+        events: [
+          ...detail.events,
+          {
+            id: 'e9',
+            seq: 9,
+            type: 'escalated',
+            actor: { kind: 'agent', name: agent.name },
+            text: 'Escalated L1 → L2',
+            data: { from: 'L1', to: 'L2' },
+            at: iso(0),
+          },
+        ],
+      };
     };
     await screen.findByRole('region', { name: 'Timeline' });
     fireEvent.click(within(article()).getByRole('button', { name: 'Escalate' }));
@@ -107,7 +122,13 @@ describe('Ticket view: handbook controls', () => {
     renderWith(app, <Shell />);
     await screen.findByRole('region', { name: 'Timeline' });
     const select = await within(article()).findByRole('combobox', { name: 'Assignee' });
-    await waitFor(() => expect(within(select).getAllByRole('option').map((o) => o.textContent)).toEqual(['Lena Lead (me)', 'Bob']));
+    await waitFor(() =>
+      expect(
+        within(select)
+          .getAllByRole('option')
+          .map((o) => o.textContent),
+      ).toEqual(['Lena Lead (me)', 'Bob']),
+    );
     selectOption(select, 'e'.repeat(24));
     fireEvent.click(within(article()).getByRole('button', { name: 'Assign' }));
     await waitFor(() => expect(app.api.callsTo('POST /api/tickets/:number/assign')).toEqual([{ params: { number: 1001 }, body: { agentId: 'e'.repeat(24) } }]));
@@ -171,7 +192,15 @@ describe('Ticket list: filters and new tickets', () => {
     selectOption(within(filters).getByRole('combobox', { name: 'Assignee' }), 'none');
     selectOption(within(filters).getByRole('combobox', { name: 'Queue' }), 'past_due');
     await waitFor(() =>
-      expect(app.api.callsTo('GET /api/tickets').at(-1)!.query).toEqual({ status: undefined, priority: 'critical', level: 'L2', category: 'billing', source: 'email', assignee: 'none', queue: 'past_due' }),
+      expect(app.api.callsTo('GET /api/tickets').at(-1)!.query).toEqual({
+        status: undefined,
+        priority: 'critical',
+        level: 'L2',
+        category: 'billing',
+        source: 'email',
+        assignee: 'none',
+        queue: 'past_due',
+      }),
     );
     expect(within(within(filters).getByRole('combobox', { name: 'Queue' })).queryByRole('option', { name: 'Unaddressed' })).toBeNull();
     selectOption(within(filters).getByRole('combobox', { name: 'Priority' }), '');
@@ -205,7 +234,16 @@ describe('Ticket list: filters and new tickets', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create ticket' }));
     await screen.findByRole('article', { name: '#1007 Invoice wrong' });
     expect(app.api.callsTo('POST /api/tickets')).toEqual([
-      { body: { requesterEmail: 'cus@example.com', requesterName: 'Cus', subject: 'Invoice wrong', message: 'Charged twice', priority: 'high', category: 'billing' } },
+      {
+        body: {
+          requesterEmail: 'cus@example.com',
+          requesterName: 'Cus',
+          subject: 'Invoice wrong',
+          message: 'Charged twice',
+          priority: 'high',
+          category: 'billing',
+        },
+      },
     ]);
   });
 });

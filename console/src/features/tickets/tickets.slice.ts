@@ -1,12 +1,4 @@
-import type {
-  AgentDto,
-  ChainVerificationDto,
-  CreateTicketInput,
-  EscalateTicketInput,
-  SlaSettingsDto,
-  TicketDetailDto,
-  TicketDto,
-} from '@kamflo/shared';
+import type { AgentDto, ChainVerificationDto, CreateTicketInput, EscalateTicketInput, SlaSettingsDto, TicketDetailDto, TicketDto } from '@kamflo/shared';
 import type { AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from '@kamflo/shared/constants';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import type { ActionResult, SliceCreator } from '../../store.ts';
@@ -112,13 +104,7 @@ export function toTicket({ transcript: _t, events: _e, ...ticket }: TicketDetail
  * Puts a changed ticket into the list. Known tickets keep their place (the server ranks by SLA risk);
  * a new one goes before the first ticket due later than it. A ticket the filter excludes leaves.
  */
-export function upsertTicket(
-  list: readonly TicketDto[],
-  ticket: TicketDto,
-  filter: TicketFilter,
-  filters: TicketFilters = {},
-  now = Date.now(),
-): TicketDto[] {
+export function upsertTicket(list: readonly TicketDto[], ticket: TicketDto, filter: TicketFilter, filters: TicketFilters = {}, now = Date.now()): TicketDto[] {
   const rest = list.filter((t) => t.id !== ticket.id);
   if (filter !== 'all' && ticket.status !== filter) return rest;
   if (!matchesFilters(ticket, filters, now)) return rest;
@@ -197,12 +183,9 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
       }
     },
 
-    reply: (number, text) =>
-      act(() => api.call('POST /api/tickets/:number/replies', { params: { number }, body: { text } })),
-    addNote: (number, text) =>
-      act(() => api.call('POST /api/tickets/:number/notes', { params: { number }, body: { text } })),
-    resolve: (number, closingMessage) =>
-      act(() => api.call('POST /api/tickets/:number/resolve', { params: { number }, body: { closingMessage } })),
+    reply: (number, text) => act(() => api.call('POST /api/tickets/:number/replies', { params: { number }, body: { text } })),
+    addNote: (number, text) => act(() => api.call('POST /api/tickets/:number/notes', { params: { number }, body: { text } })),
+    resolve: (number, closingMessage) => act(() => api.call('POST /api/tickets/:number/resolve', { params: { number }, body: { closingMessage } })),
 
     async setTicketFilters(filters) {
       const merged: TicketFilters = { ...get().ticketFilters, ...filters };
@@ -228,13 +211,10 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
         return { ok: false, message: errorMessage(error) };
       }
     },
-    setStatus: (number, to, reason) =>
-      act(() => api.call('POST /api/tickets/:number/status', { params: { number }, body: reason ? { to, reason } : { to } })),
+    setStatus: (number, to, reason) => act(() => api.call('POST /api/tickets/:number/status', { params: { number }, body: reason ? { to, reason } : { to } })),
     assign: (number, agentId) => act(() => api.call('POST /api/tickets/:number/assign', { params: { number }, body: { agentId } })),
-    setPriority: (number, priority) =>
-      act(() => api.call('POST /api/tickets/:number/priority', { params: { number }, body: { priority } })),
-    setCategory: (number, category) =>
-      act(() => api.call('POST /api/tickets/:number/category', { params: { number }, body: { category } })),
+    setPriority: (number, priority) => act(() => api.call('POST /api/tickets/:number/priority', { params: { number }, body: { priority } })),
+    setCategory: (number, category) => act(() => api.call('POST /api/tickets/:number/category', { params: { number }, body: { category } })),
     async escalate(number, input) {
       try {
         applyDetail(await api.call('POST /api/tickets/:number/escalate', { params: { number }, body: input }));
@@ -244,8 +224,7 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
         return { ok: false, message: error instanceof ApiError ? error.message : errorMessage(error) };
       }
     },
-    requestApproval: (number, reason) =>
-      act(() => api.call('POST /api/tickets/:number/needs-approval', { params: { number }, body: { reason } })),
+    requestApproval: (number, reason) => act(() => api.call('POST /api/tickets/:number/needs-approval', { params: { number }, body: { reason } })),
     async verifyHistory(number) {
       try {
         return { ok: true, data: await api.call('GET /api/admin/tickets/:number/verify', { params: { number } }) };
@@ -278,7 +257,6 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
         return { ok: false, message: errorMessage(error) };
       }
     },
-    approve: (number, note) =>
-      act(() => api.call('POST /api/tickets/:number/approve', { params: { number }, body: note ? { note } : {} })),
+    approve: (number, note) => act(() => api.call('POST /api/tickets/:number/approve', { params: { number }, body: note ? { note } : {} })),
   };
 };

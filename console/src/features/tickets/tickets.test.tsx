@@ -18,16 +18,36 @@ function rows(): string[][] {
   return within(table)
     .getAllByRole('row')
     .slice(1)
-    .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent ?? ''));
+    .map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent ?? ''),
+    );
 }
 
 describe('Ticket list', () => {
   it('shows number, subject, priority, status, source, assignee, the first-response clock and the level in server order', async () => {
     const app = createConsoleApp();
     app.api.routes['GET /api/tickets'] = () => [
-      ticket({ id: 'a'.repeat(24), number: 1002, subject: 'Site down', priority: 'critical', slaDueAt: iso(-35 * MIN), source: 'help_center', assignee: undefined }),
+      ticket({
+        id: 'a'.repeat(24),
+        number: 1002,
+        subject: 'Site down',
+        priority: 'critical',
+        slaDueAt: iso(-35 * MIN),
+        source: 'help_center',
+        assignee: undefined,
+      }),
       ticket({ id: 'b'.repeat(24), number: 1001, subject: 'Payment failed', slaDueAt: iso(130 * MIN), status: 'in_progress' }),
-      ticket({ id: 'c'.repeat(24), number: 1003, subject: 'Dark mode?', priority: 'low', slaDueAt: iso(60 * 60 * MIN), firstResponseAt: iso(-MIN), level: 'L2' }),
+      ticket({
+        id: 'c'.repeat(24),
+        number: 1003,
+        subject: 'Dark mode?',
+        priority: 'low',
+        slaDueAt: iso(60 * 60 * MIN),
+        firstResponseAt: iso(-MIN),
+        level: 'L2',
+      }),
     ];
     renderTickets(app);
 
@@ -47,10 +67,7 @@ describe('Ticket list', () => {
 
     act(() => {
       app.realtime.serverEmit('ticket:updated', ticket({ number: 1001, status: 'in_progress', firstResponseAt: iso(0) }));
-      app.realtime.serverEmit(
-        'ticket:updated',
-        ticket({ id: 'd'.repeat(24), number: 1004, subject: 'Refund', priority: 'critical', slaDueAt: iso(20 * MIN) }),
-      );
+      app.realtime.serverEmit('ticket:updated', ticket({ id: 'd'.repeat(24), number: 1004, subject: 'Refund', priority: 'critical', slaDueAt: iso(20 * MIN) }));
     });
 
     expect(rows().map((r) => [r[0], r[3], r[6]])).toEqual([
@@ -79,10 +96,11 @@ describe('Ticket view', () => {
     const transcript = screen.getByRole('region', { name: 'Chat transcript' });
     const timeline = screen.getByRole('region', { name: 'Timeline' });
     expect(transcript.compareDocumentPosition(timeline) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
-    expect(within(transcript).getAllByRole('listitem').map((li) => li.querySelector('.msg-text')!.textContent)).toEqual([
-      'My payment failed at checkout',
-      'Sorry to hear that, let me check.',
-    ]);
+    expect(
+      within(transcript)
+        .getAllByRole('listitem')
+        .map((li) => li.querySelector('.msg-text')!.textContent),
+    ).toEqual(['My payment failed at checkout', 'Sorry to hear that, let me check.']);
 
     const [created, note, reply] = within(timeline).getAllByRole('listitem');
     expect(created!.textContent).toContain('Ticket created');
@@ -113,12 +131,8 @@ describe('Ticket view', () => {
     const note = await within(screen.getByRole('region', { name: 'Timeline' })).findByText('Escalated to L2.');
     expect(note.closest('li')!.textContent).toContain('Internal note');
 
-    expect(app.api.callsTo('POST /api/tickets/:number/replies')).toEqual([
-      { params: { number: 1001 }, body: { text: 'Fixed, please retry.' } },
-    ]);
-    expect(app.api.callsTo('POST /api/tickets/:number/notes')).toEqual([
-      { params: { number: 1001 }, body: { text: 'Escalated to L2.' } },
-    ]);
+    expect(app.api.callsTo('POST /api/tickets/:number/replies')).toEqual([{ params: { number: 1001 }, body: { text: 'Fixed, please retry.' } }]);
+    expect(app.api.callsTo('POST /api/tickets/:number/notes')).toEqual([{ params: { number: 1001 }, body: { text: 'Escalated to L2.' } }]);
     // Each composer empties after its own success.
     expect((screen.getByRole('textbox', { name: 'Reply to customer' }) as HTMLTextAreaElement).value).toBe('');
     expect((screen.getByRole('textbox', { name: 'Internal note' }) as HTMLTextAreaElement).value).toBe('');
