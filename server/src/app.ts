@@ -1,8 +1,6 @@
 import http from 'node:http';
 import express from 'express';
-import { Server } from 'socket.io';
 import type { Connection } from 'mongoose';
-import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '@kamflo/shared';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -14,6 +12,7 @@ import { createSiteService } from './sites/site.service.ts';
 import { createVisitorTokens } from './visitors/visitor-token.ts';
 import { visitorRoutes } from './visitors/visitor.routes.ts';
 import { createNotifier } from './realtime/notify.ts';
+import { createIo } from './realtime/io.ts';
 import { attachCluster, noPeers } from './realtime/cluster.ts';
 import { createRouter } from './chats/routing.ts';
 import { createChatService, type ChatHooks } from './chats/chat.service.ts';
@@ -57,10 +56,8 @@ export async function createApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const io = new Server(httpServer, { serveClient: false, connectionStateRecovery: undefined });
+  const { io, visitors: visitorNs, agents: agentNs } = createIo(httpServer);
   const cluster = config.redisUrl ? await attachCluster(io, { url: config.redisUrl, key: config.redisKey, log }) : null;
-  const visitorNs = io.of(VISITOR_NAMESPACE);
-  const agentNs = io.of(AGENT_NAMESPACE);
 
   const notify = createNotifier(visitorNs, agentNs);
   // Late-bound: presence is needed to build the router, and going offline needs the router.

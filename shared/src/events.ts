@@ -24,8 +24,9 @@ import type {
   VisitorConversationDto,
 } from './dto.ts';
 
-// Inputs are typed as `unknown` on the server side of the wire: the server parses them with
-// the schemas. Clients get the precise input types through the *Emits maps.
+// The *ClientEvents maps say what a client sends and what its acknowledgement carries; clients
+// use them as they are. The server receives them through `Received<…>`: the same events and
+// acknowledgements, but every input `unknown` until its handler parses it with the schema.
 
 export interface VisitorClientEvents {
   /** Start (or continue) the visitor's open conversation with a first message. */
@@ -89,3 +90,11 @@ export interface AgentServerEvents {
   /** An alert for this agent (SLA alert, re-opened ticket). */
   'notification:new': (notification: NotificationDto) => void;
 }
+
+/**
+ * A client→server map as the server receives it: whatever arrives is unchecked (`unknown`) until
+ * parsed with its schema, while the acknowledgement keeps the type the client expects.
+ */
+export type Received<M> = {
+  [E in keyof M]: M[E] extends (input: never, ...rest: infer Rest) => void ? (input: unknown, ...rest: Rest) => void : never;
+};

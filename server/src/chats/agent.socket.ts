@@ -1,4 +1,3 @@
-import type { Namespace } from 'socket.io';
 import { z } from 'zod';
 import {
   agentStatusInput,
@@ -15,7 +14,8 @@ import type { Logger } from '../lib/logger.ts';
 import { AppError } from '../lib/errors.ts';
 import { handler, relay } from '../realtime/handle.ts';
 import { agentRoom, LEADS_ROOM, type Notifier } from '../realtime/notify.ts';
-import { DEFAULT_CAPACITY, type AgentDoc } from '../agents/agent.model.ts';
+import { DEFAULT_CAPACITY } from '../agents/agent.model.ts';
+import type { AgentNamespace } from '../realtime/io.ts';
 import type { AgentService } from '../agents/agent.service.ts';
 import { sessionToken } from '../agents/auth.middleware.ts';
 import type { Presence } from '../agents/presence.ts';
@@ -28,7 +28,7 @@ const empty = z.union([z.strictObject({}), z.undefined()]);
 
 /** The agent namespace: only consoles with a valid session cookie get in. */
 export function attachAgentSocket(
-  ns: Namespace,
+  ns: AgentNamespace,
   deps: {
     agents: AgentService;
     chats: ChatService;
@@ -54,7 +54,7 @@ export function attachAgentSocket(
   });
 
   ns.on('connection', (socket) => {
-    const agent = socket.data.agent as AgentDoc;
+    const agent = socket.data.agent;
     const agentId = String(agent._id);
     void socket.join(agentRoom(agentId));
     if (can(agent.role, 'ticket.reassign')) void socket.join(LEADS_ROOM);

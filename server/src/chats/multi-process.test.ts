@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentPresenceDto, ChatRequestDto, ConversationDto, MessageDto, VisitorConversationDto } from '@kamflo/shared';
+import type { AgentPresenceDto, ChatRequestDto } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 import { claimModel } from '../db/claims.ts';
 import { routeKey } from './routing.ts';
@@ -39,28 +39,28 @@ describe('a second server process changes nothing', () => {
     await expect.poll(async () => (await a.services.router.presenceList()).map((p) => p.name)).toContain('Ann');
 
     const v = await a.visitor();
-    const offer = next<ChatRequestDto[]>(annSocket, 'chat:requests', 5000, offered);
-    const started = (await ask<{ conversation: VisitorConversationDto }>(v.socket, 'chat:start', { clientId: cid(), text: 'hi from A' })) as any;
+    const offer = next(annSocket, 'chat:requests', 5000, offered);
+    const started = (await ask(v.socket, 'chat:start', { clientId: cid(), text: 'hi from A' })) as any;
     const conversationId = started.data.conversation.id as string;
     expect((await offer)[0]).toMatchObject({ conversationId, firstMessage: 'hi from A' });
 
-    const joined = next<VisitorConversationDto>(v.socket, 'chat:updated', 5000, (c) => c.status === 'active');
-    expect(await ask<ConversationDto>(annSocket, 'chat:accept', { conversationId })).toMatchObject({ ok: true, data: { status: 'active' } });
+    const joined = next(v.socket, 'chat:updated', 5000, (c) => c.status === 'active');
+    expect(await ask(annSocket, 'chat:accept', { conversationId })).toMatchObject({ ok: true, data: { status: 'active' } });
     expect(await joined).toMatchObject({ agentName: 'Ann' });
 
     // The lead on process A watches Ann's load, which process B changed.
     await expect
-      .poll(async () => ((await ask<AgentPresenceDto[]>(leeSocket, 'presence:list', {})) as any).data.find((p: AgentPresenceDto) => p.name === 'Ann'))
+      .poll(async () => ((await ask(leeSocket, 'presence:list', {})) as any).data.find((p: AgentPresenceDto) => p.name === 'Ann'))
       .toMatchObject({ status: 'online', activeChats: 1 });
 
-    const toAgent = next<MessageDto>(annSocket, 'chat:message', 5000, (m) => m.text === 'second');
+    const toAgent = next(annSocket, 'chat:message', 5000, (m) => m.text === 'second');
     await ask(v.socket, 'chat:message', { conversationId, clientId: cid(), text: 'second' });
     // Process A stored seq 1 and B the join notice (2): A's remembered seq is stale, and the
     // unique seq index makes it take 3, with no gap.
     expect(await toAgent).toMatchObject({ author: 'visitor', conversationId, seq: 3 });
     expect((await a.services.chats.messagesAfter(new Types.ObjectId(conversationId), 0)).map((m) => m.seq)).toEqual([1, 2, 3]);
 
-    const toVisitor = next<MessageDto>(v.socket, 'chat:message', 5000, (m) => m.text === 'hello from B');
+    const toVisitor = next(v.socket, 'chat:message', 5000, (m) => m.text === 'hello from B');
     await ask(annSocket, 'chat:message', { conversationId, clientId: cid(), text: 'hello from B' });
     expect(await toVisitor).toMatchObject({ author: 'agent', authorName: 'Ann' });
 
@@ -73,18 +73,18 @@ describe('a second server process changes nothing', () => {
     const [a, b] = await twoProcesses();
     const v = await a.visitor();
     const ann = await b.createAgent('Ann');
-    const online = next<{ online: boolean }>(v.socket, 'agents:availability', 5000, (s) => s.online);
+    const online = next(v.socket, 'agents:availability', 5000, (s) => s.online);
     const annSocket = await b.agentSocket(ann.cookie);
     await online;
 
-    const away = next<{ online: boolean }>(v.socket, 'agents:availability', 5000, (s) => !s.online);
+    const away = next(v.socket, 'agents:availability', 5000, (s) => !s.online);
     expect(await ask(annSocket, 'agent:status', { status: 'away' })).toMatchObject({ ok: true, data: { status: 'away' } });
     await away;
     // A second console of Ann's, on the other process, does not flip her back to Online.
     await a.agentSocket(ann.cookie);
     await a.services.router.rebalance();
     expect((await a.services.router.presenceList()).find((p) => p.name === 'Ann')).toMatchObject({ status: 'away' });
-    const chat = (await ask<any>(v.socket, 'chat:start', { clientId: cid(), text: 'anyone?' })) as any;
+    const chat = (await ask(v.socket, 'chat:start', { clientId: cid(), text: 'anyone?' })) as any;
     await b.services.router.sweep();
     expect((await a.services.chats.getConversation(chat.data.conversation.id)).status).toBe('queued');
   });
@@ -99,15 +99,15 @@ describe('a second server process changes nothing', () => {
     await expect.poll(async () => (await a.services.router.presenceList()).map((p) => p.name).sort()).toEqual(['Ann', 'Bob']);
 
     const v = await a.visitor();
-    const toAnn = next<ChatRequestDto[]>(annSocket, 'chat:requests', 5000, offered);
-    const chat = (await ask<any>(v.socket, 'chat:start', { clientId: cid(), text: 'help' })) as any;
+    const toAnn = next(annSocket, 'chat:requests', 5000, offered);
+    const chat = (await ask(v.socket, 'chat:start', { clientId: cid(), text: 'help' })) as any;
     const conversationId = chat.data.conversation.id as string;
     await toAnn;
 
     // Process B loses its database for good: no more heartbeats, as after a SIGKILL.
     await b.conn.close(true);
     await ask(bobSocket, 'agent:status', { status: 'online' });
-    const toBob = next<ChatRequestDto[]>(bobSocket, 'chat:requests', 5000, (r) => r.some((x) => x.state === 'offered' && x.conversationId === conversationId));
+    const toBob = next(bobSocket, 'chat:requests', 5000, (r) => r.some((x) => x.state === 'offered' && x.conversationId === conversationId));
     await expect
       .poll(
         async () => {
@@ -140,7 +140,7 @@ describe('a second server process changes nothing', () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
       const v = await (i % 2 ? a : b).visitor();
-      const res = (await ask<any>(v.socket, 'chat:start', { clientId: cid(), text: `chat ${i}` })) as any;
+      const res = (await ask(v.socket, 'chat:start', { clientId: cid(), text: `chat ${i}` })) as any;
       ids.push(res.data.conversation.id);
     }
     await Promise.all([a.services.router.sweep(), b.services.router.sweep(), a.services.router.rebalance(), b.services.router.rebalance()]);

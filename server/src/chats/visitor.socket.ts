@@ -1,9 +1,9 @@
-import type { Namespace } from 'socket.io';
 import { chatMessageInput, chatStartInput, chatSyncInput, conversationRef, leaveMessageInput, readInput, typingInput } from '@kamflo/shared';
 import type { Logger } from '../lib/logger.ts';
 import { handler, relay } from '../realtime/handle.ts';
 import { visitorRoom } from '../realtime/notify.ts';
-import type { VisitorIdentity, VisitorTokens } from '../visitors/visitor-token.ts';
+import type { VisitorTokens } from '../visitors/visitor-token.ts';
+import type { VisitorNamespace } from '../realtime/io.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { TicketService } from '../tickets/ticket.service.ts';
 import type { ChatService } from './chat.service.ts';
@@ -11,7 +11,7 @@ import type { ChatControl } from './chat-control.ts';
 
 /** The visitor namespace: a signed visitor token is required, and it scopes everything. */
 export function attachVisitorSocket(
-  ns: Namespace,
+  ns: VisitorNamespace,
   deps: { tokens: VisitorTokens; chats: ChatService; control: ChatControl; tickets: TicketService; presence: Presence; log: Logger },
 ) {
   const { chats, control, tickets, log } = deps;
@@ -23,7 +23,7 @@ export function attachVisitorSocket(
   });
 
   ns.on('connection', (socket) => {
-    const v = socket.data.visitor as VisitorIdentity;
+    const v = socket.data.visitor;
     void socket.join(visitorRoom(v.visitorId));
     socket.emit('agents:availability', { online: deps.presence.anyAvailable() });
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Server } from 'socket.io';
 import type { Logger } from '../lib/logger.ts';
+import type { KamfloServer } from './io.ts';
 
 /**
  * Several server processes behind one address: the Redis adapter carries every room broadcast
@@ -15,7 +15,7 @@ export interface Peers {
 
 export const noPeers: Peers = { share() {}, on() {} };
 
-export async function attachCluster(io: Server, opts: { url: string; key: string; log: Logger }) {
+export async function attachCluster(io: KamfloServer, opts: { url: string; key: string; log: Logger }) {
   const pub = new Redis(opts.url, { lazyConnect: true });
   const sub = pub.duplicate();
   // ioredis reconnects by itself; an unhandled 'error' event would end the process instead.

@@ -53,8 +53,8 @@ describe('SLA alerts', () => {
     expect(await s.services.sla.sweep()).toBe(0);
 
     s.clock.advance(60_000);
-    const toAlice = next<NotificationDto>(aliceSock, 'notification:new');
-    const toLead = next<NotificationDto>(leadSock, 'notification:new');
+    const toAlice = next(aliceSock, 'notification:new');
+    const toLead = next(leadSock, 'notification:new');
     expect(await s.services.sla.sweep()).toBe(1);
     const [a, l] = await Promise.all([toAlice, toLead]);
     expect(a).toMatchObject({ kind: 'sla_alert', ticketNumber: 1001, ruleId: 'high-no-reply-3h', read: false });

@@ -115,30 +115,46 @@ export async function startTestServer(opts: { config?: Partial<Config>; clock?: 
 }
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
-/** Resolve with the next `event` on a socket (or reject after ms). */
-export function next<T = any>(socket: Socket, event: string, ms = 5000, filter: (v: T) => boolean = () => true): Promise<T> {
+/** The events of a map that take an acknowledgement, and what flows each way. */
+type AckOf<F> = F extends (input: never, ack: infer A) => void ? A : never;
+type AckedEvent<M> = { [E in keyof M]: AckOf<M[E]> extends (result: never) => void ? E : never }[keyof M] & string;
+export type InputOf<M, E extends keyof M> = M[E] extends (input: infer I, ...rest: never[]) => void ? I : never;
+export type ResultOf<M, E extends keyof M> = AckOf<M[E]> extends (result: infer R) => void ? R : never;
+export type PayloadOf<M, E extends keyof M> = M[E] extends (payload: infer P) => void ? P : never;
+
+/** Resolve with the next `event` on a socket (or reject after ms); its payload typed by the server's map. */
+export function next<M extends object, E extends keyof M & string>(
+  socket: Socket<M, any>,
+  event: E,
+  ms = 5000,
+  filter: (v: PayloadOf<M, E>) => boolean = () => true,
+): Promise<PayloadOf<M, E>> {
+  // The typed socket can't be listened to with a generic event name; this view can.
+  const untyped = socket as unknown as Socket;
+  const name: string = event;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      socket.off(event, on);
+      untyped.off(name, on);
       reject(new Error(`timed out waiting for ${event}`));
     }, ms);
-    const on = (v: T) => {
+    const on = (v: PayloadOf<M, E>) => {
       if (!filter(v)) return;
       clearTimeout(timer);
-      socket.off(event, on);
+      untyped.off(name, on);
       resolve(v);
     };
-    socket.on(event, on);
+    untyped.on(name, on);
   });
 }
 
-/** Emit with an acknowledgement, as the clients do. */
-export function ask<T = any>(
-  socket: Socket,
-  event: string,
-  payload?: unknown,
-): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }> {
-  return socket.timeout(5000).emitWithAck(event, payload) as any;
+/** Emit with an acknowledgement, as the clients do: the input and the result typed by the client's map. */
+export function ask<M extends object, E extends AckedEvent<M>>(socket: Socket<any, M>, event: E, payload: InputOf<M, E>): Promise<ResultOf<M, E>> {
+  return askUnchecked(socket, event, payload);
+}
+
+/** `ask` with any payload at all: for tests of what the server does with bad input. */
+export function askUnchecked<M extends object, E extends AckedEvent<M>>(socket: Socket<any, M>, event: E, payload: unknown): Promise<ResultOf<M, E>> {
+  return (socket as unknown as Socket).timeout(5000).emitWithAck(event, payload);
 }
 
 export const cid = () => crypto.randomUUID();

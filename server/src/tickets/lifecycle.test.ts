@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatRequestDto, MessageDto, TicketDetailDto, TicketDto } from '@kamflo/shared';
+import type { TicketDetailDto, TicketDto } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 
 let s: TestServer;
@@ -35,8 +35,8 @@ const post = <T = TicketDetailDto>(a: Agent, path: string, body: unknown) => s.a
 async function chatTicket(agent: Agent) {
   const agentSock = await s.agentSocket(agent.cookie);
   const visitor = await s.visitor();
-  const offered = next<ChatRequestDto[]>(agentSock, 'chat:requests', 5000, (r) => r.some((x) => x.state === 'offered'));
-  const { data } = (await ask<any>(visitor.socket, 'chat:start', { clientId: cid(), text: 'Payments fail' })) as any;
+  const offered = next(agentSock, 'chat:requests', 5000, (r) => r.some((x) => x.state === 'offered'));
+  const { data } = (await ask(visitor.socket, 'chat:start', { clientId: cid(), text: 'Payments fail' })) as any;
   await offered;
   const conversationId: string = data.conversation.id;
   await ask(agentSock, 'chat:accept', { conversationId });
@@ -324,7 +324,7 @@ describe('escalation', () => {
     const seen: string[] = [];
     visitor.socket.onAny((_e, payload) => seen.push(JSON.stringify(payload)));
     const update = 'We have passed this to our technical team with all the details; we will update you by 3pm.';
-    const delivered = next<MessageDto>(visitor.socket, 'chat:message', 5000, (m) => m.text === update);
+    const delivered = next(visitor.socket, 'chat:message', 5000, (m) => m.text === update);
     const res = await post(alice, '/api/tickets/1001/escalate', { ...checklist, customerUpdate: update });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ level: 'L2', priority: 'high', category: 'bug', status: 'in_progress' });

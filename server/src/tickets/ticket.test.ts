@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatRequestDto, MessageDto, TicketDetailDto, TicketDto } from '@kamflo/shared';
+import type { TicketDetailDto, TicketDto } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 
 let s: TestServer;
@@ -15,8 +15,8 @@ async function liveChat(agentName = 'Alice') {
   const agent = await s.createAgent(agentName);
   const agentSock = await s.agentSocket(agent.cookie);
   const visitor = await s.visitor();
-  const offered = next<ChatRequestDto[]>(agentSock, 'chat:requests', 5000, (r) => r.some((x) => x.state === 'offered'));
-  const { data } = (await ask<any>(visitor.socket, 'chat:start', { clientId: cid(), text: 'The export button does nothing' })) as any;
+  const offered = next(agentSock, 'chat:requests', 5000, (r) => r.some((x) => x.state === 'offered'));
+  const { data } = (await ask(visitor.socket, 'chat:start', { clientId: cid(), text: 'The export button does nothing' })) as any;
   await offered;
   const conversationId: string = data.conversation.id;
   await ask(agentSock, 'chat:accept', { conversationId });
@@ -30,8 +30,8 @@ const convert = (cookie: string, conversationId: string, body: unknown = { subje
 describe('converting a chat into a ticket', () => {
   it('numbers the ticket from #1001, keeps the transcript and tells the visitor the number', async () => {
     const { agent, visitor, conversationId } = await liveChat();
-    const told = next<MessageDto>(visitor.socket, 'chat:message', 5000, (m) => m.author === 'system' && m.text.includes('#1001'));
-    const updated = next<any>(visitor.socket, 'chat:updated', 5000, (c) => c.status === 'ticket');
+    const told = next(visitor.socket, 'chat:message', 5000, (m) => m.author === 'system' && m.text.includes('#1001'));
+    const updated = next(visitor.socket, 'chat:updated', 5000, (c) => c.status === 'ticket');
     const res = await convert(agent.cookie, conversationId);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ number: 1001, subject: 'Export broken', priority: 'high', category: 'bug', source: 'chat_widget', status: 'open' });
@@ -93,7 +93,7 @@ describe('working a ticket', () => {
     expect(note.status).toBe(201);
     expect(note.body.events.at(-1)).toMatchObject({ type: 'note', text: NOTE });
 
-    const reply = next<MessageDto>(visitor.socket, 'chat:message', 5000, (m) => m.text === 'We found the bug and fixed it.');
+    const reply = next(visitor.socket, 'chat:message', 5000, (m) => m.text === 'We found the bug and fixed it.');
     const res = await s.api<TicketDetailDto>('/api/tickets/1001/replies', { cookie: agent.cookie, body: { text: 'We found the bug and fixed it.' } });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'in_progress' });
@@ -101,9 +101,9 @@ describe('working a ticket', () => {
     await reply;
 
     // Everything the visitor can read: live events, a full sync over the socket, and a fresh socket.
-    const sync = await ask<any>(visitor.socket, 'chat:sync', { conversationId });
+    const sync = await ask(visitor.socket, 'chat:sync', { conversationId });
     const fresh = await s.visitorSocket(visitor.token);
-    const freshSync = await ask<any>(fresh, 'chat:sync', {});
+    const freshSync = await ask(fresh, 'chat:sync', {});
     const visible = [...seenByVisitor, JSON.stringify(sync), JSON.stringify(freshSync)].join('\n');
     expect(visible).toContain('We found the bug and fixed it.');
     expect(visible).not.toContain('legacy plan');
@@ -121,7 +121,7 @@ describe('working a ticket', () => {
     expect((await s.api<TicketDetailDto>('/api/tickets/1001', { cookie: agent.cookie })).body.status).toBe('open');
 
     const closing = 'This has been resolved: the export timed out on large files (fixed today). If it happens again, reply here.';
-    const delivered = next<MessageDto>(visitor.socket, 'chat:message', 5000, (m) => m.text === closing);
+    const delivered = next(visitor.socket, 'chat:message', 5000, (m) => m.text === closing);
     const res = await s.api<TicketDetailDto>('/api/tickets/1001/resolve', { cookie: agent.cookie, body: { closingMessage: closing } });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('resolved');
@@ -130,7 +130,7 @@ describe('working a ticket', () => {
     // Resolving a resolved ticket is not a legal transition.
     expect((await s.api('/api/tickets/1001/resolve', { cookie: agent.cookie, body: { closingMessage: 'again' } })).body.error.code).toBe('illegal_transition');
 
-    const reopened = next<TicketDto>(await s.agentSocket(agent.cookie), 'ticket:updated', 5000, (t) => t.status === 'open');
+    const reopened = next(await s.agentSocket(agent.cookie), 'ticket:updated', 5000, (t) => t.status === 'open');
     await ask(visitor.socket, 'chat:message', { conversationId, clientId: cid(), text: 'It is broken again' });
     expect((await reopened).number).toBe(1001);
     const after = await s.api<TicketDetailDto>('/api/tickets/1001', { cookie: agent.cookie });
@@ -191,7 +191,7 @@ describe('Help Center requests and leaving a message', () => {
     const status = await s.api('/api/widget/status');
     expect(status.body).toMatchObject({ agentsOnline: false, site: 'default' });
     await ask(visitor.socket, 'chat:start', { clientId: cid(), text: 'Is anyone there?' });
-    const left = await ask<any>(visitor.socket, 'chat:leave-message', { email: 'vis@example.com', name: 'Vis', text: 'Please call me back about my order' });
+    const left = await ask(visitor.socket, 'chat:leave-message', { email: 'vis@example.com', name: 'Vis', text: 'Please call me back about my order' });
     expect(left).toEqual({ ok: true, data: { ticketNumber: 1001 } });
     const t = await s.services.tickets.get(1001);
     expect(t).toMatchObject({ source: 'chat_widget', requester: { email: 'vis@example.com', name: 'Vis' } });
