@@ -23,6 +23,7 @@ import { createTicketService } from './tickets/ticket.service.ts';
 import { ticketRoutes } from './tickets/ticket.routes.ts';
 import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
 import { healthRoutes } from './http/health.ts';
+import { createApiRoutes } from './http/api-routes.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './http/static.ts';
 import { syncIndexes } from './db/indexes.ts';
@@ -109,13 +110,15 @@ export async function createApp(deps: AppDeps) {
     next();
   });
   app.use(express.json({ limit: '64kb' }));
-  app.use(healthRoutes(conn));
-  app.use(authRoutes(agents, { cookieSecure: config.cookieSecure, signInRateLimit: config.signInRateLimit }));
-  app.use(visitorRoutes({ tokens, sites, presence }));
-  app.use(helpCenterRoutes({ tickets, tokens }));
-  app.use(ticketRoutes({ agents, tickets, chats }));
-  app.use(settingsRoutes({ agents, settings }));
-  app.use(notificationRoutes({ agents, notifications }));
+  const api = createApiRoutes({ agents, tokens });
+  healthRoutes(api.route, conn);
+  authRoutes(api.route, agents, { cookieSecure: config.cookieSecure, signInRateLimit: config.signInRateLimit });
+  visitorRoutes(api.route, { tokens, sites, presence });
+  helpCenterRoutes(api.route, { tickets });
+  ticketRoutes(api.route, { tickets, chats });
+  settingsRoutes(api.route, { settings });
+  notificationRoutes(api.route, { notifications });
+  app.use(api.router);
   app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
   app.use(notFoundHandler);
   app.use(errorHandler(log));
@@ -155,6 +158,13 @@ export async function createApp(deps: AppDeps) {
     await cluster?.close();
   }
 
-  return { app, io, httpServer, close, services: { agents, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla } };
+  return {
+    app,
+    io,
+    httpServer,
+    close,
+    routes: api.registry,
+    services: { agents, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla },
+  };
 }
 export type KamfloApp = Awaited<ReturnType<typeof createApp>>;

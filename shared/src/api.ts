@@ -20,6 +20,7 @@ import type {
   AlertRulesInput,
   ApproveTicketInput,
   AssignTicketInput,
+  CreateAgentInput,
   CreateTicketInput,
   EscalateTicketInput,
   NeedsApprovalInput,
@@ -35,6 +36,7 @@ import type {
  * `Authorization: Bearer <visitor token>`.
  */
 export interface HttpApi {
+  /** 200 while the database answers, 503 (same body, degraded) otherwise. */
   'GET /healthz': { res: HealthDto };
   // visitors
   /** First contact: a signed visitor token for this site. Body: { site? }. */
@@ -86,6 +88,8 @@ export interface HttpApi {
   'POST /api/notifications/:id/read': { res: NotificationDto };
   /** Every agent (for assigning tickets). */
   'GET /api/agents': { res: AgentDto[] };
+  /** Admins (agents.manage): a new agent who signs in with this email and password. */
+  'POST /api/agents': { body: CreateAgentInput; res: AgentDto };
   /** Admins: recompute a ticket's hash chain. */
   'GET /api/admin/tickets/:number/verify': { res: ChainVerificationDto };
 }

@@ -1,14 +1,12 @@
-import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { createAgentInput, signInInput } from '@kamflo/shared';
-import { parse } from '../lib/validate.ts';
 import { AppError } from '../lib/errors.ts';
+import type { DeclareRoute } from '../http/api-routes.ts';
 import { SESSION_COOKIE, type AgentService } from './agent.service.ts';
-import { currentAgent, requireAgent, sessionToken } from './auth.middleware.ts';
+import { sessionToken } from './authenticate.ts';
 import { toAgentDto } from './agent.model.ts';
 
-export function authRoutes(agents: AgentService, opts: { cookieSecure: boolean; signInRateLimit: number }) {
-  const r = Router();
+export function authRoutes(route: DeclareRoute, agents: AgentService, opts: { cookieSecure: boolean; signInRateLimit: number }) {
   const signInLimiter = rateLimit({
     windowMs: 60_000,
     limit: opts.signInRateLimit,
@@ -17,37 +15,53 @@ export function authRoutes(agents: AgentService, opts: { cookieSecure: boolean; 
     handler: (_req, _res, next) => next(new AppError('rate_limited', 'Too many sign-in attempts; wait a minute')),
   });
 
-  r.post('/api/auth/sign-in', signInLimiter, async (req, res) => {
-    const input = parse(signInInput, req.body);
-    const { agent, token, expiresAt } = await agents.signIn(input.email, input.password);
-    res.cookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: opts.cookieSecure,
-      path: '/',
-      expires: expiresAt,
-    });
-    res.json(agent);
+  route('POST /api/auth/sign-in', {
+    summary: 'Sign in: sets the httpOnly session cookie',
+    access: 'public',
+    before: [signInLimiter],
+    body: signInInput,
+    handle: async ({ res, body }) => {
+      const { agent, token, expiresAt } = await agents.signIn(body.email, body.password);
+      res.cookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.cookieSecure,
+        path: '/',
+        expires: expiresAt,
+      });
+      return agent;
+    },
   });
 
-  r.post('/api/auth/sign-out', async (req, res) => {
-    const token = sessionToken(req.headers.cookie);
-    if (token) await agents.signOut(token);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
-    res.json({ ok: true });
+  route('POST /api/auth/sign-out', {
+    summary: 'Sign out: ends the session and clears its cookie',
+    access: 'public',
+    handle: async ({ req, res }) => {
+      const token = sessionToken(req.headers.cookie);
+      if (token) await agents.signOut(token);
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true };
+    },
   });
 
-  r.get('/api/auth/me', requireAgent(agents), (_req, res) => {
-    res.json(toAgentDto(currentAgent(res)));
+  route('GET /api/auth/me', {
+    summary: 'The signed-in agent',
+    access: 'agent',
+    handle: ({ agent }) => toAgentDto(agent),
   });
 
-  r.get('/api/agents', requireAgent(agents), async (_req, res) => {
-    res.json(await agents.listAgents());
+  route('GET /api/agents', {
+    summary: 'Every agent (for assigning tickets)',
+    access: 'agent',
+    handle: () => agents.listAgents(),
   });
 
-  r.post('/api/agents', requireAgent(agents, 'agents.manage'), async (req, res) => {
-    res.status(201).json(await agents.createAgent(parse(createAgentInput, req.body)));
+  route('POST /api/agents', {
+    summary: 'Create an agent (admins)',
+    access: 'agent',
+    permission: 'agents.manage',
+    body: createAgentInput,
+    status: 201,
+    handle: ({ body }) => agents.createAgent(body),
   });
-
-  return r;
 }

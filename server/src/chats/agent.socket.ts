@@ -17,7 +17,7 @@ import { agentRoom, LEADS_ROOM, type Notifier } from '../realtime/notify.ts';
 import { DEFAULT_CAPACITY } from '../agents/agent.model.ts';
 import type { AgentNamespace } from '../realtime/io.ts';
 import type { AgentService } from '../agents/agent.service.ts';
-import { sessionToken } from '../agents/auth.middleware.ts';
+import { sessionToken } from '../agents/authenticate.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { TicketService } from '../tickets/ticket.service.ts';
 import type { ChatService } from './chat.service.ts';

@@ -1,19 +1,18 @@
-import { Router } from 'express';
 import { objectId } from '@kamflo/shared';
-import { parse } from '../lib/validate.ts';
-import { currentAgent, requireAgent } from '../agents/auth.middleware.ts';
-import type { AgentService } from '../agents/agent.service.ts';
+import type { DeclareRoute } from '../http/api-routes.ts';
 import type { NotificationService } from './notification.service.ts';
 
-export function notificationRoutes(deps: { agents: AgentService; notifications: NotificationService }) {
+export function notificationRoutes(route: DeclareRoute, deps: { notifications: NotificationService }) {
   const { notifications } = deps;
-  const r = Router();
-  r.use('/api/notifications', requireAgent(deps.agents));
-  r.get('/api/notifications', async (_req, res) => {
-    res.json(await notifications.list(String(currentAgent(res)._id)));
+  route('GET /api/notifications', {
+    summary: "The signed-in agent's notifications, newest first",
+    access: 'agent',
+    handle: ({ agent }) => notifications.list(String(agent._id)),
   });
-  r.post('/api/notifications/:id/read', async (req, res) => {
-    res.json(await notifications.markRead(String(currentAgent(res)._id), parse(objectId, req.params.id)));
+  route('POST /api/notifications/:id/read', {
+    summary: 'Mark a notification read',
+    access: 'agent',
+    params: { id: objectId },
+    handle: ({ agent, params }) => notifications.markRead(String(agent._id), params.id),
   });
-  return r;
 }

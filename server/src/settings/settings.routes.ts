@@ -1,28 +1,34 @@
-import { Router } from 'express';
 import { alertRulesInput, slaSettingsInput } from '@kamflo/shared';
-import { parse } from '../lib/validate.ts';
-import { requireAgent } from '../agents/auth.middleware.ts';
-import type { AgentService } from '../agents/agent.service.ts';
+import type { DeclareRoute } from '../http/api-routes.ts';
 import type { SettingsService } from './settings.service.ts';
 
 /** Any agent may read the settings; changing them needs sla.configure (admins). */
-export function settingsRoutes(deps: { agents: AgentService; settings: SettingsService }) {
+export function settingsRoutes(route: DeclareRoute, deps: { settings: SettingsService }) {
   const { settings } = deps;
-  const r = Router();
-  const read = requireAgent(deps.agents, 'ticket.work');
-  const configure = requireAgent(deps.agents, 'sla.configure');
-
-  r.get('/api/settings/sla', read, async (_req, res) => {
-    res.json(await settings.getSla());
+  route('GET /api/settings/sla', {
+    summary: 'SLA windows (hours per priority)',
+    access: 'agent',
+    permission: 'ticket.work',
+    handle: () => settings.getSla(),
   });
-  r.put('/api/settings/sla', configure, async (req, res) => {
-    res.json(await settings.setSla(parse(slaSettingsInput, req.body)));
+  route('PUT /api/settings/sla', {
+    summary: 'Change the SLA windows (admins)',
+    access: 'agent',
+    permission: 'sla.configure',
+    body: slaSettingsInput,
+    handle: ({ body }) => settings.setSla(body),
   });
-  r.get('/api/settings/alert-rules', read, async (_req, res) => {
-    res.json({ rules: await settings.getAlertRules() });
+  route('GET /api/settings/alert-rules', {
+    summary: 'SLA alert rules',
+    access: 'agent',
+    permission: 'ticket.work',
+    handle: async () => ({ rules: await settings.getAlertRules() }),
   });
-  r.put('/api/settings/alert-rules', configure, async (req, res) => {
-    res.json({ rules: await settings.setAlertRules(parse(alertRulesInput, req.body)) });
+  route('PUT /api/settings/alert-rules', {
+    summary: 'Replace the SLA alert rules (admins)',
+    access: 'agent',
+    permission: 'sla.configure',
+    body: alertRulesInput,
+    handle: async ({ body }) => ({ rules: await settings.setAlertRules(body) }),
   });
-  return r;
 }

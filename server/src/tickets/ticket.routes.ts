@@ -1,128 +1,179 @@
-import { Router } from 'express';
 import {
   approveTicketInput,
   assignTicketInput,
   can,
+  convertToTicketInput,
   createTicketInput,
   escalateTicketInput,
   needsApprovalInput,
-  ticketCategoryInput,
-  ticketListQuery,
-  ticketPriorityInput,
-  ticketStatusInput,
-  convertToTicketInput,
   objectId,
   resolveTicketInput,
+  ticketCategoryInput,
+  ticketListQuery,
   ticketNumberParam,
+  ticketPriorityInput,
+  ticketStatusInput,
   ticketTextInput,
 } from '@kamflo/shared';
-import { parse } from '../lib/validate.ts';
 import { AppError } from '../lib/errors.ts';
-import { currentAgent, requireAgent } from '../agents/auth.middleware.ts';
-import type { AgentService } from '../agents/agent.service.ts';
+import type { DeclareRoute } from '../http/api-routes.ts';
 import type { ChatService } from '../chats/chat.service.ts';
 import { toConversationDto } from '../chats/conversation.model.ts';
 import type { TicketService } from './ticket.service.ts';
 
-export function ticketRoutes(deps: { agents: AgentService; tickets: TicketService; chats: ChatService }) {
+const byNumber = { number: ticketNumberParam };
+
+export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService; chats: ChatService }) {
   const { tickets, chats } = deps;
-  const r = Router();
-  r.use(['/api/tickets', '/api/conversations', '/api/dashboard'], requireAgent(deps.agents, 'ticket.work'));
+  const agent = { access: 'agent', permission: 'ticket.work' } as const;
 
-  r.get('/api/conversations/:id', async (req, res) => {
-    res.json(toConversationDto(await chats.getConversation(parse(objectId, req.params.id))));
+  route('GET /api/conversations/:id', {
+    summary: 'A conversation, as agents see it',
+    ...agent,
+    params: { id: objectId },
+    handle: async ({ params }) => toConversationDto(await chats.getConversation(params.id)),
   });
 
-  r.post('/api/conversations/:id/ticket', async (req, res) => {
-    const id = parse(objectId, req.params.id);
-    res.status(201).json(await tickets.convertChat(currentAgent(res), id, parse(convertToTicketInput, req.body)));
+  route('POST /api/conversations/:id/ticket', {
+    summary: 'Turn the chat you are in into a ticket',
+    ...agent,
+    params: { id: objectId },
+    body: convertToTicketInput,
+    status: 201,
+    handle: ({ agent, params, body }) => tickets.convertChat(agent, params.id, body),
   });
 
-  r.get('/api/tickets', async (req, res) => {
-    const query = parse(ticketListQuery, req.query);
-    if (query.queue === 'unaddressed' && !can(currentAgent(res).role, 'tickets.unaddressed')) {
-      throw new AppError('forbidden', 'The unaddressed queue is for team leads and above');
-    }
-    res.json(await tickets.list(query));
+  route('GET /api/tickets', {
+    summary: 'Tickets by SLA risk, filtered',
+    ...agent,
+    query: ticketListQuery,
+    handle: ({ agent, query }) => {
+      if (query.queue === 'unaddressed' && !can(agent.role, 'tickets.unaddressed')) {
+        throw new AppError('forbidden', 'The unaddressed queue is for team leads and above');
+      }
+      return tickets.list(query);
+    },
   });
 
-  r.post('/api/tickets', async (req, res) => {
-    res.status(201).json(await tickets.createForCustomer(currentAgent(res), parse(createTicketInput, req.body)));
+  route('POST /api/tickets', {
+    summary: 'Open a ticket for a customer, by email',
+    ...agent,
+    body: createTicketInput,
+    status: 201,
+    handle: ({ agent, body }) => tickets.createForCustomer(agent, body),
   });
 
-  r.get('/api/tickets/:number', async (req, res) => {
-    res.json(await tickets.get(parse(ticketNumberParam, req.params.number)));
+  route('GET /api/tickets/:number', {
+    summary: 'A ticket with its transcript and history',
+    ...agent,
+    params: byNumber,
+    handle: ({ params }) => tickets.get(params.number),
   });
 
-  r.post('/api/tickets/:number/replies', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    res.status(201).json(await tickets.reply(currentAgent(res), number, parse(ticketTextInput, req.body).text));
+  route('POST /api/tickets/:number/replies', {
+    summary: 'Reply to the customer',
+    ...agent,
+    params: byNumber,
+    body: ticketTextInput,
+    status: 201,
+    handle: ({ agent, params, body }) => tickets.reply(agent, params.number, body.text),
   });
 
-  r.post('/api/tickets/:number/notes', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    res.status(201).json(await tickets.note(currentAgent(res), number, parse(ticketTextInput, req.body).text));
+  route('POST /api/tickets/:number/notes', {
+    summary: 'Add an internal note',
+    ...agent,
+    params: byNumber,
+    body: ticketTextInput,
+    status: 201,
+    handle: ({ agent, params, body }) => tickets.note(agent, params.number, body.text),
   });
 
-  r.post('/api/tickets/:number/resolve', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    res.json(await tickets.resolve(currentAgent(res), number, parse(resolveTicketInput, req.body).closingMessage));
+  route('POST /api/tickets/:number/resolve', {
+    summary: 'Resolve, sending the closing message',
+    ...agent,
+    params: byNumber,
+    body: resolveTicketInput,
+    handle: ({ agent, params, body }) => tickets.resolve(agent, params.number, body.closingMessage),
   });
 
-  r.post('/api/tickets/:number/status', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    const input = parse(ticketStatusInput, req.body);
-    res.json(await tickets.setStatus(currentAgent(res), number, input.to, input.reason));
+  route('POST /api/tickets/:number/status', {
+    summary: 'Change the status (not to resolved)',
+    ...agent,
+    params: byNumber,
+    body: ticketStatusInput,
+    handle: ({ agent, params, body }) => tickets.setStatus(agent, params.number, body.to, body.reason),
   });
 
-  r.post('/api/tickets/:number/assign', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    res.json(await tickets.assign(currentAgent(res), number, parse(assignTicketInput, req.body).agentId));
+  route('POST /api/tickets/:number/assign', {
+    summary: 'Take the ticket, or reassign it',
+    ...agent,
+    params: byNumber,
+    body: assignTicketInput,
+    handle: ({ agent, params, body }) => tickets.assign(agent, params.number, body.agentId),
   });
 
-  r.post('/api/tickets/:number/priority', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    res.json(await tickets.setPriority(currentAgent(res), number, parse(ticketPriorityInput, req.body).priority));
+  route('POST /api/tickets/:number/priority', {
+    summary: 'Change the priority (the SLA counts from creation)',
+    ...agent,
+    params: byNumber,
+    body: ticketPriorityInput,
+    handle: ({ agent, params, body }) => tickets.setPriority(agent, params.number, body.priority),
   });
 
-  r.post('/api/tickets/:number/category', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    res.json(await tickets.setCategory(currentAgent(res), number, parse(ticketCategoryInput, req.body).category));
+  route('POST /api/tickets/:number/category', {
+    summary: 'Change the category',
+    ...agent,
+    params: byNumber,
+    body: ticketCategoryInput,
+    handle: ({ agent, params, body }) => tickets.setCategory(agent, params.number, body.category),
   });
 
-  r.post('/api/tickets/:number/escalate', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    const result = escalateTicketInput.safeParse(req.body);
-    if (!result.success) {
-      // The handbook's checklist: name everything that is missing at once.
-      const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
-      throw new AppError('bad_request', `Can't escalate yet. Missing: ${issues.map((i) => i.message).join('; ')}`, issues);
-    }
-    res.json(await tickets.escalate(currentAgent(res), number, result.data));
+  route('POST /api/tickets/:number/escalate', {
+    summary: "Escalate one level with the handbook's checklist",
+    ...agent,
+    params: byNumber,
+    body: escalateTicketInput,
+    // The handbook's checklist: name everything that is missing at once.
+    badBody: (issues) => `Can't escalate yet. Missing: ${issues.map((i) => i.message).join('; ')}`,
+    handle: ({ agent, params, body }) => tickets.escalate(agent, params.number, body),
   });
 
-  r.post('/api/tickets/:number/needs-approval', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    res.json(await tickets.requestApproval(currentAgent(res), number, parse(needsApprovalInput, req.body).reason));
+  route('POST /api/tickets/:number/needs-approval', {
+    summary: "Resolving waits for a manager's approval",
+    ...agent,
+    params: byNumber,
+    body: needsApprovalInput,
+    handle: ({ agent, params, body }) => tickets.requestApproval(agent, params.number, body.reason),
   });
 
-  r.post('/api/tickets/:number/approve', async (req, res) => {
-    const number = parse(ticketNumberParam, req.params.number);
-    if (!can(currentAgent(res).role, 'ticket.approve')) throw new AppError('forbidden', 'Only managers and admins approve');
-    res.json(await tickets.approve(currentAgent(res), number, parse(approveTicketInput, req.body ?? {}).note));
+  route('POST /api/tickets/:number/approve', {
+    summary: 'Approve (managers and admins)',
+    access: 'agent',
+    permission: 'ticket.approve',
+    forbidden: 'Only managers and admins approve',
+    params: byNumber,
+    // The note is optional, and so is the body.
+    body: approveTicketInput.default({}),
+    handle: ({ agent, params, body }) => tickets.approve(agent, params.number, body.note),
   });
 
-  r.get('/api/dashboard', async (_req, res) => {
-    res.json(await tickets.counts());
+  route('GET /api/dashboard', {
+    summary: 'Ticket counts for the dashboard',
+    ...agent,
+    handle: () => tickets.counts(),
   });
 
-  r.get('/api/dashboard/weekly', async (_req, res) => {
-    res.json(await tickets.weekly());
+  route('GET /api/dashboard/weekly', {
+    summary: 'Opened vs resolved per ISO week, last 8 weeks',
+    ...agent,
+    handle: () => tickets.weekly(),
   });
 
-  r.get('/api/admin/tickets/:number/verify', requireAgent(deps.agents, 'audit.verify'), async (req, res) => {
-    res.json(await tickets.verify(parse(ticketNumberParam, req.params.number)));
+  route('GET /api/admin/tickets/:number/verify', {
+    summary: "Recompute a ticket's hash chain",
+    access: 'agent',
+    permission: 'audit.verify',
+    params: byNumber,
+    handle: ({ params }) => tickets.verify(params.number),
   });
-
-  return r;
 }
