@@ -15,6 +15,7 @@ import { createNotifier } from './realtime/notify.ts';
 import { createIo } from './realtime/io.ts';
 import { attachCluster, noPeers } from './realtime/cluster.ts';
 import { createRouter } from './chats/routing.ts';
+import { createConversationStore } from './chats/conversation-store.ts';
 import { createChatService, type ChatHooks } from './chats/chat.service.ts';
 import { createChatControl } from './chats/chat-control.ts';
 import { attachVisitorSocket } from './chats/visitor.socket.ts';
@@ -76,8 +77,9 @@ export async function createApp(deps: AppDeps) {
   await sites.ensureDefault();
   const agents = createAgentService({ conn, clock });
   const claims = createClaims(conn);
+  const conversations = createConversationStore(conn);
   const router = createRouter({
-    conn,
+    conversations,
     clock,
     presence,
     notify,
@@ -88,12 +90,12 @@ export async function createApp(deps: AppDeps) {
     log,
   });
   const hooks: ChatHooks = {};
-  const chats = createChatService({ conn, clock, notify, presence, router, claims, hooks });
+  const chats = createChatService({ conversations, clock, notify, presence, router, claims, hooks });
   const settings = createSettingsService({ conn });
   const notifications = createNotificationService({ conn, clock, notify });
-  const tickets = createTicketService({ conn, clock, notify, chats, claims, settings, notifications, agents });
+  const tickets = createTicketService({ conn, clock, notify, conversations, chats, claims, settings, notifications, agents });
   const sla = createSlaSweeper({ conn, clock, claims, tickets, settings, notifications, log });
-  const control = createChatControl({ conn, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
+  const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
   onAgentOffline = () => {
     // Offers to an agent who left go back to the queue and on to the next agent.
     router.sweep().catch((err) => log.warn({ err }, 'sweep after going offline failed'));
@@ -115,7 +117,7 @@ export async function createApp(deps: AppDeps) {
   authRoutes(api.route, agents, { cookieSecure: config.cookieSecure, signInRateLimit: config.signInRateLimit });
   visitorRoutes(api.route, { tokens, sites, presence });
   helpCenterRoutes(api.route, { tickets });
-  ticketRoutes(api.route, { tickets, chats });
+  ticketRoutes(api.route, { tickets, conversations });
   settingsRoutes(api.route, { settings });
   notificationRoutes(api.route, { notifications });
   app.use(api.router);
@@ -164,7 +166,7 @@ export async function createApp(deps: AppDeps) {
     httpServer,
     close,
     routes: api.registry,
-    services: { agents, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla },
+    services: { agents, conversations, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla },
   };
 }
 export type KamfloApp = Awaited<ReturnType<typeof createApp>>;

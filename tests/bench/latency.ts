@@ -57,7 +57,7 @@ for (let i = 0; i < visitorsN; i++) {
 }
 // Wait until every chat is with an agent.
 for (let i = 0; i < 200; i++) {
-  if ((await kamflo.services.chats.Conversation.countDocuments({ status: 'active' })) === visitorsN) break;
+  if ((await kamflo.services.conversations.Conversation.countDocuments({ status: 'active' })) === visitorsN) break;
   await new Promise((r) => setTimeout(r, 100));
 }
 

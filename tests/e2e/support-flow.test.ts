@@ -208,7 +208,7 @@ it('a chat declined by one agent is accepted by another; a message written while
   const { silentLogger } = await import('../../server/src/lib/logger.ts');
   kamflo.kamflo = await createApp({ conn: kamflo.conn, config: testConfig(), log: silentLogger });
   await new Promise<void>((r) => kamflo.kamflo.httpServer.listen(Number(port), '127.0.0.1', r));
-  const stored = () => kamflo.kamflo.services.chats.Conversation.db.collection('messages').countDocuments({ text: 'Sent while you were offline' });
+  const stored = () => kamflo.kamflo.services.conversations.Message.countDocuments({ text: 'Sent while you were offline' });
   await expect.poll(stored, { timeout: 30_000 }).toBe(1);
   await second.getByText('Sent while you were offline').waitFor({ timeout: 30_000 });
   expect(await stored()).toBe(1);
@@ -218,7 +218,7 @@ it('a chat declined by one agent is accepted by another; a message written while
   // The visitor ends the chat; writing again would start a new one.
   await w.getByRole('button', { name: /end chat/i }).click();
   await w.getByText(/this chat has ended/i).waitFor();
-  expect(await kamflo.kamflo.services.chats.Conversation.countDocuments({ status: 'ended' })).toBe(1);
+  expect(await kamflo.kamflo.services.conversations.Conversation.countDocuments({ status: 'ended' })).toBe(1);
 
   await Promise.all([bobCtx.close(), caraCtx.close(), visitorCtx.close()]);
 });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Types, type Connection } from 'mongoose';
+import { Types } from 'mongoose';
 import { can, type ConversationDto, type TransferInput, type VisitorConversationDto } from '@kamflo/shared';
 import { AppError } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -10,16 +10,16 @@ import type { Presence } from '../agents/presence.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { VisitorIdentity } from '../visitors/visitor-token.ts';
-import { claimKey, openClaimModel, toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
+import { toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
+import type { ConversationStore } from './conversation-store.ts';
 import { assignedOwner, routeKey, type Router } from './routing.ts';
-import { messageModel } from './message.model.ts';
 import type { ChatService } from './chat.service.ts';
 
 type Agent = Pick<AgentDoc, '_id' | 'name' | 'role'>;
 
 /** Ending, transferring and assigning live chats; typing and read receipts; idle chats. */
 export function createChatControl(deps: {
-  conn: Connection;
+  conversations: ConversationStore;
   clock: Clock;
   chats: ChatService;
   router: Router;
@@ -30,23 +30,13 @@ export function createChatControl(deps: {
   idleChatMs: number;
   log: Logger;
 }) {
-  const { clock, chats, router, claims, presence, notify, log } = deps;
-  const { Conversation } = chats;
-  const OpenClaim = openClaimModel(deps.conn);
-  const Message = messageModel(deps.conn);
+  const { conversations, clock, chats, router, claims, presence, notify, log } = deps;
+  const { marks } = conversations;
 
   async function finish(conv: ConversationDoc, text: string, agentId?: Types.ObjectId) {
     await claims.release(routeKey(conv._id));
-    await OpenClaim.deleteOne({ _id: claimKey(conv.site, conv.visitorId), conversationId: conv._id });
-    const now = clock.now();
-    const ended = await Conversation.findOneAndUpdate(
-      { _id: conv._id },
-      {
-        $set: { status: 'ended', endedAt: now, offeredTo: null, offerExpiresAt: null, updatedAt: now },
-        $push: { routing: { type: 'ended', ...(agentId ? { agentId } : {}), at: now } },
-      },
-      { new: true },
-    ).lean();
+    await conversations.releaseOpen(conv);
+    const ended = await conversations.setEnded(conv._id, clock.now(), agentId);
     await chats.postSystemMessage(ended!, text, `ended_${conv._id}`);
     notify.visitor(ended!.visitorId, 'chat:updated', toVisitorConversationDto(ended!));
     if (ended!.assignee) notify.agent(String(ended!.assignee), 'chat:updated', toConversationDto(ended!));
@@ -57,14 +47,14 @@ export function createChatControl(deps: {
   const live = (c: ConversationDoc) => c.status === 'queued' || c.status === 'offered' || c.status === 'active';
 
   async function endByVisitor(v: VisitorIdentity, conversationId: string): Promise<VisitorConversationDto> {
-    const conv = await chats.getConversation(conversationId);
+    const conv = await conversations.get(conversationId);
     if (conv.visitorId !== v.visitorId || conv.site !== v.site) throw new AppError('not_found', 'Conversation not found');
     if (!live(conv)) throw new AppError('conflict', `The conversation is already ${conv.status}`);
     return toVisitorConversationDto(await finish(conv, 'The visitor ended the chat'));
   }
 
   async function endByAgent(agent: Agent, conversationId: string): Promise<ConversationDto> {
-    const conv = await chats.getConversation(conversationId);
+    const conv = await conversations.get(conversationId);
     if (conv.status !== 'active') throw new AppError('conflict', `The chat is ${conv.status}`);
     if (String(conv.assignee) !== String(agent._id) && !can(agent.role, 'ticket.reassign')) {
       throw new AppError('forbidden', 'This chat is not assigned to you');
@@ -74,7 +64,7 @@ export function createChatControl(deps: {
 
   /** Hand a live chat to a colleague (offered to them, they accept or decline) or back to the queue. */
   async function transfer(agent: Agent, input: TransferInput): Promise<ConversationDto> {
-    const conv = await chats.getConversation(input.conversationId);
+    const conv = await conversations.get(input.conversationId);
     const me = String(agent._id);
     if (conv.status !== 'active' || String(conv.assignee) !== me) throw new AppError('forbidden', 'Only the agent in this chat can transfer it');
     if (input.toAgentId === me) throw new AppError('bad_request', 'Choose another agent');
@@ -85,25 +75,12 @@ export function createChatControl(deps: {
     const note = { by: agent.name, text: input.note, at: now };
     const to = input.toAgentId ? new Types.ObjectId(input.toAgentId) : null;
     const offered = to ? await claims.take(routeKey(conv._id), input.toAgentId!) : false;
-    const updated = await Conversation.findOneAndUpdate(
-      { _id: conv._id },
-      {
-        $set: {
-          status: offered ? 'offered' : 'queued',
-          assignee: null,
-          assigneeName: null,
-          offeredTo: offered ? to : null,
-          offerExpiresAt: offered ? new Date(now.getTime() + 60_000) : null,
-          transferNote: offered ? input.note : null,
-          waitingSince: now,
-          updatedAt: now,
-        },
-        // The handing-over agent is not offered the chat back by routing.
-        $addToSet: { declinedBy: agent._id },
-        $push: { handoffNotes: note, routing: { type: 'transferred', agentId: agent._id, at: now } },
-      },
-      { new: true },
-    ).lean();
+    const updated = await conversations.setTransferred(conv._id, {
+      from: agent,
+      to: offered ? to : null,
+      note,
+      offerExpiresAt: offered ? new Date(now.getTime() + 60_000) : null,
+    });
     await chats.postSystemMessage(updated!, 'You are being transferred to another agent', `transfer_${crypto.randomUUID()}`);
     notify.visitor(updated!.visitorId, 'chat:updated', toVisitorConversationDto(updated!));
     const dto = toConversationDto(updated!);
@@ -117,7 +94,7 @@ export function createChatControl(deps: {
     if (!can(lead.role, 'ticket.reassign')) throw new AppError('forbidden', 'Only team leads and above assign chats');
     const target = await deps.agents.getAgent(agentId);
     if (!target) throw new AppError('not_found', 'Agent not found');
-    const conv = await chats.getConversation(conversationId);
+    const conv = await conversations.get(conversationId);
     if (conv.status === 'offered' && conv.offeredTo) await claims.release(routeKey(conv._id), String(conv.offeredTo));
     else if (conv.status !== 'queued') throw new AppError('conflict', `The chat is ${conv.status}`);
     if (!(await claims.take(routeKey(conv._id), assignedOwner(agentId)))) throw new AppError('already_taken', 'Another agent already has this chat');
@@ -126,7 +103,7 @@ export function createChatControl(deps: {
 
   /** Typing indicators go straight through: nothing is stored. */
   async function typing(from: { visitor: VisitorIdentity } | { agent: Agent }, conversationId: string, isTyping: boolean) {
-    const conv = await Conversation.findById(conversationId, { visitorId: 1, site: 1, assignee: 1, assigneeName: 1 }).lean();
+    const conv = await conversations.find(conversationId, { visitorId: 1, site: 1, assignee: 1, assigneeName: 1 });
     if (!conv) return;
     if ('visitor' in from) {
       if (conv.visitorId !== from.visitor.visitorId || !conv.assignee) return;
@@ -139,21 +116,19 @@ export function createChatControl(deps: {
   /** Read receipts: remembered on the conversation and told to the other side. */
   async function read(from: { visitor: VisitorIdentity } | { agent: Agent }, conversationId: string, seq: number) {
     const [conv, top] = await Promise.all([
-      Conversation.findById(conversationId, { visitorId: 1, assignee: 1 }).lean(),
-      Message.findOne({ conversationId: new Types.ObjectId(conversationId) }, { seq: 1 })
-        .sort({ seq: -1 })
-        .lean(),
+      conversations.find(conversationId, { visitorId: 1, assignee: 1 }),
+      conversations.topSeq(new Types.ObjectId(conversationId)),
     ]);
     if (!conv) throw new AppError('not_found', 'Conversation not found');
-    const upTo = Math.min(seq, top?.seq ?? 0);
+    const upTo = Math.min(seq, top);
     const now = clock.now();
     if ('visitor' in from) {
       if (conv.visitorId !== from.visitor.visitorId) throw new AppError('not_found', 'Conversation not found');
-      await chats.marks.advance(conv._id, 'visitorRead', upTo, now);
+      await marks.advance(conv._id, 'visitorRead', upTo, now);
       if (conv.assignee) notify.agent(String(conv.assignee), 'chat:read', { conversationId, seq: upTo });
     } else {
       if (String(conv.assignee) !== String(from.agent._id)) return;
-      await chats.marks.advance(conv._id, 'agentRead', upTo, now);
+      await marks.advance(conv._id, 'agentRead', upTo, now);
       notify.visitor(conv.visitorId, 'chat:read', { conversationId, seq: upTo });
     }
   }
@@ -161,13 +136,13 @@ export function createChatControl(deps: {
   /** Chats with no message for a while end by themselves; the visitor can write again later. */
   async function endIdleChats(): Promise<number> {
     const before = new Date(clock.now().getTime() - deps.idleChatMs);
-    const quiet = await chats.marks.quietSince(before, 200);
+    const quiet = await marks.quietSince(before, 200);
     if (quiet.length === 0) return 0;
     // By _id, one each: FerretDB 1.x serves those from PostgreSQL, not by decoding every conversation.
-    const convs = (await Promise.all(quiet.map((id) => Conversation.findById(id).lean()))).filter((c) => c !== null);
+    const convs = (await Promise.all(quiet.map((id) => conversations.find(id)))).filter((c) => c !== null);
     // Only live chats can go idle. The others need no more checking: their next message (a
     // join notice when a waiting chat is accepted) writes a fresh mark.
-    await chats.marks.forget(convs.filter((c) => c.status !== 'active').map((c) => c._id));
+    await marks.forget(convs.filter((c) => c.status !== 'active').map((c) => c._id));
     const idle = convs.filter((c) => c.status === 'active');
     for (const c of idle) {
       try {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Types, type Connection } from 'mongoose';
+import { Types } from 'mongoose';
 import type { AgentSyncInput, ChatMessageInput, ChatStartInput, ChatSyncInput, ConversationDto, MessageAuthor, MessageDto } from '@kamflo/shared';
 import { AppError, isDuplicateKey } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -7,13 +7,12 @@ import type { Notifier } from '../realtime/notify.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
 import type { VisitorIdentity } from '../visitors/visitor-token.ts';
-import { claimKey, conversationModel, openClaimModel, toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
-import { messageModel, toMessageDto } from './message.model.ts';
+import { toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
+import { toMessageDto } from './message.model.ts';
+import type { ConversationGuard, ConversationStore } from './conversation-store.ts';
 import { assignedOwner, routeKey, type Router } from './routing.ts';
 import type { Claims } from '../db/claims.ts';
-import { createMarks } from './marks.model.ts';
 
-const SYNC_PAGE = 500;
 type Agent = Pick<AgentDoc, '_id' | 'name'>;
 
 export interface ChatHooks {
@@ -22,7 +21,7 @@ export interface ChatHooks {
 }
 
 export function createChatService(deps: {
-  conn: Connection;
+  conversations: ConversationStore;
   clock: Clock;
   notify: Notifier;
   presence: Presence;
@@ -30,11 +29,8 @@ export function createChatService(deps: {
   claims: Claims;
   hooks: ChatHooks;
 }) {
-  const { clock, notify, presence, router, claims, hooks } = deps;
-  const Conversation = conversationModel(deps.conn);
-  const Message = messageModel(deps.conn);
-  const OpenClaim = openClaimModel(deps.conn);
-  const marks = createMarks(deps.conn);
+  const { conversations, clock, notify, presence, router, claims, hooks } = deps;
+  const { marks } = conversations;
 
   /**
    * Store a message exactly once, as the next seq of its conversation.
@@ -57,34 +53,31 @@ export function createChatService(deps: {
   };
 
   async function appendMessage(
-    guard: Record<string, unknown>,
+    guard: ConversationGuard,
     m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
   ): Promise<{ conv: ConversationDoc; message: MessageDto; duplicate: boolean }> {
-    const conversationId = new Types.ObjectId(String(guard._id));
+    const conversationId = guard._id;
     const key = String(conversationId);
     let known = lastStoredSeq.get(key);
     for (let attempt = 0; attempt < 50; attempt++) {
-      const [conv, top] = await Promise.all([
-        Conversation.findOne(guard).lean(),
-        known === undefined ? Message.findOne({ conversationId }, { seq: 1 }).sort({ seq: -1 }).lean() : null,
-      ]);
+      const [conv, top] = await Promise.all([conversations.findGuarded(guard), known === undefined ? conversations.topSeq(conversationId) : 0]);
       if (!conv) throw await explainGuardFailure(guard);
       const now = clock.now();
-      const seq = (known ?? top?.seq ?? 0) + 1;
+      const seq = (known ?? top) + 1;
       // The idle-chat hint goes to its own document (marks.model.ts), never the conversation's,
       // written alongside the insert: should the insert lose, a hint a step ahead is harmless.
       const markDue = now.getTime() - (activityWrittenAt.get(key) ?? -Infinity) >= ACTIVITY_EVERY_MS;
       if (markDue) remember(activityWrittenAt, key, now.getTime());
       try {
         const [doc] = await Promise.all([
-          Message.create({ conversationId, seq, createdAt: now, ...m }),
+          conversations.insertMessage({ conversationId, seq, createdAt: now, ...m }),
           markDue ? marks.advance(conversationId, 'activity', seq, now) : null,
         ]);
         remember(lastStoredSeq, key, seq);
-        return { conv: { ...conv, lastSeq: seq }, message: toMessageDto(doc.toObject()), duplicate: false };
+        return { conv, message: toMessageDto(doc), duplicate: false };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
-        const first = await Message.findOne({ conversationId, clientId: m.clientId }).lean();
+        const first = await conversations.messageByClientId(conversationId, m.clientId);
         if (first) return { conv, message: toMessageDto(first), duplicate: true };
         // Someone else took this seq: read the top and try the next one.
         known = undefined;
@@ -93,8 +86,8 @@ export function createChatService(deps: {
     throw new AppError('unavailable', 'The conversation is too busy; try again');
   }
 
-  async function explainGuardFailure(guard: Record<string, unknown>): Promise<AppError> {
-    const conv = await Conversation.findById(guard._id).lean();
+  async function explainGuardFailure(guard: ConversationGuard): Promise<AppError> {
+    const conv = await conversations.find(guard._id);
     if (!conv) return new AppError('not_found', 'Conversation not found');
     if ('visitorId' in guard && conv.visitorId !== guard.visitorId) return new AppError('not_found', 'Conversation not found');
     if (conv.status === 'ended') return new AppError('conflict', 'This conversation has ended; start a new one');
@@ -113,36 +106,26 @@ export function createChatService(deps: {
     return message;
   }
 
-  async function openConversationId(v: VisitorIdentity): Promise<Types.ObjectId | null> {
-    const claim = await OpenClaim.findById(claimKey(v.site, v.visitorId)).lean();
-    return claim?.conversationId ?? null;
-  }
-
   /** The visitor's open conversation, created (and routed) on the first message. */
   async function ensureOpenConversation(v: VisitorIdentity, input: ChatStartInput): Promise<{ conv: ConversationDoc; created: boolean }> {
-    const key = claimKey(v.site, v.visitorId);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const existingId = await openConversationId(v);
+      const existingId = await conversations.openConversationId(v.site, v.visitorId);
       if (existingId) {
-        const conv = await Conversation.findById(existingId).lean();
+        const conv = await conversations.find(existingId);
         if (conv) return { conv, created: false };
         // A claim whose conversation never got written (crash in between): free it and retry.
-        await OpenClaim.deleteOne({ _id: key, conversationId: existingId });
+        await conversations.releaseOpen({ _id: existingId, site: v.site, visitorId: v.visitorId });
         continue;
       }
       const id = new Types.ObjectId();
-      try {
-        await OpenClaim.create({ _id: key, conversationId: id, at: clock.now() });
-      } catch (e) {
-        if (isDuplicateKey(e)) continue; // a racing start won: use its conversation
-        throw e;
-      }
+      // A racing start won: use its conversation.
+      if (!(await conversations.claimOpen(v.site, v.visitorId, id, clock.now()))) continue;
       const now = clock.now();
       // Writing again after an ended chat opens a new conversation that points to the old one.
-      const previous = await Conversation.findOne({ site: v.site, visitorId: v.visitorId }, { _id: 1 }).sort({ createdAt: -1 }).lean();
-      const conv = await Conversation.create({
+      const previous = await conversations.latestIdOf(v.site, v.visitorId);
+      const conv = await conversations.create({
         _id: id,
-        ...(previous ? { previousConversationId: previous._id } : {}),
+        ...(previous ? { previousConversationId: previous } : {}),
         site: v.site,
         visitorId: v.visitorId,
         visitorName: input.name ?? `Visitor ${v.visitorId.slice(0, 4)}`,
@@ -154,7 +137,7 @@ export function createChatService(deps: {
         updatedAt: now,
         routing: [{ type: 'queued', at: now }],
       });
-      return { conv: conv.toObject(), created: true };
+      return { conv, created: true };
     }
     throw new AppError('conflict', 'Could not open a conversation; try again');
   }
@@ -182,9 +165,7 @@ export function createChatService(deps: {
   }
 
   async function visitorSync(v: VisitorIdentity, input: ChatSyncInput) {
-    const conv = input.conversationId
-      ? await Conversation.findOne({ _id: input.conversationId, visitorId: v.visitorId, site: v.site }).lean()
-      : await Conversation.findOne({ visitorId: v.visitorId, site: v.site }).sort({ createdAt: -1 }).lean();
+    const conv = await conversations.ofVisitor(v, input.conversationId);
     if (!conv) {
       if (input.conversationId) throw new AppError('not_found', 'Conversation not found');
       return { conversation: null, messages: [] };
@@ -207,21 +188,11 @@ export function createChatService(deps: {
   }
 
   async function messagesAfter(conversationId: Types.ObjectId, afterSeq: number): Promise<MessageDto[]> {
-    const docs = await Message.find({ conversationId, seq: { $gt: afterSeq } })
-      .sort({ seq: 1 })
-      .limit(SYNC_PAGE)
-      .lean();
-    return docs.map(toMessageDto);
-  }
-
-  async function getConversation(id: string): Promise<ConversationDoc> {
-    const conv = await Conversation.findById(id).lean();
-    if (!conv) throw new AppError('not_found', 'Conversation not found');
-    return conv;
+    return (await conversations.messagesAfter(conversationId, afterSeq)).map(toMessageDto);
   }
 
   async function agentSync(input: AgentSyncInput) {
-    const conv = await getConversation(input.conversationId);
+    const conv = await conversations.get(input.conversationId);
     const [seen, messages] = await Promise.all([marks.forAgents([conv._id]), messagesAfter(conv._id, input.afterSeq ?? 0)]);
     return { conversation: toConversationDto({ ...conv, ...seen.get(String(conv._id)) }), messages };
   }
@@ -247,29 +218,13 @@ export function createChatService(deps: {
   }
 
   async function assign(agent: Agent, conversationId: string, type: 'accepted' | 'taken' | 'assigned'): Promise<ConversationDto> {
-    const now = clock.now();
-    const conv = await Conversation.findOneAndUpdate(
-      { _id: conversationId },
-      {
-        $set: {
-          status: 'active',
-          assignee: agent._id,
-          assigneeName: agent.name,
-          offeredTo: null,
-          offerExpiresAt: null,
-          transferNote: null,
-          updatedAt: now,
-        },
-        $push: { routing: { type, agentId: agent._id, at: now } },
-      },
-      { new: true },
-    ).lean();
+    const conv = await conversations.setActive(new Types.ObjectId(conversationId), agent, type, clock.now());
     return assigned(conv!, agent);
   }
 
   /** Accept a chat offered to this agent: give the offer back and hold the chat, both exclusively. */
   async function accept(agent: Agent, conversationId: string): Promise<ConversationDto> {
-    const conv = await getConversation(conversationId);
+    const conv = await conversations.get(conversationId);
     const me = String(agent._id);
     if (conv.status !== 'offered' || String(conv.offeredTo) !== me) throw await whyNotAvailable(conversationId, 'offered to you');
     // A crash between the release and the take below leaves no holder at all: then carry on.
@@ -282,7 +237,7 @@ export function createChatService(deps: {
 
   /** Take a queued chat: first come, first served. */
   async function take(agent: Agent, conversationId: string): Promise<ConversationDto> {
-    const conv = await getConversation(conversationId);
+    const conv = await conversations.get(conversationId);
     if (conv.status !== 'queued') throw await whyNotAvailable(conversationId, 'in the queue');
     if (!(await claims.take(routeKey(conv._id), assignedOwner(String(agent._id))))) {
       throw new AppError('already_taken', 'Another agent already has this chat');
@@ -291,7 +246,7 @@ export function createChatService(deps: {
   }
 
   async function whyNotAvailable(conversationId: string, expected: string): Promise<AppError> {
-    const conv = await getConversation(conversationId);
+    const conv = await conversations.get(conversationId);
     if (conv.status === 'active' || conv.status === 'offered') return new AppError('already_taken', 'Another agent already has this chat');
     return new AppError('conflict', `This chat is no longer ${expected}`);
   }
@@ -303,9 +258,7 @@ export function createChatService(deps: {
   }
 
   async function listForAgent(agentId: string) {
-    const chats = await Conversation.find({ assignee: new Types.ObjectId(agentId), status: 'active' })
-      .sort({ updatedAt: -1 })
-      .lean();
+    const chats = await conversations.activeOf(new Types.ObjectId(agentId));
     const [pending, seen] = await Promise.all([router.pendingConversations(), marks.forAgents(chats.map((c) => c._id))]);
     return {
       chats: chats.map((c) => toConversationDto({ ...c, ...seen.get(String(c._id)) })),
@@ -315,12 +268,8 @@ export function createChatService(deps: {
 
   /** The chat became a ticket: the live session is over, the visitor keeps writing into the ticket. */
   async function markConverted(conv: ConversationDoc, ticket: { id: Types.ObjectId; number: number }) {
-    const updated = await Conversation.findOneAndUpdate(
-      { _id: conv._id },
-      { $set: { status: 'ticket', ticketId: ticket.id, ticketNumber: ticket.number, updatedAt: clock.now() } },
-      { new: true },
-    ).lean();
-    await OpenClaim.deleteOne({ _id: claimKey(conv.site, conv.visitorId), conversationId: conv._id });
+    const updated = await conversations.setConverted(conv._id, ticket, clock.now());
+    await conversations.releaseOpen(conv);
     await claims.release(routeKey(conv._id));
     if (!updated) return;
     notify.visitor(updated.visitorId, 'chat:updated', toVisitorConversationDto(updated));
@@ -330,7 +279,6 @@ export function createChatService(deps: {
   }
 
   return {
-    marks,
     assign,
     postSystemMessage,
     start,
@@ -342,13 +290,10 @@ export function createChatService(deps: {
     take,
     decline,
     listForAgent,
-    getConversation,
     messagesAfter,
     appendMessage,
     deliver,
     markConverted,
-    openConversationId,
-    Conversation,
   };
 }
 export type ChatService = ReturnType<typeof createChatService>;

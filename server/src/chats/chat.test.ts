@@ -98,7 +98,7 @@ describe('decline and the queue', () => {
     expect(took).toMatchObject({ ok: true });
     expect(await ask(secondSock, 'chat:take', { conversationId })).toMatchObject({ ok: false, error: { code: 'already_taken' } });
 
-    const conv = await s.services.chats.getConversation(conversationId);
+    const conv = await s.services.conversations.get(conversationId);
     expect(conv.routing.map((r) => r.type)).toEqual(['queued', 'offered', 'declined', 'offered', 'declined', 'taken']);
   });
 
@@ -128,7 +128,7 @@ describe('decline and the queue', () => {
     s.clock.advance(31_000);
     await s.services.router.sweep();
     expect((await reoffered)[0]!.conversationId).toBe(data.conversation.id);
-    const conv = await s.services.chats.getConversation(data.conversation.id);
+    const conv = await s.services.conversations.get(data.conversation.id);
     expect(conv.routing.map((r) => r.type)).toContain('timeout');
   });
 });
@@ -141,7 +141,7 @@ describe('races are settled by the database', () => {
     for (const v of visitors) ids.push(((await ask(v.socket, 'chat:start', { clientId: cid(), text: 'hi' })) as any).data.conversation.id);
     const socks = await Promise.all(agents.map((a) => s.agentSocket(a.cookie)));
     // Once every chat is offered to someone, all agents race on take and accept.
-    await expect.poll(() => s.services.chats.Conversation.countDocuments({ status: 'offered' }), { timeout: 5000 }).toBe(5);
+    await expect.poll(() => s.services.conversations.Conversation.countDocuments({ status: 'offered' }), { timeout: 5000 }).toBe(5);
     for (const conversationId of ids) {
       const results = await Promise.all(socks.flatMap((sock) => [ask(sock, 'chat:take', { conversationId }), ask(sock, 'chat:accept', { conversationId })]));
       expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -211,7 +211,7 @@ describe('bad input on every chat event gets an error ack and stores nothing', (
       const res = await askUnchecked(v.socket, event, payload);
       expect(res, `${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     }
-    expect(await s.services.chats.Conversation.countDocuments()).toBe(0);
+    expect(await s.services.conversations.Conversation.countDocuments()).toBe(0);
   });
 
   it('agent events', async () => {

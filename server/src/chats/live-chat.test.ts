@@ -40,7 +40,7 @@ describe('presence and capacity', () => {
     const away = await ask(ann!.socket, 'agent:status', { status: 'away' });
     expect(away).toMatchObject({ ok: true, data: { status: 'away' } });
     const chat = await startChat();
-    expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('queued');
+    expect((await s.services.conversations.get(chat.conversationId)).status).toBe('queued');
     const offer = next(ann!.socket, 'chat:requests', 5000, offered);
     await ask(ann!.socket, 'agent:status', { status: 'online' });
     expect((await offer)[0]!.conversationId).toBe(chat.conversationId);
@@ -55,7 +55,7 @@ describe('presence and capacity', () => {
     await acceptedChat(sock);
     const second = await startChat();
     await s.services.router.sweep();
-    expect((await s.services.chats.getConversation(second.conversationId)).status).toBe('queued');
+    expect((await s.services.conversations.get(second.conversationId)).status).toBe('queued');
   });
 
   it('a console reload within the grace period keeps the agent online; after it, their offers go back to the queue', async () => {
@@ -71,10 +71,10 @@ describe('presence and capacity', () => {
     expect((await ask(sock, 'chat:accept', { conversationId: chat.conversationId })).ok).toBe(true);
 
     const other = await startChat('second');
-    await expect.poll(async () => (await s.services.chats.getConversation(other.conversationId)).status).toBe('offered');
+    await expect.poll(async () => (await s.services.conversations.get(other.conversationId)).status).toBe('offered');
     sock.disconnect();
     await expect.poll(() => s.services.presence.isOnline(a.id), { timeout: 3000 }).toBe(false);
-    await expect.poll(async () => (await s.services.chats.getConversation(other.conversationId)).status, { timeout: 3000 }).toBe('queued');
+    await expect.poll(async () => (await s.services.conversations.get(other.conversationId)).status, { timeout: 3000 }).toBe('queued');
     // Going offline is not a decline: the agent is offered it again on return.
     const back = await s.agentSocket(a.cookie);
     const again = await next(back, 'chat:requests', 5000, offered);
@@ -149,7 +149,7 @@ describe('ending, transferring and assigning', () => {
     });
     const again = (await ask(chat.socket, 'chat:start', { clientId: cid(), text: 'one more thing' })) as any;
     expect(again.data.conversation.id).not.toBe(chat.conversationId);
-    const conv = await s.services.chats.getConversation(again.data.conversation.id);
+    const conv = await s.services.conversations.get(again.data.conversation.id);
     expect(String(conv.previousConversationId)).toBe(chat.conversationId);
   });
 
@@ -221,7 +221,7 @@ describe('ending, transferring and assigning', () => {
     const chat = await acceptedChat(ann!.socket);
     s.clock.advance(61_000);
     await s.services.sweep();
-    expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('ended');
+    expect((await s.services.conversations.get(chat.conversationId)).status).toBe('ended');
   });
 
   it('a chat with messages is not idle, however many come in a row', async () => {
@@ -237,10 +237,10 @@ describe('ending, transferring and assigning', () => {
     }
     s.clock.advance(50_000);
     await s.services.sweep();
-    expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('active');
+    expect((await s.services.conversations.get(chat.conversationId)).status).toBe('active');
     s.clock.advance(11_000);
     await s.services.sweep();
-    expect((await s.services.chats.getConversation(chat.conversationId)).status).toBe('ended');
+    expect((await s.services.conversations.get(chat.conversationId)).status).toBe('ended');
   });
 
   it('bad input on end, transfer and assign gets a clear error', async () => {
@@ -271,7 +271,7 @@ describe('typing and read receipts', () => {
     const readByVisitor = next(ann!.socket, 'chat:read');
     chat.socket.emit('chat:read', { conversationId: chat.conversationId, seq: 2 });
     expect(await readByVisitor).toEqual({ conversationId: chat.conversationId, seq: 2 });
-    expect(await s.services.chats.marks.seqOf(chat.conversationId, 'visitorRead')).toBe(2);
+    expect(await s.services.conversations.marks.seqOf(chat.conversationId, 'visitorRead')).toBe(2);
     expect((await s.services.chats.listForAgent(ann!.id)).chats[0]).toMatchObject({ visitorReadSeq: 2 });
 
     // The agent reads; a visitor who reloads learns it from the sync.

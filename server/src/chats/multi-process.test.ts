@@ -86,7 +86,7 @@ describe('a second server process changes nothing', () => {
     expect((await a.services.router.presenceList()).find((p) => p.name === 'Ann')).toMatchObject({ status: 'away' });
     const chat = (await ask(v.socket, 'chat:start', { clientId: cid(), text: 'anyone?' })) as any;
     await b.services.router.sweep();
-    expect((await a.services.chats.getConversation(chat.data.conversation.id)).status).toBe('queued');
+    expect((await a.services.conversations.get(chat.data.conversation.id)).status).toBe('queued');
   });
 
   it('a chat offered to an agent whose process died is offered to an agent on the live process', async () => {
@@ -112,13 +112,13 @@ describe('a second server process changes nothing', () => {
       .poll(
         async () => {
           await a.services.router.sweep();
-          return String((await a.services.chats.getConversation(conversationId)).offeredTo);
+          return String((await a.services.conversations.get(conversationId)).offeredTo);
         },
         { timeout: 5000, interval: 200 },
       )
       .toBe(bob.id);
     await toBob;
-    const conv = await a.services.chats.getConversation(conversationId);
+    const conv = await a.services.conversations.get(conversationId);
     expect(conv.routing.map((r) => r.type)).toEqual(['queued', 'offered', 'offline', 'offered']);
     expect(String(conv.offeredTo)).toBe(bob.id);
   });
@@ -145,7 +145,7 @@ describe('a second server process changes nothing', () => {
     }
     await Promise.all([a.services.router.sweep(), b.services.router.sweep(), a.services.router.rebalance(), b.services.router.rebalance()]);
 
-    const convs = await Promise.all(ids.map((id) => a.services.chats.getConversation(id)));
+    const convs = await Promise.all(ids.map((id) => a.services.conversations.get(id)));
     const offeredNow = convs.filter((c) => c.status === 'offered');
     expect(offeredNow).toHaveLength(8); // 4 agents x capacity 2; the rest wait in the queue
     expect(convs.filter((c) => c.status === 'queued')).toHaveLength(4);

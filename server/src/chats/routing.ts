@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Types, type Connection } from 'mongoose';
+import { Types } from 'mongoose';
 import type { AgentPresenceDto, ChatRequestDto, QueueStateDto } from '@kamflo/shared';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -7,7 +7,8 @@ import type { Presence } from '../agents/presence.ts';
 import type { Notifier } from '../realtime/notify.ts';
 import type { Claims } from '../db/claims.ts';
 import type { Peers } from '../realtime/cluster.ts';
-import { conversationModel, type ConversationDoc } from './conversation.model.ts';
+import type { ConversationDoc } from './conversation.model.ts';
+import type { ConversationStore } from './conversation-store.ts';
 
 /** Who routes a chat right now: the agent it's offered to, or `assigned:<agent>` once someone has it. */
 export const routeKey = (conversationId: Types.ObjectId | string) => `route:${conversationId}`;
@@ -25,7 +26,7 @@ export type WithdrawReason = 'declined' | 'timeout' | 'offline';
  * one chat to two agents or assign it twice.
  */
 export function createRouter(deps: {
-  conn: Connection;
+  conversations: ConversationStore;
   clock: Clock;
   presence: Presence;
   notify: Notifier;
@@ -35,19 +36,12 @@ export function createRouter(deps: {
   peers: Peers;
   log: Logger;
 }) {
-  const { clock, presence, notify, claims, offerTimeoutMs, peers, log } = deps;
-  const Conversation = conversationModel(deps.conn);
+  const { conversations, clock, presence, notify, claims, offerTimeoutMs, peers, log } = deps;
 
-  /**
-   * Live chats plus open offers, per agent. Queried by status equality, which FerretDB 1.x hands
-   * to PostgreSQL (an `$in` or `$or` it evaluates itself, decoding every conversation).
-   */
+  /** Live chats plus open offers, per agent (queried by status equality: see withStatus). */
   async function loads(agentIds: string[]): Promise<Map<string, number>> {
     const want = new Set(agentIds);
-    const [active, offered] = await Promise.all([
-      Conversation.find({ status: 'active' }, { assignee: 1 }).lean(),
-      Conversation.find({ status: 'offered' }, { offeredTo: 1 }).lean(),
-    ]);
+    const [active, offered] = await Promise.all([conversations.withStatus('active', { assignee: 1 }), conversations.withStatus('offered', { offeredTo: 1 })]);
     const n = new Map<string, number>();
     for (const id of [...active.map((c) => c.assignee), ...offered.map((c) => c.offeredTo)].map(String)) {
       if (want.has(id)) n.set(id, (n.get(id) ?? 0) + 1);
@@ -57,7 +51,7 @@ export function createRouter(deps: {
 
   /** Offer a queued chat to the best eligible agent: under capacity, least loaded, then longest idle. */
   async function offerNext(conversationId: Types.ObjectId, only?: string): Promise<boolean> {
-    const conv = await Conversation.findById(conversationId).lean();
+    const conv = await conversations.find(conversationId);
     if (conv?.status !== 'queued') return false;
     const declined = new Set(conv.declinedBy.map(String));
     const available = only ? [only] : presence.availableIds().filter((id) => !declined.has(id));
@@ -69,20 +63,13 @@ export function createRouter(deps: {
     const agentId = candidates[0];
     if (!agentId) return false;
     if (!(await claims.take(routeKey(conversationId), agentId))) return false; // someone else routes it
-    const fresh = await Conversation.findById(conversationId, { status: 1 }).lean();
+    const fresh = await conversations.find(conversationId, { status: 1 });
     if (fresh?.status !== 'queued') {
       await claims.release(routeKey(conversationId), agentId);
       return false;
     }
     const now = clock.now();
-    const agent = new Types.ObjectId(agentId);
-    await Conversation.updateOne(
-      { _id: conversationId, status: 'queued' },
-      {
-        $set: { status: 'offered', offeredTo: agent, offerExpiresAt: new Date(now.getTime() + offerTimeoutMs), updatedAt: now },
-        $push: { routing: { type: 'offered', agentId: agent, at: now } },
-      },
-    );
+    await conversations.setOffered(conversationId, new Types.ObjectId(agentId), new Date(now.getTime() + offerTimeoutMs), now);
     return true;
   }
 
@@ -93,15 +80,7 @@ export function createRouter(deps: {
    */
   async function withdrawOffer(conversationId: Types.ObjectId, agentId: Types.ObjectId, reason: WithdrawReason): Promise<boolean> {
     if (!(await claims.release(routeKey(conversationId), String(agentId)))) return false;
-    const now = clock.now();
-    await Conversation.updateOne(
-      { _id: conversationId },
-      {
-        $set: { status: 'queued', offeredTo: null, offerExpiresAt: null, transferNote: null, updatedAt: now },
-        ...(reason === 'offline' ? {} : { $addToSet: { declinedBy: agentId } }),
-        $push: { routing: { type: reason, agentId, at: now } },
-      },
-    );
+    await conversations.setRequeued(conversationId, agentId, reason, clock.now());
     await offerNext(conversationId);
     return true;
   }
@@ -120,10 +99,7 @@ export function createRouter(deps: {
       const load = await loads(available);
       let room = available.reduce((n, id) => n + Math.max(0, presence.capacity(id) - (load.get(id) ?? 0)), 0);
       if (room > 0) {
-        const queued = await Conversation.find({ status: 'queued' }, { _id: 1 })
-          .sort({ waitingSince: 1 })
-          .limit(room * 3)
-          .lean();
+        const queued = await conversations.withStatus('queued', { _id: 1 }, room * 3);
         for (const c of queued) {
           if (room <= 0) break;
           if (await offerNext(c._id)) room--;
@@ -144,7 +120,7 @@ export function createRouter(deps: {
     await presence.refresh();
     const now = clock.now();
     const online = presence.onlineIds();
-    const offered = await Conversation.find({ status: 'offered' }, { _id: 1, offeredTo: 1, offerExpiresAt: 1 }).lean();
+    const offered = await conversations.withStatus('offered', { _id: 1, offeredTo: 1, offerExpiresAt: 1 });
     const stale = offered.filter((c) => (c.offerExpiresAt && c.offerExpiresAt <= now) || !online.includes(String(c.offeredTo)));
     for (const c of stale) {
       if (!c.offeredTo) continue;
@@ -183,10 +159,7 @@ export function createRouter(deps: {
   }
 
   async function pendingConversations(): Promise<ConversationDoc[]> {
-    const [queued, offered] = await Promise.all([
-      Conversation.find({ status: 'queued' }).sort({ waitingSince: 1 }).limit(500).lean(),
-      Conversation.find({ status: 'offered' }).sort({ waitingSince: 1 }).limit(500).lean(),
-    ]);
+    const [queued, offered] = await Promise.all([conversations.withStatus('queued', undefined, 500), conversations.withStatus('offered', undefined, 500)]);
     return [...queued, ...offered].sort((a, b) => a.waitingSince.getTime() - b.waitingSince.getTime()).slice(0, 500);
   }
 

@@ -17,21 +17,21 @@ import {
 } from '@kamflo/shared';
 import { AppError } from '../lib/errors.ts';
 import type { DeclareRoute } from '../http/api-routes.ts';
-import type { ChatService } from '../chats/chat.service.ts';
+import type { ConversationStore } from '../chats/conversation-store.ts';
 import { toConversationDto } from '../chats/conversation.model.ts';
 import type { TicketService } from './ticket.service.ts';
 
 const byNumber = { number: ticketNumberParam };
 
-export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService; chats: ChatService }) {
-  const { tickets, chats } = deps;
+export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService; conversations: ConversationStore }) {
+  const { tickets, conversations } = deps;
   const agent = { access: 'agent', permission: 'ticket.work' } as const;
 
   route('GET /api/conversations/:id', {
     summary: 'A conversation, as agents see it',
     ...agent,
     params: { id: objectId },
-    handle: async ({ params }) => toConversationDto(await chats.getConversation(params.id)),
+    handle: async ({ params }) => toConversationDto(await conversations.get(params.id)),
   });
 
   route('POST /api/conversations/:id/ticket', {

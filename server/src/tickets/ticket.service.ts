@@ -38,6 +38,7 @@ import type { AgentDoc } from '../agents/agent.model.ts';
 import type { VisitorIdentity } from '../visitors/visitor-token.ts';
 import type { ChatService } from '../chats/chat.service.ts';
 import type { ConversationDoc } from '../chats/conversation.model.ts';
+import type { ConversationGuard, ConversationStore } from '../chats/conversation-store.ts';
 import { ticketModel, toTicketDetailDto, toTicketDto, type TicketDoc, type TranscriptLine } from './ticket.model.ts';
 import { chainEvents, verifyChain, type NewTicketEvent } from './event-chain.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -60,13 +61,14 @@ export function createTicketService(deps: {
   conn: Connection;
   clock: Clock;
   notify: Notifier;
+  conversations: ConversationStore;
   chats: ChatService;
   claims: Claims;
   settings: SettingsService;
   notifications: NotificationService;
   agents: AgentService;
 }) {
-  const { conn, clock, notify, chats, claims, settings, notifications, agents } = deps;
+  const { conn, clock, notify, conversations, chats, claims, settings, notifications, agents } = deps;
   const Ticket = ticketModel(conn);
 
   async function findByNumber(number: number): Promise<TicketDoc> {
@@ -173,13 +175,13 @@ export function createTicketService(deps: {
   }
 
   async function transcriptOf(conversationId: Types.ObjectId): Promise<TranscriptLine[]> {
-    const messages = await chats.messagesAfter(conversationId, 0);
+    const messages = await conversations.messagesAfter(conversationId, 0);
     return messages.map((m) => ({
       seq: m.seq,
       author: m.author,
       ...(m.authorName ? { authorName: m.authorName } : {}),
       text: m.text,
-      at: new Date(m.createdAt),
+      at: m.createdAt,
     }));
   }
 
@@ -189,17 +191,17 @@ export function createTicketService(deps: {
    */
   async function fromConversation(
     conv: ConversationDoc,
-    guard: Record<string, unknown>,
+    guard: Omit<ConversationGuard, '_id'>,
     t: Omit<Parameters<typeof insertTicket>[0], 'transcript' | '_id' | 'conversationId' | 'site' | 'visitorId'>,
   ): Promise<TicketDoc> {
     if (!(await claims.take(`convert:${conv._id}`, 'ticket'))) {
-      const now = await chats.getConversation(String(conv._id));
+      const now = await conversations.get(conv._id);
       throw new AppError('conflict', now.ticketNumber ? `This chat is already ticket #${now.ticketNumber}` : 'This chat is already becoming a ticket');
     }
-    const claimed = await chats.Conversation.findOne({ _id: conv._id, ...guard }).lean();
+    const claimed = await conversations.findGuarded({ _id: conv._id, ...guard });
     if (!claimed) {
       await claims.release(`convert:${conv._id}`);
-      const now = await chats.getConversation(String(conv._id));
+      const now = await conversations.get(conv._id);
       throw new AppError('conflict', `A ${now.status} chat can't become a ticket here`);
     }
     const ticketId = new Types.ObjectId();
@@ -216,7 +218,7 @@ export function createTicketService(deps: {
   }
 
   async function convertChat(agent: Agent, conversationId: string, input: ConvertToTicketInput): Promise<TicketDto> {
-    const conv = await chats.getConversation(conversationId);
+    const conv = await conversations.get(conversationId);
     if (String(conv.assignee) !== String(agent._id)) throw new AppError('forbidden', 'Only the agent in this chat can convert it');
     const ticket = await fromConversation(
       conv,
@@ -236,7 +238,7 @@ export function createTicketService(deps: {
 
   /** No one could take the chat: the visitor leaves a message, and it becomes a ticket with the transcript. */
   async function leaveMessage(v: VisitorIdentity, input: LeaveMessageInput): Promise<{ ticketNumber: number }> {
-    let convId = input.conversationId ?? String((await chats.openConversationId(v)) ?? '');
+    let convId = input.conversationId ?? String((await conversations.openConversationId(v.site, v.visitorId)) ?? '');
     if (!convId) {
       const started = await chats.start(v, { clientId: `leave_${new Types.ObjectId()}`, text: input.text, ...(input.name ? { name: input.name } : {}) });
       convId = started.conversation.id;
@@ -247,7 +249,7 @@ export function createTicketService(deps: {
       );
       chats.deliver(conv, message);
     }
-    const conv = await chats.getConversation(convId);
+    const conv = await conversations.get(convId);
     const ticket = await fromConversation(
       conv,
       { visitorId: v.visitorId, site: v.site, status: { $in: ['queued', 'offered'] } },
