@@ -20,7 +20,12 @@ import { createChatService, type ChatHooks } from './chats/chat.service.ts';
 import { createChatControl } from './chats/chat-control.ts';
 import { attachVisitorSocket } from './chats/visitor.socket.ts';
 import { attachAgentSocket } from './chats/agent.socket.ts';
-import { createTicketService } from './tickets/ticket.service.ts';
+import { createTicketStore } from './tickets/ticket-store.ts';
+import { createTicketCounts } from './tickets/ticket-counts.ts';
+import { createTicketQueries } from './tickets/ticket-queries.ts';
+import { createTicketIntake } from './tickets/ticket-intake.ts';
+import { createTicketActions } from './tickets/ticket-actions.ts';
+import { createCustomerDelivery } from './tickets/customer-delivery.ts';
 import { ticketRoutes } from './tickets/ticket.routes.ts';
 import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
 import { healthRoutes } from './http/health.ts';
@@ -93,15 +98,22 @@ export async function createApp(deps: AppDeps) {
   const chats = createChatService({ conversations, clock, notify, presence, router, claims, hooks });
   const settings = createSettingsService({ conn });
   const notifications = createNotificationService({ conn, clock, notify });
-  const tickets = createTicketService({ conn, clock, notify, conversations, chats, claims, settings, notifications, agents });
-  const sla = createSlaSweeper({ conn, clock, claims, tickets, settings, notifications, log });
+  const ticketStore = createTicketStore({ conn, clock, claims, settings, notify });
+  const tickets = {
+    store: ticketStore,
+    counts: createTicketCounts({ store: ticketStore, clock, notify }),
+    queries: createTicketQueries({ store: ticketStore, clock }),
+    intake: createTicketIntake({ store: ticketStore, conversations, chats, claims }),
+    actions: createTicketActions({ store: ticketStore, clock, settings, agents, notifications, deliverToCustomer: createCustomerDelivery({ chats }) }),
+  };
+  const sla = createSlaSweeper({ conn, clock, claims, ticketStore, ticketActions: tickets.actions, settings, notifications, log });
   const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
   onAgentOffline = () => {
     // Offers to an agent who left go back to the queue and on to the next agent.
     router.sweep().catch((err) => log.warn({ err }, 'sweep after going offline failed'));
   };
   hooks.onCustomerMessageOnTicket = async (conv, message) => {
-    if (conv.ticketId) await tickets.customerMessage(conv.ticketId, message, conv.visitorName);
+    if (conv.ticketId) await tickets.actions.customerMessage(conv.ticketId, message, conv.visitorName);
   };
 
   // Requests in flight, so shutdown can let them finish.
@@ -116,8 +128,8 @@ export async function createApp(deps: AppDeps) {
   healthRoutes(api.route, conn);
   authRoutes(api.route, agents, { cookieSecure: config.cookieSecure, signInRateLimit: config.signInRateLimit });
   visitorRoutes(api.route, { tokens, sites, presence });
-  helpCenterRoutes(api.route, { tickets });
-  ticketRoutes(api.route, { tickets, conversations });
+  helpCenterRoutes(api.route, { intake: tickets.intake });
+  ticketRoutes(api.route, { ...tickets, conversations });
   settingsRoutes(api.route, { settings });
   notificationRoutes(api.route, { notifications });
   app.use(api.router);
@@ -125,8 +137,8 @@ export async function createApp(deps: AppDeps) {
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  attachVisitorSocket(visitorNs, { tokens, chats, control, tickets, presence, log });
-  attachAgentSocket(agentNs, { agents, chats, control, tickets, presence, router, notify, log });
+  attachVisitorSocket(visitorNs, { tokens, chats, control, intake: tickets.intake, presence, log });
+  attachAgentSocket(agentNs, { agents, chats, control, ticketCounts: tickets.counts, presence, router, notify, log });
 
   /**
    * Timers of live chat: lapsed offers and offers to agents who left (every tick), the full

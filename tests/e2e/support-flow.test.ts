@@ -139,7 +139,7 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
 
   // The customer writes again: the resolved ticket re-opens.
   await send(w2, 'It happened again on invoice 43');
-  await expect.poll(async () => (await kamflo.kamflo.services.tickets.get(1001)).status, { timeout: 10_000 }).toBe('open');
+  await expect.poll(async () => (await kamflo.kamflo.services.tickets.queries.get(1001)).status, { timeout: 10_000 }).toBe('open');
   await agent.getByText('It happened again on invoice 43').first().waitFor();
 
   // 6. The Help Center tab creates a ticket and shows its number.

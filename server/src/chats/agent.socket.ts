@@ -19,7 +19,7 @@ import type { AgentNamespace } from '../realtime/io.ts';
 import type { AgentService } from '../agents/agent.service.ts';
 import { sessionToken } from '../agents/authenticate.ts';
 import type { Presence } from '../agents/presence.ts';
-import type { TicketService } from '../tickets/ticket.service.ts';
+import type { TicketCounts } from '../tickets/ticket-counts.ts';
 import type { ChatService } from './chat.service.ts';
 import type { ChatControl } from './chat-control.ts';
 import type { Router } from './routing.ts';
@@ -33,7 +33,7 @@ export function attachAgentSocket(
     agents: AgentService;
     chats: ChatService;
     control: ChatControl;
-    tickets: TicketService;
+    ticketCounts: TicketCounts;
     presence: Presence;
     router: Router;
     notify: Notifier;
@@ -70,7 +70,7 @@ export function attachAgentSocket(
         .then((cameOnline) => (cameOnline ? router.rebalance() : undefined))
         .catch((err) => log.warn({ err }, 'agent came online, rebalance failed'));
     }
-    void deps.tickets
+    void deps.ticketCounts
       .counts()
       .then((c) => socket.emit('dashboard:counts', c))
       .catch(() => {});

@@ -5,16 +5,16 @@ import { visitorRoom } from '../realtime/notify.ts';
 import type { VisitorTokens } from '../visitors/visitor-token.ts';
 import type { VisitorNamespace } from '../realtime/io.ts';
 import type { Presence } from '../agents/presence.ts';
-import type { TicketService } from '../tickets/ticket.service.ts';
+import type { TicketIntake } from '../tickets/ticket-intake.ts';
 import type { ChatService } from './chat.service.ts';
 import type { ChatControl } from './chat-control.ts';
 
 /** The visitor namespace: a signed visitor token is required, and it scopes everything. */
 export function attachVisitorSocket(
   ns: VisitorNamespace,
-  deps: { tokens: VisitorTokens; chats: ChatService; control: ChatControl; tickets: TicketService; presence: Presence; log: Logger },
+  deps: { tokens: VisitorTokens; chats: ChatService; control: ChatControl; intake: TicketIntake; presence: Presence; log: Logger },
 ) {
-  const { chats, control, tickets, log } = deps;
+  const { chats, control, intake, log } = deps;
   ns.use((socket, next) => {
     const identity = deps.tokens.verify(socket.handshake.auth?.token);
     if (!identity) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'A valid visitor token is required' } }));
@@ -41,7 +41,7 @@ export function attachVisitorSocket(
     );
     socket.on(
       'chat:leave-message',
-      handler(log, leaveMessageInput, (input) => tickets.leaveMessage(v, input)),
+      handler(log, leaveMessageInput, (input) => intake.leaveMessage(v, input)),
     );
     socket.on(
       'chat:end',

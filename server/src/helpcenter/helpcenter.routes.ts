@@ -2,10 +2,10 @@ import { rateLimit } from 'express-rate-limit';
 import { helpCenterRequestInput } from '@kamflo/shared';
 import { AppError } from '../lib/errors.ts';
 import type { DeclareRoute } from '../http/api-routes.ts';
-import type { TicketService } from '../tickets/ticket.service.ts';
+import type { TicketIntake } from '../tickets/ticket-intake.ts';
 
 /** "Submit a request": a Help Center form that creates a ticket. */
-export function helpCenterRoutes(route: DeclareRoute, deps: { tickets: TicketService }) {
+export function helpCenterRoutes(route: DeclareRoute, deps: { intake: TicketIntake }) {
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: 30,
@@ -19,6 +19,6 @@ export function helpCenterRoutes(route: DeclareRoute, deps: { tickets: TicketSer
     before: [limiter],
     body: helpCenterRequestInput,
     status: 201,
-    handle: ({ visitor, body }) => deps.tickets.fromHelpCenter(body, visitor),
+    handle: ({ visitor, body }) => deps.intake.fromHelpCenter(body, visitor),
   });
 }

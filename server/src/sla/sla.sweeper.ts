@@ -6,7 +6,8 @@ import type { Claims } from '../db/claims.ts';
 import { agentModel } from '../agents/agent.model.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { NotificationService } from '../notifications/notification.service.ts';
-import type { TicketService } from '../tickets/ticket.service.ts';
+import type { TicketStore } from '../tickets/ticket-store.ts';
+import type { TicketActions } from '../tickets/ticket-actions.ts';
 import type { TicketDoc } from '../tickets/ticket.model.ts';
 
 const HOUR = 3600_000;
@@ -53,12 +54,13 @@ export function createSlaSweeper(deps: {
   conn: Connection;
   clock: Clock;
   claims: Claims;
-  tickets: TicketService;
+  ticketStore: TicketStore;
+  ticketActions: TicketActions;
   settings: SettingsService;
   notifications: NotificationService;
   log: Logger;
 }) {
-  const { clock, claims, tickets, settings, notifications, log } = deps;
+  const { clock, claims, ticketStore, ticketActions, settings, notifications, log } = deps;
   const Agent = agentModel(deps.conn);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -78,7 +80,7 @@ export function createSlaSweeper(deps: {
     const key = `alert:${t._id}:${rule.id}`;
     if (!(await claims.take(key, 'sla'))) return false;
     const text = alertText(rule, t);
-    await tickets.recordAlert(t._id, rule, text);
+    await ticketActions.recordAlert(t._id, rule, text);
     await notifications.send(await recipients(rule, t), { key, kind: 'sla_alert', ticketNumber: t.number, text, ruleId: rule.id, condition: rule.condition });
     return true;
   }
@@ -88,7 +90,10 @@ export function createSlaSweeper(deps: {
     const now = clock.now();
     let fired = 0;
     for (const rule of await settings.getAlertRules()) {
-      const due = await tickets.Ticket.find(ruleQuery(rule, now), { number: 1, subject: 1, priority: 1, assignee: 1 }).sort({ slaDueAt: 1 }).limit(500).lean();
+      const due = await ticketStore.Ticket.find(ruleQuery(rule, now), { number: 1, subject: 1, priority: 1, assignee: 1 })
+        .sort({ slaDueAt: 1 })
+        .limit(500)
+        .lean();
       for (const t of due) {
         try {
           if (await fire(rule, t as TicketDoc)) fired++;

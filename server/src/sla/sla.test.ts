@@ -23,7 +23,7 @@ const newTicket = (a: Agent, priority = 'high') =>
     cookie: a.cookie,
     body: { requesterEmail: 'c@example.com', subject: `${priority} thing`, message: 'm', priority, category: 'general' },
   });
-const events = async (n: number) => (await s.services.tickets.get(n)).events;
+const events = async (n: number) => (await s.services.tickets.queries.get(n)).events;
 const alertsOn = async (n: number) => (await events(n)).filter((e) => e.type === 'sla_alert');
 
 /** Another server process on the same database (same clock). */
@@ -171,8 +171,8 @@ describe('SLA alerts', () => {
     const alice = await s.createAgent('Alice');
     await newTicket(alice);
     await s.api('/api/tickets/1001/resolve', { cookie: alice.cookie, body: { closingMessage: 'Done' } });
-    const t = await s.services.tickets.Ticket.findOne({ number: 1001 }).lean();
-    await s.services.tickets.customerMessage(t!._id, { text: 'Still broken' } as any, 'Cus');
+    const t = await s.services.tickets.store.Ticket.findOne({ number: 1001 }).lean();
+    await s.services.tickets.actions.customerMessage(t!._id, { text: 'Still broken' } as any, 'Cus');
     const n = (await s.api<NotificationDto[]>('/api/notifications', { cookie: alice.cookie })).body;
     expect(n.map((x) => [x.kind, x.ticketNumber])).toEqual([['reopened', 1001]]);
     const detail = (await s.api<TicketDetailDto>('/api/tickets/1001', { cookie: alice.cookie })).body;

@@ -72,7 +72,7 @@ describe('agent-created tickets', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
     expect((await s.api('/api/tickets', { body: { requesterEmail: 'a@b.co' } })).status).toBe(401);
-    expect(await s.services.tickets.Ticket.countDocuments()).toBe(0);
+    expect(await s.services.tickets.store.Ticket.countDocuments()).toBe(0);
   });
 });
 

@@ -19,12 +19,18 @@ import { AppError } from '../lib/errors.ts';
 import type { DeclareRoute } from '../http/api-routes.ts';
 import type { ConversationStore } from '../chats/conversation-store.ts';
 import { toConversationDto } from '../chats/conversation.model.ts';
-import type { TicketService } from './ticket.service.ts';
+import type { TicketActions } from './ticket-actions.ts';
+import type { TicketCounts } from './ticket-counts.ts';
+import type { TicketIntake } from './ticket-intake.ts';
+import type { TicketQueries } from './ticket-queries.ts';
 
 const byNumber = { number: ticketNumberParam };
 
-export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService; conversations: ConversationStore }) {
-  const { tickets, conversations } = deps;
+export function ticketRoutes(
+  route: DeclareRoute,
+  deps: { intake: TicketIntake; actions: TicketActions; queries: TicketQueries; counts: TicketCounts; conversations: ConversationStore },
+) {
+  const { intake, actions, queries, counts, conversations } = deps;
   const agent = { access: 'agent', permission: 'ticket.work' } as const;
 
   route('GET /api/conversations/:id', {
@@ -40,7 +46,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     params: { id: objectId },
     body: convertToTicketInput,
     status: 201,
-    handle: ({ agent, params, body }) => tickets.convertChat(agent, params.id, body),
+    handle: ({ agent, params, body }) => intake.convertChat(agent, params.id, body),
   });
 
   route('GET /api/tickets', {
@@ -51,7 +57,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
       if (query.queue === 'unaddressed' && !can(agent.role, 'tickets.unaddressed')) {
         throw new AppError('forbidden', 'The unaddressed queue is for team leads and above');
       }
-      return tickets.list(query);
+      return queries.list(query);
     },
   });
 
@@ -60,14 +66,14 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     ...agent,
     body: createTicketInput,
     status: 201,
-    handle: ({ agent, body }) => tickets.createForCustomer(agent, body),
+    handle: ({ agent, body }) => intake.createForCustomer(agent, body),
   });
 
   route('GET /api/tickets/:number', {
     summary: 'A ticket with its transcript and history',
     ...agent,
     params: byNumber,
-    handle: ({ params }) => tickets.get(params.number),
+    handle: ({ params }) => queries.get(params.number),
   });
 
   route('POST /api/tickets/:number/replies', {
@@ -76,7 +82,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     params: byNumber,
     body: ticketTextInput,
     status: 201,
-    handle: ({ agent, params, body }) => tickets.reply(agent, params.number, body.text),
+    handle: ({ agent, params, body }) => actions.reply(agent, params.number, body.text),
   });
 
   route('POST /api/tickets/:number/notes', {
@@ -85,7 +91,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     params: byNumber,
     body: ticketTextInput,
     status: 201,
-    handle: ({ agent, params, body }) => tickets.note(agent, params.number, body.text),
+    handle: ({ agent, params, body }) => actions.note(agent, params.number, body.text),
   });
 
   route('POST /api/tickets/:number/resolve', {
@@ -93,7 +99,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     ...agent,
     params: byNumber,
     body: resolveTicketInput,
-    handle: ({ agent, params, body }) => tickets.resolve(agent, params.number, body.closingMessage),
+    handle: ({ agent, params, body }) => actions.resolve(agent, params.number, body.closingMessage),
   });
 
   route('POST /api/tickets/:number/status', {
@@ -101,7 +107,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     ...agent,
     params: byNumber,
     body: ticketStatusInput,
-    handle: ({ agent, params, body }) => tickets.setStatus(agent, params.number, body.to, body.reason),
+    handle: ({ agent, params, body }) => actions.setStatus(agent, params.number, body.to, body.reason),
   });
 
   route('POST /api/tickets/:number/assign', {
@@ -109,7 +115,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     ...agent,
     params: byNumber,
     body: assignTicketInput,
-    handle: ({ agent, params, body }) => tickets.assign(agent, params.number, body.agentId),
+    handle: ({ agent, params, body }) => actions.assign(agent, params.number, body.agentId),
   });
 
   route('POST /api/tickets/:number/priority', {
@@ -117,7 +123,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     ...agent,
     params: byNumber,
     body: ticketPriorityInput,
-    handle: ({ agent, params, body }) => tickets.setPriority(agent, params.number, body.priority),
+    handle: ({ agent, params, body }) => actions.setPriority(agent, params.number, body.priority),
   });
 
   route('POST /api/tickets/:number/category', {
@@ -125,7 +131,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     ...agent,
     params: byNumber,
     body: ticketCategoryInput,
-    handle: ({ agent, params, body }) => tickets.setCategory(agent, params.number, body.category),
+    handle: ({ agent, params, body }) => actions.setCategory(agent, params.number, body.category),
   });
 
   route('POST /api/tickets/:number/escalate', {
@@ -135,7 +141,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     body: escalateTicketInput,
     // The handbook's checklist: name everything that is missing at once.
     badBody: (issues) => `Can't escalate yet. Missing: ${issues.map((i) => i.message).join('; ')}`,
-    handle: ({ agent, params, body }) => tickets.escalate(agent, params.number, body),
+    handle: ({ agent, params, body }) => actions.escalate(agent, params.number, body),
   });
 
   route('POST /api/tickets/:number/needs-approval', {
@@ -143,7 +149,7 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     ...agent,
     params: byNumber,
     body: needsApprovalInput,
-    handle: ({ agent, params, body }) => tickets.requestApproval(agent, params.number, body.reason),
+    handle: ({ agent, params, body }) => actions.requestApproval(agent, params.number, body.reason),
   });
 
   route('POST /api/tickets/:number/approve', {
@@ -154,19 +160,19 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     params: byNumber,
     // The note is optional, and so is the body.
     body: approveTicketInput.default({}),
-    handle: ({ agent, params, body }) => tickets.approve(agent, params.number, body.note),
+    handle: ({ agent, params, body }) => actions.approve(agent, params.number, body.note),
   });
 
   route('GET /api/dashboard', {
     summary: 'Ticket counts for the dashboard',
     ...agent,
-    handle: () => tickets.counts(),
+    handle: () => counts.counts(),
   });
 
   route('GET /api/dashboard/weekly', {
     summary: 'Opened vs resolved per ISO week, last 8 weeks',
     ...agent,
-    handle: () => tickets.weekly(),
+    handle: () => counts.weekly(),
   });
 
   route('GET /api/admin/tickets/:number/verify', {
@@ -174,6 +180,6 @@ export function ticketRoutes(route: DeclareRoute, deps: { tickets: TicketService
     access: 'agent',
     permission: 'audit.verify',
     params: byNumber,
-    handle: ({ params }) => tickets.verify(params.number),
+    handle: ({ params }) => queries.verify(params.number),
   });
 }

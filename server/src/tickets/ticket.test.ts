@@ -46,7 +46,7 @@ describe('converting a chat into a ticket', () => {
 
     // Converting twice makes no second ticket.
     expect((await convert(agent.cookie, conversationId)).status).toBe(409);
-    expect(await s.services.tickets.Ticket.countDocuments()).toBe(1);
+    expect(await s.services.tickets.store.Ticket.countDocuments()).toBe(1);
   });
 
   it('hands out distinct, increasing numbers under concurrent creation', async () => {
@@ -77,7 +77,7 @@ describe('converting a chat into a ticket', () => {
     expect((await convert(bob.cookie, conversationId)).status).toBe(403);
     expect((await convert('', conversationId)).status).toBe(401);
     expect((await convert(agent.cookie, 'not-an-id')).status).toBe(400);
-    expect(await s.services.tickets.Ticket.countDocuments()).toBe(0);
+    expect(await s.services.tickets.store.Ticket.countDocuments()).toBe(0);
   });
 });
 
@@ -172,7 +172,7 @@ describe('Help Center requests and leaving a message', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ ticketNumber: 1001 });
-    const t = await s.services.tickets.get(1001);
+    const t = await s.services.tickets.queries.get(1001);
     expect(t).toMatchObject({ source: 'help_center', requester: { name: 'Eve', email: 'eve@example.com' }, subject: 'Refund' });
     expect(t.events[0]!.text).toBe('Please refund order 42');
   });
@@ -182,7 +182,7 @@ describe('Help Center requests and leaving a message', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.issues.map((i: any) => i.path).sort()).toEqual(['email', 'message', 'name']);
     expect((await s.api('/api/helpcenter/requests', { token: 'forged', body: { name: 'a', email: 'a@b.co', subject: 's', message: 'm' } })).status).toBe(401);
-    expect(await s.services.tickets.Ticket.countDocuments()).toBe(0);
+    expect(await s.services.tickets.store.Ticket.countDocuments()).toBe(0);
   });
 
   it('with nobody online a visitor leaves a message that becomes a ticket with the transcript', async () => {
@@ -193,7 +193,7 @@ describe('Help Center requests and leaving a message', () => {
     await ask(visitor.socket, 'chat:start', { clientId: cid(), text: 'Is anyone there?' });
     const left = await ask(visitor.socket, 'chat:leave-message', { email: 'vis@example.com', name: 'Vis', text: 'Please call me back about my order' });
     expect(left).toEqual({ ok: true, data: { ticketNumber: 1001 } });
-    const t = await s.services.tickets.get(1001);
+    const t = await s.services.tickets.queries.get(1001);
     expect(t).toMatchObject({ source: 'chat_widget', requester: { email: 'vis@example.com', name: 'Vis' } });
     expect(t.transcript.map((m) => m.text)).toEqual(['Is anyone there?', 'Please call me back about my order']);
   });
