@@ -95,7 +95,7 @@ export async function createApp(deps: AppDeps) {
     log,
   });
   const hooks: ChatHooks = {};
-  const chats = createChatService({ conversations, clock, notify, presence, router, claims, hooks });
+  const chats = createChatService({ conversations, clock, notify, presence, router, claims, hooks, log });
   const settings = createSettingsService({ conn });
   const notifications = createNotificationService({ conn, clock, notify });
   const ticketStore = createTicketStore({ conn, clock, claims, settings, notify });

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import type { AgentSyncInput, ChatMessageInput, ChatStartInput, ChatSyncInput, ConversationDto, MessageAuthor, MessageDto } from '@kamflo/shared';
 import { AppError, isDuplicateKey } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
 import type { Notifier } from '../realtime/notify.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
@@ -16,7 +17,10 @@ import type { Claims } from '../db/claims.ts';
 type Agent = Pick<AgentDoc, '_id' | 'name'>;
 
 export interface ChatHooks {
-  /** A visitor wrote in a conversation that became a ticket. */
+  /**
+   * A visitor wrote in a conversation that became a ticket. Called after the visitor's
+   * acknowledgement, again for every retry of the same message: it must be idempotent by message id.
+   */
   onCustomerMessageOnTicket?: (conv: ConversationDoc, message: MessageDto) => Promise<void>;
 }
 
@@ -28,8 +32,9 @@ export function createChatService(deps: {
   router: Router;
   claims: Claims;
   hooks: ChatHooks;
+  log: Logger;
 }) {
-  const { conversations, clock, notify, presence, router, claims, hooks } = deps;
+  const { conversations, clock, notify, presence, router, claims, hooks, log } = deps;
   const { marks } = conversations;
 
   /**
@@ -55,7 +60,7 @@ export function createChatService(deps: {
   async function appendMessage(
     guard: ConversationGuard,
     m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
-  ): Promise<{ conv: ConversationDoc; message: MessageDto; duplicate: boolean }> {
+  ): Promise<{ conv: ConversationDoc; message: MessageDto }> {
     const conversationId = guard._id;
     const key = String(conversationId);
     let known = lastStoredSeq.get(key);
@@ -74,11 +79,11 @@ export function createChatService(deps: {
           markDue ? marks.advance(conversationId, 'activity', seq, now) : null,
         ]);
         remember(lastStoredSeq, key, seq);
-        return { conv, message: toMessageDto(doc), duplicate: false };
+        return { conv, message: toMessageDto(doc) };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         const first = await conversations.messageByClientId(conversationId, m.clientId);
-        if (first) return { conv, message: toMessageDto(first), duplicate: true };
+        if (first) return { conv, message: toMessageDto(first) };
         // Someone else took this seq: read the top and try the next one.
         known = undefined;
       }
@@ -155,12 +160,19 @@ export function createChatService(deps: {
   }
 
   async function visitorSend(v: VisitorIdentity, input: ChatMessageInput): Promise<MessageDto> {
-    const { conv, message, duplicate } = await appendMessage(
+    const { conv, message } = await appendMessage(
       { _id: new Types.ObjectId(input.conversationId), visitorId: v.visitorId, site: v.site, status: { $ne: 'ended' } },
       { clientId: input.clientId, author: 'visitor', authorName: undefined, text: input.text },
     );
     deliver(conv, message);
-    if (!duplicate && conv.status === 'ticket') await hooks.onCustomerMessageOnTicket?.(conv, message);
+    // The ticket hears of it after the acknowledgement, and again on a retried send (a
+    // duplicate): the message is stored either way, and a retry repairs a reaction that failed.
+    if (conv.status === 'ticket' && hooks.onCustomerMessageOnTicket) {
+      const react = hooks.onCustomerMessageOnTicket;
+      setImmediate(() => {
+        react(conv, message).catch((err) => log.warn({ err, conversationId: String(conv._id) }, 'recording a message on its ticket failed'));
+      });
+    }
     return message;
   }
 

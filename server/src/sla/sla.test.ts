@@ -172,7 +172,7 @@ describe('SLA alerts', () => {
     await newTicket(alice);
     await s.api('/api/tickets/1001/resolve', { cookie: alice.cookie, body: { closingMessage: 'Done' } });
     const t = await s.services.tickets.store.Ticket.findOne({ number: 1001 }).lean();
-    await s.services.tickets.actions.customerMessage(t!._id, { text: 'Still broken' } as any, 'Cus');
+    await s.services.tickets.actions.customerMessage(t!._id, { id: 'message-1', seq: 7, text: 'Still broken' }, 'Cus');
     const n = (await s.api<NotificationDto[]>('/api/notifications', { cookie: alice.cookie })).body;
     expect(n.map((x) => [x.kind, x.ticketNumber])).toEqual([['reopened', 1001]]);
     const detail = (await s.api<TicketDetailDto>('/api/tickets/1001', { cookie: alice.cookie })).body;

@@ -99,25 +99,44 @@ export function createTicketActions(deps: {
     return toTicketDetailDto(t);
   }
 
-  /** The customer wrote on a ticket's conversation; a resolved ticket re-opens. */
-  async function customerMessage(ticketId: Types.ObjectId, message: MessageDto, requesterName: string): Promise<void> {
+  /**
+   * The customer wrote on a ticket's conversation; a resolved ticket re-opens. Once per message:
+   * the event keeps the message id, so a repeat (a retried send) records nothing again, and only
+   * sends the re-open notification if that is what failed (notifications are stored once by key).
+   */
+  async function customerMessage(ticketId: Types.ObjectId, message: Pick<MessageDto, 'id' | 'seq' | 'text'>, requesterName: string): Promise<void> {
     const number = await store.numberOf(ticketId);
     if (number === null) return;
-    let reopened = false;
+    let reopenedBy: number | undefined; // the seq of the re-open event
     const after = await store.change(number, (t) => {
-      reopened = false;
+      reopenedBy = undefined;
+      // Written before the chat became this ticket: the transcript has it.
+      if (t.transcript.some((line) => line.seq === message.seq)) return null;
+      const recorded = t.events.findIndex((e) => e.type === 'customer_message' && e.data?.messageId === message.id);
+      if (recorded >= 0) {
+        const next = t.events[recorded + 1];
+        if (next?.type === 'status_changed' && next.actorKind === 'system' && next.from === 'resolved') reopenedBy = next.seq;
+        return null;
+      }
       const events: NewTicketEvent[] = [
-        { type: 'customer_message', visibility: 'public', actorKind: 'customer', actorName: requesterName, text: message.text },
+        {
+          type: 'customer_message',
+          visibility: 'public',
+          actorKind: 'customer',
+          actorName: requesterName,
+          text: message.text,
+          data: { messageId: message.id },
+        },
       ];
       if (t.status !== 'resolved') return { events };
-      reopened = true;
-      events.push({ type: 'status_changed', visibility: 'public', actorKind: 'system', text: 're-opened', from: 'resolved', to: 'open' as TicketStatus });
+      reopenedBy = t.eventCount + 2;
+      events.push({ type: 'status_changed', visibility: 'public', actorKind: 'system', text: 're-opened', from: 'resolved', to: 'open' });
       return { events, set: { status: 'open', resolvedAt: null, resolvedWeek: null } };
     });
     // The handbook: "You'll see a notification that a previously resolved ticket has been reopened."
-    if (reopened && after.assignee) {
+    if (reopenedBy !== undefined && after.assignee) {
       await notifications.send([String(after.assignee)], {
-        key: `reopened:${after._id}:${after.eventCount}`,
+        key: `reopened:${after._id}:${reopenedBy}`,
         kind: 'reopened',
         ticketNumber: after.number,
         text: `Ticket #${after.number} "${after.subject}" was re-opened: the customer wrote again`,

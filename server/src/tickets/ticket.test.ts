@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TicketDetailDto, TicketDto } from '@kamflo/shared';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NotificationDto, TicketDetailDto, TicketDto } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 
 let s: TestServer;
@@ -136,6 +136,38 @@ describe('working a ticket', () => {
     const after = await s.api<TicketDetailDto>('/api/tickets/1001', { cookie: agent.cookie });
     expect(after.body.events.slice(-2).map((e) => e.type)).toEqual(['customer_message', 'status_changed']);
     expect(after.body.events.at(-1)).toMatchObject({ from: 'resolved', to: 'open' });
+  });
+
+  it('a customer message whose ticket step failed is recorded by the retried send, exactly once, and re-opens the ticket', async () => {
+    const { agent, agentSock, visitor, conversationId } = await liveChat();
+    await convert(agent.cookie, conversationId);
+    await s.api('/api/tickets/1001/resolve', { cookie: agent.cookie, body: { closingMessage: 'Fixed: try again.' } });
+    // The first time the ticket records the message, its write fails (the database itself is real).
+    const write = vi.spyOn(s.services.tickets.store, 'change').mockRejectedValueOnce(new Error('injected: the ticket write failed'));
+
+    const send = { conversationId, clientId: cid(), text: 'Still broken for me' };
+    const first = await ask(visitor.socket, 'chat:message', send);
+    expect(first).toMatchObject({ ok: true, data: { text: 'Still broken for me' } });
+    await expect.poll(() => write.mock.results.length).toBe(1);
+    await expect(write.mock.results[0]!.value).rejects.toThrow('injected');
+    expect((await s.services.tickets.queries.get(1001)).status).toBe('resolved');
+
+    // The widget retries the send (a duplicate of the stored message): the ticket gets it now.
+    const reopened = next(agentSock, 'ticket:updated', 5000, (t) => t.status === 'open');
+    expect(await ask(visitor.socket, 'chat:message', send)).toEqual(first);
+    await reopened;
+    // A third copy changes nothing: wait for its reaction to finish, then look.
+    await ask(visitor.socket, 'chat:message', send);
+    await expect.poll(() => write.mock.results.length).toBe(3);
+    await write.mock.results[2]!.value;
+
+    const after = await s.services.tickets.queries.get(1001);
+    expect(after.status).toBe('open');
+    expect(after.events.filter((e) => e.type === 'customer_message').map((e) => e.text)).toEqual(['Still broken for me']);
+    expect(after.events.slice(-2).map((e) => e.type)).toEqual(['customer_message', 'status_changed']);
+    const notes = (await s.api<NotificationDto[]>('/api/notifications', { cookie: agent.cookie })).body;
+    expect(notes.map((n) => n.kind)).toEqual(['reopened']);
+    expect((await s.api('/api/admin/tickets/1001/verify', { cookie: (await s.createAgent('Ada', 'admin')).cookie })).body).toMatchObject({ ok: true });
   });
 
   it('lists tickets by SLA risk and counts them for the dashboard', async () => {
