@@ -97,13 +97,16 @@ describe('presence and capacity', () => {
 describe('the visitor in the queue', () => {
   it('sees their position and an estimated wait, and is offered to leave a message when nobody is online', async () => {
     s = await startTestServer();
-    const first = await startChat('one');
+    const first = await s.visitor();
+    const firstState = next(first.socket, 'chat:queue');
+    await ask(first.socket, 'chat:start', { clientId: cid(), text: 'one' });
     const second = await s.visitor();
-    const state = next(second.socket, 'chat:queue');
+    const secondState = next(second.socket, 'chat:queue');
     await ask(second.socket, 'chat:start', { clientId: cid(), text: 'two' });
     await s.services.router.publishRequests();
-    expect(await state).toMatchObject({ position: 2, offerLeaveMessage: true });
-    expect(first.conversationId).toBeTruthy();
+    // 90 s per chat up to and including yours, shared by the agents available (none counts as one).
+    expect(await firstState).toMatchObject({ position: 1, etaSeconds: 90, offerLeaveMessage: true });
+    expect(await secondState).toMatchObject({ position: 2, etaSeconds: 180, offerLeaveMessage: true });
   });
 
   it('is offered to leave a message after waiting past the queue timeout', async () => {
