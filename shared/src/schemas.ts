@@ -86,14 +86,12 @@ export const transferInput = z.strictObject({
   note: text(2000),
 });
 export const assignChatInput = z.strictObject({ conversationId: objectId, agentId: objectId });
-export const agentSettingsInput = z.strictObject({ capacity: z.number().int().min(1).max(50) });
 
 export type AgentStatusInput = z.infer<typeof agentStatusInput>;
 export type TypingInput = z.infer<typeof typingInput>;
 export type ReadInput = z.infer<typeof readInput>;
 export type TransferInput = z.infer<typeof transferInput>;
 export type AssignChatInput = z.infer<typeof assignChatInput>;
-export type AgentSettingsInput = z.infer<typeof agentSettingsInput>;
 
 export type ChatStartInput = z.infer<typeof chatStartInput>;
 export type ChatMessageInput = z.infer<typeof chatMessageInput>;

@@ -113,7 +113,7 @@ export function createChatControl(deps: {
     }
   }
 
-  /** Read receipts: remembered on the conversation and told to the other side. */
+  /** Read receipts: remembered as marks (marks.model.ts), never on the conversation, and told to the other side. */
   async function read(from: { visitor: VisitorIdentity } | { agent: Agent }, conversationId: string, seq: number) {
     const [conv, top] = await Promise.all([
       conversations.find(conversationId, { visitorId: 1, assignee: 1 }),

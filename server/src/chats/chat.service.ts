@@ -37,14 +37,6 @@ export function createChatService(deps: {
   const { conversations, clock, notify, presence, router, claims, hooks, log } = deps;
   const { marks } = conversations;
 
-  /**
-   * Store a message exactly once, as the next seq of its conversation.
-   * The seq is the highest stored seq + 1 and the unique (conversationId, seq) index decides
-   * between racing writers, so seqs have no gaps and a seq is only ever stored after every
-   * lower one: a client that holds 1..n and syncs after n can never miss a message. A retry
-   * with the same clientId hits the other unique index and gets the first copy back.
-   * `guard` checks ownership and state (e.g. the visitor's own, not ended).
-   */
   // Hints kept by this process, so storing a message costs two round trips, not four: the last
   // seq it stored per conversation (a stale one only costs a retry: the unique seq index refuses
   // it), and when it last wrote a conversation's activity mark (idle chats end within seconds
@@ -57,6 +49,14 @@ export function createChatService(deps: {
     map.set(key, value);
   };
 
+  /**
+   * Store a message exactly once, as the next seq of its conversation.
+   * The seq is the highest stored seq + 1 and the unique (conversationId, seq) index decides
+   * between racing writers, so seqs have no gaps and a seq is only ever stored after every
+   * lower one: a client that holds 1..n and syncs after n can never miss a message. A retry
+   * with the same clientId hits the other unique index and gets the first copy back.
+   * `guard` checks ownership and state (e.g. the visitor's own, not ended).
+   */
   async function appendMessage(
     guard: ConversationGuard,
     m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
@@ -206,7 +206,7 @@ export function createChatService(deps: {
   async function agentSync(input: AgentSyncInput) {
     const conv = await conversations.get(input.conversationId);
     const [seen, messages] = await Promise.all([marks.forAgents([conv._id]), messagesAfter(conv._id, input.afterSeq ?? 0)]);
-    return { conversation: toConversationDto({ ...conv, ...seen.get(String(conv._id)) }), messages };
+    return { conversation: toConversationDto(conv, seen.get(String(conv._id))), messages };
   }
 
   async function agentSend(agent: Agent, input: ChatMessageInput): Promise<MessageDto> {
@@ -273,7 +273,7 @@ export function createChatService(deps: {
     const chats = await conversations.activeOf(new Types.ObjectId(agentId));
     const [pending, seen] = await Promise.all([router.pendingConversations(), marks.forAgents(chats.map((c) => c._id))]);
     return {
-      chats: chats.map((c) => toConversationDto({ ...c, ...seen.get(String(c._id)) })),
+      chats: chats.map((c) => toConversationDto(c, seen.get(String(c._id)))),
       requests: router.requestsFor(agentId, pending),
     };
   }

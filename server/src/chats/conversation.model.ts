@@ -17,8 +17,6 @@ export interface ConversationDoc {
   declinedBy: Types.ObjectId[];
   assignee: Types.ObjectId | null;
   assigneeName?: string;
-  /** Last message seq handed out; messages take the next one with an atomic $inc. */
-  lastSeq: number;
   ticketId: Types.ObjectId | null;
   ticketNumber?: number;
   waitingSince: Date;
@@ -31,8 +29,6 @@ export interface ConversationDoc {
   /** Internal handoff notes (agents only, never sent to the visitor). */
   handoffNotes: { by: string; text: string; at: Date }[];
   previousConversationId?: Types.ObjectId;
-  visitorReadSeq: number;
-  agentReadSeq: number;
   endedAt?: Date;
 }
 
@@ -49,7 +45,6 @@ const conversationSchema = new Schema<ConversationDoc>(
     declinedBy: { type: [Schema.Types.ObjectId], default: [] },
     assignee: { type: Schema.Types.ObjectId, default: null },
     assigneeName: String,
-    lastSeq: { type: Number, default: 0 },
     ticketId: { type: Schema.Types.ObjectId, default: null },
     ticketNumber: Number,
     waitingSince: { type: Date, required: true },
@@ -62,8 +57,6 @@ const conversationSchema = new Schema<ConversationDoc>(
     transferNote: { type: String, default: null },
     handoffNotes: { type: [{ _id: false, by: String, text: String, at: Date }], default: [] },
     previousConversationId: Schema.Types.ObjectId,
-    visitorReadSeq: { type: Number, default: 0 },
-    agentReadSeq: { type: Number, default: 0 },
     endedAt: Date,
   },
   { versionKey: false },
@@ -103,7 +96,8 @@ export function toVisitorConversationDto(c: ConversationDoc): VisitorConversatio
   return dto;
 }
 
-export function toConversationDto(c: ConversationDoc): ConversationDto {
+/** `seen`: the conversation's marks (marks.model.ts), how far the visitor has read and their page now. */
+export function toConversationDto(c: ConversationDoc, seen: { visitorReadSeq?: number; page?: string } = {}): ConversationDto {
   const dto: ConversationDto = {
     ...toVisitorConversationDto(c),
     visitorId: c.visitorId,
@@ -112,10 +106,11 @@ export function toConversationDto(c: ConversationDoc): ConversationDto {
     firstMessage: c.firstMessage,
     waitingSince: c.waitingSince.toISOString(),
   };
-  if (c.page) dto.page = c.page;
+  const page = seen.page ?? c.page;
+  if (page) dto.page = page;
   if (c.assignee) dto.assignee = { id: String(c.assignee), name: c.assigneeName ?? '' };
   if (c.handoffNotes?.length) dto.handoffNotes = c.handoffNotes.map((n) => ({ by: n.by, text: n.text, at: n.at.toISOString() }));
   if (c.previousConversationId) dto.previousConversationId = String(c.previousConversationId);
-  if (c.visitorReadSeq) dto.visitorReadSeq = c.visitorReadSeq;
+  if (seen.visitorReadSeq) dto.visitorReadSeq = seen.visitorReadSeq;
   return dto;
 }

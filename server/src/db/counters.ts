@@ -11,8 +11,9 @@ export function counterModel(conn: Connection) {
 }
 
 /**
- * Next value of a named sequence: one atomic $inc, so concurrent callers (even in other
- * processes) never get the same number, and numbers are never reused.
+ * Next value of a named sequence, by one $inc. A hint only: FerretDB 1.x can hand two concurrent
+ * callers the same value, so callers insert under a unique index and retry on a collision
+ * (tickets/ticket-store.ts).
  */
 export async function nextSequence(conn: Connection, name: string, first: number): Promise<number> {
   const Counter = counterModel(conn);

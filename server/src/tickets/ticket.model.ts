@@ -73,7 +73,7 @@ export interface TicketDoc {
   /** Alert rules that fired on this ticket: a hint for the sweeper's query (the claim decides). */
   alertsFired?: string[];
   transcript: TranscriptLine[];
-  /** Append-only history; eventCount is the optimistic-concurrency version of the whole ticket. */
+  /** Append-only history. The next event's claim (`ticket-event:<ticket>:<eventCount + 1>`) serialises writers. */
   events: TicketEventDoc[];
   eventCount: number;
   lastHash: string;
