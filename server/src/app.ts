@@ -25,7 +25,6 @@ import { createTicketCounts } from './tickets/ticket-counts.ts';
 import { createTicketQueries } from './tickets/ticket-queries.ts';
 import { createTicketIntake } from './tickets/ticket-intake.ts';
 import { createTicketActions } from './tickets/ticket-actions.ts';
-import { createCustomerDelivery } from './tickets/customer-delivery.ts';
 import { ticketRoutes } from './tickets/ticket.routes.ts';
 import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
 import { healthRoutes } from './http/health.ts';
@@ -39,6 +38,11 @@ import { settingsRoutes } from './settings/settings.routes.ts';
 import { createNotificationService } from './notifications/notification.service.ts';
 import { notificationRoutes } from './notifications/notification.routes.ts';
 import { createSlaSweeper } from './sla/sla.sweeper.ts';
+import { visitorRoom } from './realtime/notify.ts';
+import { createWidgetChannel } from './channels/widget.channel.ts';
+import { createChannels } from './channels/channels.ts';
+import { createEmailService } from './email/email.service.ts';
+import { emailRoutes, emailDocumentRoutes } from './email/email.routes.ts';
 
 export interface AppDeps {
   conn: Connection;
@@ -50,6 +54,8 @@ export interface AppDeps {
   sweepIntervalMs?: number | false;
   /** How often the SLA alert sweeper runs (off with sweepIntervalMs: false; tests call sla.sweep()). */
   slaSweepIntervalMs?: number;
+  /** How often the outbox sends what is due (off with sweepIntervalMs: false; tests call channels.outbox.runDue()). */
+  outboxIntervalMs?: number;
 }
 
 /** Build the whole server without listening: tests build it on port 0. */
@@ -98,14 +104,36 @@ export async function createApp(deps: AppDeps) {
   const chats = createChatService({ conversations, clock, notify, presence, router, claims, hooks, log });
   const settings = createSettingsService({ conn });
   const notifications = createNotificationService({ conn, clock, notify });
+  // Customer channels (channels/): every customer-facing message goes through them.
+  const email = createEmailService({ conn, config: config.email, clock, claims, log });
+  const widgetChannel = createWidgetChannel({
+    chats,
+    conversations,
+    claims,
+    clock,
+    isVisitorConnected: async (visitorId) => (await visitorNs.in(visitorRoom(visitorId)).fetchSockets()).length > 0,
+  });
+  const channels = createChannels({
+    conn,
+    clock,
+    claims,
+    log,
+    notify,
+    channels: { widget: widgetChannel, ...(email.channel ? { email: email.channel } : {}) },
+  });
   const ticketStore = createTicketStore({ conn, clock, claims, settings, notify });
   const tickets = {
     store: ticketStore,
     counts: createTicketCounts({ store: ticketStore, clock, notify }),
-    queries: createTicketQueries({ store: ticketStore, clock }),
+    queries: createTicketQueries({ store: ticketStore, clock, detail: channels.detail }),
     intake: createTicketIntake({ store: ticketStore, conversations, chats, claims }),
-    actions: createTicketActions({ store: ticketStore, clock, settings, agents, notifications, deliverToCustomer: createCustomerDelivery({ chats }) }),
+    actions: createTicketActions({ store: ticketStore, clock, settings, agents, notifications, customers: channels }),
   };
+  email.attachInbound({
+    tickets: { Ticket: ticketStore.Ticket, fromEmail: tickets.intake.fromEmail, customerEmail: tickets.actions.customerEmail },
+    channels,
+    owner: () => channels.outbox.owner(),
+  });
   const sla = createSlaSweeper({ conn, clock, claims, ticketStore, ticketActions: tickets.actions, settings, notifications, log });
   const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
   onAgentOffline = () => {
@@ -127,12 +155,14 @@ export async function createApp(deps: AppDeps) {
   const api = createApiRoutes({ agents, tokens });
   healthRoutes(api.route, conn);
   authRoutes(api.route, agents, { cookieSecure: config.cookieSecure, signInRateLimit: config.signInRateLimit });
-  visitorRoutes(api.route, { tokens, sites, presence });
+  visitorRoutes(api.route, { tokens, sites, presence, emailEnabled: () => channels.has('email') });
   helpCenterRoutes(api.route, { intake: tickets.intake });
   ticketRoutes(api.route, { ...tickets, conversations });
   settingsRoutes(api.route, { settings });
   notificationRoutes(api.route, { notifications });
+  emailRoutes(api.route, { email, channels, store: ticketStore });
   app.use(api.router);
+  app.use(emailDocumentRoutes({ conn, agents, email }));
   app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
   app.use(notFoundHandler);
   app.use(errorHandler(log));
@@ -155,13 +185,18 @@ export async function createApp(deps: AppDeps) {
     sweeper = setInterval(() => sweep(true).catch((err) => log.warn({ err }, 'chat sweep failed')), deps.sweepIntervalMs ?? 1000);
     sweeper.unref();
     sla.start(deps.slaSweepIntervalMs ?? 30_000);
+    channels.outbox.start(deps.outboxIntervalMs ?? 10_000);
+    channels.outbox.runSoon();
   }
+  await email.start({ timers: deps.sweepIntervalMs !== false });
   await agents.sweepExpiredSessions();
 
   /** Stop accepting, let in-flight requests finish, close sockets. The caller closes the database. */
   async function close(graceMs = 10_000): Promise<void> {
     clearInterval(sweeper);
     await sla.stop();
+    await channels.outbox.stop();
+    await email.close();
     await presence.stop();
     const closed = new Promise<void>((resolve) => io.close(() => resolve()));
     httpServer.closeIdleConnections?.();
@@ -178,7 +213,7 @@ export async function createApp(deps: AppDeps) {
     httpServer,
     close,
     routes: api.registry,
-    services: { agents, conversations, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla },
+    services: { agents, conversations, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla, email, channels },
   };
 }
 export type KamfloApp = Awaited<ReturnType<typeof createApp>>;

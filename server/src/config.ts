@@ -28,6 +28,23 @@ const envSchema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   KAMFLO_REDIS_KEY: z.string().min(1).default('kamflo'),
+  KAMFLO_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+/, 'must be smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  KAMFLO_SUPPORT_ADDRESS: z
+    .string()
+    .regex(/^(.*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address such as "Acme Support <support@acme.test>"')
+    .optional(),
+  KAMFLO_INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  KAMFLO_INBOUND_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+  KAMFLO_IMAP_URL: z
+    .string()
+    .regex(/^imaps?:\/\/[^/]+/, 'must be imaps://user:pass@host:993/INBOX or imap://…')
+    .optional(),
+  KAMFLO_IMAP_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  KAMFLO_EMAIL_MAX_MESSAGE_MB: z.coerce.number().positive().max(200).default(25),
+  KAMFLO_EMAIL_MAX_ATTACHMENT_MB: z.coerce.number().positive().max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +69,27 @@ export interface Config {
   /** Prefix of the Redis channels, so several installations can share one Redis. */
   redisKey: string;
   logLevel: string;
+  email: EmailConfig;
+}
+
+/** The email channel. Outbound is on with smtpUrl; inbound with inboundSmtpPort and/or imapUrl. */
+export interface EmailConfig {
+  smtpUrl?: string;
+  /** Parsed KAMFLO_SUPPORT_ADDRESS: From and Reply-To of every mail, the address the listener accepts. */
+  supportAddress?: { name?: string; address: string };
+  inboundSmtpPort?: number;
+  inboundSmtpHost: string;
+  imapUrl?: string;
+  imapPollMs: number;
+  maxMessageBytes: number;
+  maxAttachmentBytes: number;
+}
+
+/** "Acme Support <support@acme.test>" → { name, address }. */
+export function parseAddress(value: string): { name?: string; address: string } {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+)>\s*$/.exec(value);
+  if (m) return { ...(m[1] ? { name: m[1] } : {}), address: m[2]!.toLowerCase() };
+  return { address: value.trim().toLowerCase() };
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const needsAddress = e.KAMFLO_SMTP_URL || e.KAMFLO_INBOUND_SMTP_PORT !== undefined || e.KAMFLO_IMAP_URL;
+  if (needsAddress && !e.KAMFLO_SUPPORT_ADDRESS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  KAMFLO_SUPPORT_ADDRESS: required when email is on (KAMFLO_SMTP_URL, KAMFLO_INBOUND_SMTP_PORT or KAMFLO_IMAP_URL)',
+    );
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -81,6 +125,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisKey: e.KAMFLO_REDIS_KEY,
     logLevel: e.LOG_LEVEL,
+    email: Object.freeze({
+      smtpUrl: e.KAMFLO_SMTP_URL,
+      ...(e.KAMFLO_SUPPORT_ADDRESS ? { supportAddress: parseAddress(e.KAMFLO_SUPPORT_ADDRESS) } : {}),
+      inboundSmtpPort: e.KAMFLO_INBOUND_SMTP_PORT,
+      inboundSmtpHost: e.KAMFLO_INBOUND_SMTP_HOST,
+      imapUrl: e.KAMFLO_IMAP_URL,
+      imapPollMs: e.KAMFLO_IMAP_POLL_SECONDS * 1000,
+      maxMessageBytes: Math.round(e.KAMFLO_EMAIL_MAX_MESSAGE_MB * 1024 * 1024),
+      maxAttachmentBytes: Math.round(e.KAMFLO_EMAIL_MAX_ATTACHMENT_MB * 1024 * 1024),
+    }),
   });
 }
 

@@ -1,4 +1,5 @@
 // The only module with side effects: read config, connect, listen, handle signals.
+import os from 'node:os';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { connectDatabase, startEmbeddedMongo, type EmbeddedDatabase } from './db/connect.ts';
@@ -50,6 +51,9 @@ async function main() {
   await new Promise<void>((resolve) => kamflo.httpServer.listen(config.port, config.host, resolve));
   const address = kamflo.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // Only one live process can hold this host's port: what a killed predecessor left mid-send is ours to finish.
+  await kamflo.services.channels.outbox.adopt(`${os.hostname()}:${port}`);
+  kamflo.services.channels.outbox.runSoon();
   const base = config.publicUrl ?? `http://localhost:${port}`;
   log.info(
     {

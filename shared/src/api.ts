@@ -1,3 +1,4 @@
+import type { DeliveryDto, EmailStatusDto } from './channels.ts';
 import type {
   AgentDto,
   AlertRulesDto,
@@ -18,6 +19,7 @@ import type {
   SignInInput,
   TicketTextInput,
   AlertRulesInput,
+  EmailSettingsInput,
   ApproveTicketInput,
   AssignTicketInput,
   CreateAgentInput,
@@ -34,6 +36,11 @@ import type {
  * The HTTP API. Success bodies are the types below; errors are `{ error: ErrorBody }` with a 4xx/5xx status.
  * Agent routes use the httpOnly session cookie set by sign-in. Visitor routes take
  * `Authorization: Bearer <visitor token>`.
+ *
+ * Two agent routes answer with something other than JSON and are linked from DTOs instead:
+ * `GET /api/attachments/:id` (an attachment, always a download; `AttachmentDto.url`) and
+ * `GET /api/tickets/:number/emails/:id/html` (an inbound mail's sanitized HTML as a document for
+ * a sandboxed frame, `?remote=1` to load remote images; `InboundEmailDto.htmlUrl`).
  */
 export interface HttpApi {
   /** 200 while the database answers, 503 (same body, degraded) otherwise. */
@@ -42,7 +49,9 @@ export interface HttpApi {
   /** First contact: a signed visitor token for this site. Body: { site? }. */
   'POST /api/visitors': { body: { site?: string }; res: { token: string; visitorId: string } };
   /** Widget start-up: whether anyone can answer now. Query: ?site= */
-  'GET /api/widget/status': { res: { site: string; siteName: string; agentsOnline: boolean } };
+  'GET /api/widget/status': {
+    res: { site: string; siteName: string; agentsOnline: boolean /** Replies can reach visitors by email. */; emailEnabled: boolean };
+  };
   /** Help Center "submit a request". Visitor token optional (replies then also reach the widget). */
   'POST /api/helpcenter/requests': { body: HelpCenterRequestInput; res: { ticketNumber: number } };
   // agents
@@ -90,6 +99,12 @@ export interface HttpApi {
   'GET /api/agents': { res: AgentDto[] };
   /** Admins (agents.manage): a new agent who signs in with this email and password. */
   'POST /api/agents': { body: CreateAgentInput; res: AgentDto };
+  /** The email channel: whether each direction is connected, the acknowledgement switch, limits. */
+  'GET /api/settings/email': { res: EmailStatusDto };
+  /** Admins (sla.configure): switch the acknowledgement of new email tickets. */
+  'PUT /api/settings/email': { body: EmailSettingsInput; res: EmailStatusDto };
+  /** Send a failed delivery again (it goes back to the outbox). */
+  'POST /api/tickets/:number/deliveries/:id/retry': { res: DeliveryDto };
   /** Admins: recompute a ticket's hash chain. */
   'GET /api/admin/tickets/:number/verify': { res: ChainVerificationDto };
 }

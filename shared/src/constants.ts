@@ -5,3 +5,4 @@ export * from './agents.ts';
 export * from './permissions.ts';
 export * from './limits.ts';
 export * from './sync.ts';
+export * from './channels.ts';

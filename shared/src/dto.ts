@@ -1,4 +1,5 @@
 import type { Role } from './agents.ts';
+import type { CustomerReachDto, DeliveryDto, InboundEmailDto } from './channels.ts';
 import type { AlertCondition, AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from './tickets.ts';
 
 // What leaves the server. Plain JSON: ids are strings, dates are ISO strings.
@@ -157,6 +158,12 @@ export interface TicketDetailDto extends TicketDto {
   /** The chat as it stood when the ticket was made. */
   transcript: MessageDto[];
   events: TicketEventDto[];
+  /** Delivery state of each customer-facing message, per channel (joined by event seq). */
+  deliveries?: DeliveryDto[];
+  /** Inbound emails on this ticket: original text, sanitized HTML, attachments (joined by event seq). */
+  emails?: InboundEmailDto[];
+  /** Which channels reach the customer now; none means replies are refused. */
+  reach?: CustomerReachDto;
 }
 
 export interface DashboardCounts {
@@ -174,7 +181,8 @@ export interface HealthDto {
 /** An alert for one agent (SLA alerts, re-opened tickets). */
 export interface NotificationDto {
   id: string;
-  kind: 'sla_alert' | 'reopened';
+  /** customer_wrote: a customer wrote on a closed ticket (it stays closed). */
+  kind: 'sla_alert' | 'reopened' | 'customer_wrote';
   ticketNumber: number;
   text: string;
   ruleId?: string;

@@ -12,6 +12,7 @@ import type {
   TransferInput,
   TypingInput,
 } from './schemas.ts';
+import type { DeliveryDto } from './channels.ts';
 import type {
   AgentPresenceDto,
   ChatRequestDto,
@@ -87,6 +88,8 @@ export interface AgentServerEvents {
   'chat:page': (state: { conversationId: string; page: string }) => void;
   /** Team leads: every agent's presence and load, on every change. */
   'presence:updated': (agents: AgentPresenceDto[]) => void;
+  /** A customer-facing message's delivery changed state (queued → sent, retrying, failed). */
+  'delivery:updated': (update: { ticketNumber: number; delivery: DeliveryDto }) => void;
   /** An alert for this agent (SLA alert, re-opened ticket). */
   'notification:new': (notification: NotificationDto) => void;
 }

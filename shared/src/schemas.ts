@@ -187,6 +187,11 @@ export const alertRulesInput = z.strictObject({ rules: z.array(alertRuleInput).m
   });
 });
 
+export const emailSettingsInput = z.strictObject({ acknowledge: z.boolean() });
+export type EmailSettingsInput = z.infer<typeof emailSettingsInput>;
+/** A delivery id: `<ticket id>:<event seq>:<channel>`. */
+export const deliveryIdParam = z.string().regex(/^[0-9a-f]{24}:\d{1,9}:[a-z]{2,20}$/, 'must be a delivery id');
+
 export const TICKET_QUEUES = ['unaddressed', 'past_due'] as const;
 export const ticketListQuery = z.strictObject({
   status: z.enum(TICKET_STATUSES).optional(),

@@ -64,7 +64,7 @@ export function createConversationStore(conn: Connection) {
         ConversationDoc,
         '_id' | 'site' | 'visitorId' | 'visitorName' | 'status' | 'firstMessage' | 'waitingSince' | 'createdAt' | 'updatedAt' | 'routing'
       > &
-        Partial<Pick<ConversationDoc, 'page' | 'previousConversationId'>>,
+        Partial<Pick<ConversationDoc, 'page' | 'previousConversationId' | 'ticketId' | 'ticketNumber'>>,
     ): Promise<ConversationDoc> {
       return (await Conversation.create(fields)).toObject();
     },

@@ -24,9 +24,9 @@ export function createClaims(conn: Connection) {
   const Claim = claimModel(conn);
   return {
     /** True when this caller now holds `key`. */
-    async take(key: string, owner: string): Promise<boolean> {
+    async take(key: string, owner: string, at = new Date()): Promise<boolean> {
       try {
-        await Claim.create({ _id: key, owner, at: new Date() });
+        await Claim.create({ _id: key, owner, at });
         return true;
       } catch (e) {
         if (isDuplicateKey(e)) return false;
@@ -40,6 +40,11 @@ export function createClaims(conn: Connection) {
     },
     async holder(key: string): Promise<ClaimDoc | null> {
       return Claim.findById(key).lean();
+    },
+    /** Drop every claim under `prefix` that `owner` holds (a restarted process's own, left by its previous life). */
+    async releaseAllOf(owner: string, prefix: string): Promise<number> {
+      const res = await Claim.deleteMany({ owner, _id: { $regex: `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } });
+      return res.deletedCount;
     },
   };
 }

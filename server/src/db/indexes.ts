@@ -11,6 +11,9 @@ import { siteModel } from '../sites/site.service.ts';
 import { notificationModel } from '../notifications/notification.model.ts';
 import { presenceModel } from '../agents/presence.model.ts';
 import { markModel } from '../chats/marks.model.ts';
+import { deliveryModel } from '../channels/delivery.model.ts';
+import { inboundEmailModel } from '../email/email.model.ts';
+import { attachmentChunksModel, attachmentFilesModel } from '../email/attachments.ts';
 
 /**
  * Create every collection and index before serving. The unique indexes carry our invariants
@@ -34,6 +37,10 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     notificationModel(conn),
     presenceModel(conn),
     markModel(conn),
+    deliveryModel(conn),
+    inboundEmailModel(conn),
+    attachmentFilesModel(conn),
+    attachmentChunksModel(conn),
   ];
   const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const model of models) {

@@ -38,6 +38,9 @@ const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'GET /api/agents': true,
   'POST /api/agents': true,
   'GET /api/admin/tickets/:number/verify': true,
+  'GET /api/settings/email': true,
+  'PUT /api/settings/email': true,
+  'POST /api/tickets/:number/deliveries/:id/retry': true,
 };
 
 let s: TestServer;

@@ -16,6 +16,7 @@ import { createApp } from '../app.ts';
 import { testConfig, type Config } from '../config.ts';
 import { createLogger, silentLogger } from '../lib/logger.ts';
 import { manualClock, type ManualClock } from '../lib/clock.ts';
+import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher.ts';
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
@@ -24,15 +25,36 @@ export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
  * A real server on port 0 against the real database (a fresh database per call), with helpers
  * that act like real clients: HTTP with cookies, and socket.io-client sockets.
  */
-export async function startTestServer(opts: { config?: Partial<Config>; clock?: ManualClock; dbName?: string } = {}) {
+export async function startTestServer(
+  opts: {
+    config?: Partial<Config>;
+    clock?: ManualClock;
+    dbName?: string;
+    /** Email settings on top of the default: outbound SMTP to a catcher the test reads (false: email off). */
+    email?: Partial<Config['email']> | false;
+    /** Use this catcher instead of a fresh one. */
+    catcher?: SmtpCatcher;
+  } = {},
+) {
   const clock = opts.clock ?? manualClock(new Date());
+  // Customer-facing messages need a channel that reaches the customer: by default, email to a
+  // real SMTP server the test can read back.
+  const mail = opts.email === false ? null : (opts.catcher ?? (await startSmtpCatcher()));
+  const baseConfig = testConfig(opts.config);
+  const config: Config = {
+    ...baseConfig,
+    email:
+      opts.email === false
+        ? baseConfig.email
+        : { ...baseConfig.email, smtpUrl: mail!.url, supportAddress: { name: 'Acme Support', address: 'support@acme.test' }, ...opts.email },
+  };
   // A second process of the same installation shares the first one's database (and leaves it be).
   const ownsDatabase = !opts.dbName;
   const dbName = opts.dbName ?? `kamflo_test_${crypto.randomBytes(5).toString('hex')}`;
   const conn = await connectDatabase(inject('mongoUri'), { dbName });
   const kamflo = await createApp({
     conn,
-    config: testConfig(opts.config),
+    config,
     log: process.env.KAMFLO_TEST_LOG ? createLogger(process.env.KAMFLO_TEST_LOG) : silentLogger,
     clock,
     sweepIntervalMs: false,
@@ -107,11 +129,12 @@ export async function startTestServer(opts: { config?: Partial<Config>; clock?: 
   async function close() {
     for (const s of sockets) s.disconnect();
     await kamflo.close(1000);
+    if (mail && !opts.catcher) await mail.close();
     if (ownsDatabase) await conn.dropDatabase().catch(() => {});
     await conn.close();
   }
 
-  return { url, dbName, clock, conn, kamflo, services: kamflo.services, api, createAgent, agentSocket, visitor, visitorSocket, close };
+  return { url, dbName, clock, conn, kamflo, services: kamflo.services, mail, api, createAgent, agentSocket, visitor, visitorSocket, close };
 }
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 

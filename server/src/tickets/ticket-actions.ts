@@ -25,10 +25,10 @@ import type { AgentDoc } from '../agents/agent.model.ts';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { NotificationService } from '../notifications/notification.service.ts';
-import { toTicketDetailDto, type TicketDoc } from './ticket.model.ts';
+import type { TicketDoc } from './ticket.model.ts';
 import type { NewTicketEvent } from './event-chain.ts';
 import { agentActor, type Change, type TicketAgent, type TicketStore } from './ticket-store.ts';
-import type { DeliverToCustomer } from './customer-delivery.ts';
+import type { Channels } from '../channels/channels.ts';
 
 type TicketActor = Pick<AgentDoc, '_id' | 'name' | 'role'>;
 
@@ -43,12 +43,24 @@ export function createTicketActions(deps: {
   settings: SettingsService;
   agents: AgentService;
   notifications: NotificationService;
-  deliverToCustomer: DeliverToCustomer;
+  /** The customer channels (channels/): who a message reaches, delivering it, and the detail with delivery state. */
+  customers: Pick<Channels, 'assertReachable' | 'deliver' | 'detail'>;
 }) {
-  const { store, clock, settings, agents, notifications, deliverToCustomer } = deps;
+  const { store, clock, settings, agents, notifications, customers } = deps;
+
+  /** Hand a recorded customer-facing message to every channel that reaches the customer. */
+  async function deliverToCustomer(t: TicketDoc, seq: number, text: string, agent: TicketAgent): Promise<void> {
+    await customers.deliver(t, { seq, kind: 'reply', text, author: { id: String(agent._id), name: agent.name } });
+  }
+
+  /** Refuse a customer-facing message before recording it when no channel would carry it. */
+  async function assertReachable(number: number): Promise<void> {
+    await customers.assertReachable(await store.findByNumber(number));
+  }
 
   /** A customer-facing reply: stops the first-response timer and goes to the customer's channel. */
   async function reply(agent: TicketAgent, number: number, text: string): Promise<TicketDetailDto> {
+    await assertReachable(number);
     const t = await store.change(number, (t) => {
       if (t.status === 'closed') throw new AppError('illegal_transition', 'This ticket is closed');
       const events: NewTicketEvent[] = [{ type: 'reply', visibility: 'public', ...agentActor(agent), text }];
@@ -62,17 +74,18 @@ export function createTicketActions(deps: {
       return { events, set };
     });
     await deliverToCustomer(t, lastSeqOf(t, 'reply'), text, agent);
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   /** An internal note: history only. Nothing here may ever reach a customer. */
   async function note(agent: TicketAgent, number: number, text: string): Promise<TicketDetailDto> {
     const t = await store.change(number, () => ({ events: [{ type: 'note', visibility: 'internal', ...agentActor(agent), text }] }));
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   /** Resolve: only with a closing message to the customer, sent in the same action. */
   async function resolve(agent: TicketAgent, number: number, closingMessage: string): Promise<TicketDetailDto> {
+    await assertReachable(number);
     const t = await store.change(number, (t) => {
       if (!canTransition(t.status, 'resolved')) {
         throw new AppError('illegal_transition', `A ticket that is ${STATUS_LABELS[t.status]} can't be resolved`);
@@ -96,7 +109,7 @@ export function createTicketActions(deps: {
       };
     });
     await deliverToCustomer(t, lastSeqOf(t, 'reply'), closingMessage, agent);
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   /**
@@ -105,27 +118,50 @@ export function createTicketActions(deps: {
    * sends the re-open notification if that is what failed (notifications are stored once by key).
    */
   async function customerMessage(ticketId: Types.ObjectId, message: Pick<MessageDto, 'id' | 'seq' | 'text'>, requesterName: string): Promise<void> {
+    await customerWrote(ticketId, { text: message.text, name: requesterName, key: { messageId: message.id }, transcriptSeq: message.seq });
+  }
+
+  /** An email from the ticket's requester joins it; `emailKey` (its Message-ID) makes it once. */
+  async function customerEmail(ticketId: Types.ObjectId, m: { text: string; name?: string; emailKey: string }): Promise<{ ticket: TicketDoc; seq: number } | null> {
+    return customerWrote(ticketId, { text: m.text, ...(m.name ? { name: m.name } : {}), key: { email: m.emailKey } });
+  }
+
+  /**
+   * A customer message on a ticket, from any channel, recorded once by `key`. A Resolved ticket
+   * re-opens to Open and its assignee is told; a Closed one keeps the message, stays closed, and
+   * its assignee and the team leads are told.
+   */
+  async function customerWrote(
+    ticketId: Types.ObjectId,
+    m: { text: string; name?: string; key: { messageId: string } | { email: string }; transcriptSeq?: number },
+  ): Promise<{ ticket: TicketDoc; seq: number } | null> {
     const number = await store.numberOf(ticketId);
-    if (number === null) return;
+    if (number === null) return null;
+    const [keyField, keyValue] = Object.entries(m.key)[0] as [string, string];
     let reopenedBy: number | undefined; // the seq of the re-open event
+    let seq = 0;
+    let closed = false;
     const after = await store.change(number, (t) => {
       reopenedBy = undefined;
+      closed = t.status === 'closed';
       // Written before the chat became this ticket: the transcript has it.
-      if (t.transcript.some((line) => line.seq === message.seq)) return null;
-      const recorded = t.events.findIndex((e) => e.type === 'customer_message' && e.data?.messageId === message.id);
+      if (m.transcriptSeq !== undefined && t.transcript.some((line) => line.seq === m.transcriptSeq)) return null;
+      const recorded = t.events.findIndex((e) => (e.type === 'customer_message' || e.type === 'created') && e.data?.[keyField] === keyValue);
       if (recorded >= 0) {
+        seq = t.events[recorded]!.seq;
         const next = t.events[recorded + 1];
         if (next?.type === 'status_changed' && next.actorKind === 'system' && next.from === 'resolved') reopenedBy = next.seq;
         return null;
       }
+      seq = t.eventCount + 1;
       const events: NewTicketEvent[] = [
         {
           type: 'customer_message',
           visibility: 'public',
           actorKind: 'customer',
-          actorName: requesterName,
-          text: message.text,
-          data: { messageId: message.id },
+          ...(m.name ? { actorName: m.name } : {}),
+          text: m.text,
+          data: { [keyField]: keyValue },
         },
       ];
       if (t.status !== 'resolved') return { events };
@@ -142,6 +178,16 @@ export function createTicketActions(deps: {
         text: `Ticket #${after.number} "${after.subject}" was re-opened: the customer wrote again`,
       });
     }
+    if (closed && seq) {
+      const leads = await agents.Agent.find({ role: 'team_lead' }, { _id: 1 }).lean();
+      await notifications.send([...(after.assignee ? [String(after.assignee)] : []), ...leads.map((a) => String(a._id))], {
+        key: `closed-reply:${after._id}:${seq}`,
+        kind: 'customer_wrote',
+        ticketNumber: after.number,
+        text: `The customer wrote on closed ticket #${after.number} "${after.subject}"; it stays closed`,
+      });
+    }
+    return seq ? { ticket: after, seq } : null;
   }
 
   /** Open ⇄ In Progress, re-open a resolved ticket, or close (final; needs a reason). Resolving has its own action. */
@@ -167,7 +213,7 @@ export function createTicketActions(deps: {
       if (t.status === 'resolved') event.data = { reopened: 'true' };
       return { events: [event], set };
     });
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   /**
@@ -198,7 +244,7 @@ export function createTicketActions(deps: {
         set: { assignee: target._id, assigneeName: target.name },
       };
     });
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   function priorityChange(agent: TicketAgent, t: TicketDoc, priority: Priority, windows: Record<Priority, number>): Change | null {
@@ -225,7 +271,7 @@ export function createTicketActions(deps: {
       refuseFinished(t, 'priority');
       return priorityChange(agent, t, priority, windows);
     });
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   async function setCategory(agent: TicketAgent, number: number, category: Category): Promise<TicketDetailDto> {
@@ -233,7 +279,7 @@ export function createTicketActions(deps: {
       refuseFinished(t, 'category');
       return categoryChange(agent, t, category);
     });
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   /**
@@ -242,6 +288,7 @@ export function createTicketActions(deps: {
    */
   async function escalate(agent: TicketAgent, number: number, e: Escalation): Promise<TicketDetailDto> {
     const windows = await settings.slaWindowsMs();
+    await assertReachable(number);
     let update = '';
     const t = await store.change(number, (t) => {
       if (t.status !== 'open' && t.status !== 'in_progress') {
@@ -279,7 +326,7 @@ export function createTicketActions(deps: {
       return { events, set };
     });
     await deliverToCustomer(t, lastSeqOf(t, 'reply'), update, agent);
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   /** Policy exception or financial implication: resolving waits for a manager's approval. */
@@ -293,7 +340,7 @@ export function createTicketActions(deps: {
         set: { needsApproval: true, approvalReason: reason, approvedBy: null, approvedByName: null, approvedAt: null },
       };
     });
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   async function approve(manager: TicketActor, number: number, note?: string): Promise<TicketDetailDto> {
@@ -305,7 +352,7 @@ export function createTicketActions(deps: {
         set: { needsApproval: false, approvedBy: manager._id, approvedByName: manager.name, approvedAt: clock.now() },
       };
     });
-    return toTicketDetailDto(t);
+    return customers.detail(t);
   }
 
   /** Records that an SLA alert fired (the caller holds the alert's claim). */
@@ -323,6 +370,7 @@ export function createTicketActions(deps: {
     note,
     resolve,
     customerMessage,
+    customerEmail,
     setStatus,
     assign,
     setPriority,

@@ -125,6 +125,33 @@ export function createTicketIntake(deps: { store: TicketStore; conversations: Co
     return { ticketNumber: ticket.number };
   }
 
+  /** A new support email: a ticket from the sender, Medium priority, the SLA counted from now. Its id comes from the mail, so a repeat finds it. */
+  async function fromEmail(input: {
+    _id: Types.ObjectId;
+    subject: string;
+    requester: { name?: string; email: string };
+    text: string;
+    emailKey: string;
+  }): Promise<TicketDoc> {
+    return store.insert({
+      _id: input._id,
+      subject: input.subject,
+      priority: 'medium',
+      category: 'general',
+      source: 'email',
+      requester: input.requester,
+      transcript: [],
+      created: {
+        type: 'created',
+        visibility: 'public',
+        actorKind: 'customer',
+        ...(input.requester.name ? { actorName: input.requester.name } : {}),
+        text: input.text,
+        data: { email: input.emailKey },
+      },
+    });
+  }
+
   /** An agent opens a ticket for a customer, by email (source "agent"); it is theirs. */
   async function createForCustomer(agent: TicketAgent, input: CreateTicketInput): Promise<TicketDto> {
     const t = await store.insert({
@@ -140,7 +167,7 @@ export function createTicketIntake(deps: { store: TicketStore; conversations: Co
     return toTicketDto(t);
   }
 
-  return { convertChat, leaveMessage, fromHelpCenter, createForCustomer };
+  return { convertChat, leaveMessage, fromHelpCenter, fromEmail, createForCustomer };
 }
 export type TicketIntake = ReturnType<typeof createTicketIntake>;
 

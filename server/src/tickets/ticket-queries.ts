@@ -1,13 +1,18 @@
 import { Types } from 'mongoose';
 import type { ChainVerificationDto, TicketDetailDto, TicketDto, TicketListQuery } from '@kamflo/shared';
 import type { Clock } from '../lib/clock.ts';
-import { toTicketDetailDto, toTicketDto, type TicketDoc } from './ticket.model.ts';
+import { toTicketDto, type TicketDoc } from './ticket.model.ts';
 import { verifyChain } from './event-chain.ts';
 import type { TicketStore } from './ticket-store.ts';
 
 /** Reading tickets: the filtered list, one ticket, and the audit of its history. */
-export function createTicketQueries(deps: { store: TicketStore; clock: Clock }) {
-  const { store, clock } = deps;
+export function createTicketQueries(deps: {
+  store: TicketStore;
+  clock: Clock;
+  /** The detail as agents see it: with each message's delivery state and inbound mail (channels/). */
+  detail: (t: TicketDoc) => Promise<TicketDetailDto>;
+}) {
+  const { store, clock, detail } = deps;
   const { Ticket } = store;
 
   async function list(filter: TicketListQuery): Promise<TicketDto[]> {
@@ -27,7 +32,7 @@ export function createTicketQueries(deps: { store: TicketStore; clock: Clock }) 
   }
 
   async function get(number: number): Promise<TicketDetailDto> {
-    return toTicketDetailDto(await store.findByNumber(number));
+    return detail(await store.findByNumber(number));
   }
 
   /** Recompute the hash chain: a direct edit in the database shows up as the first broken seq. */

@@ -6,7 +6,7 @@ import type { SiteService } from '../sites/site.service.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { VisitorTokens } from './visitor-token.ts';
 
-export function visitorRoutes(route: DeclareRoute, deps: { tokens: VisitorTokens; sites: SiteService; presence: Presence }) {
+export function visitorRoutes(route: DeclareRoute, deps: { tokens: VisitorTokens; sites: SiteService; presence: Presence; emailEnabled: () => boolean }) {
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: 120,
@@ -34,7 +34,7 @@ export function visitorRoutes(route: DeclareRoute, deps: { tokens: VisitorTokens
     query: { site: siteKey.default(DEFAULT_SITE) },
     handle: async ({ query }) => {
       const site = await deps.sites.get(query.site);
-      return { site: site._id, siteName: site.name, agentsOnline: deps.presence.anyAvailable() };
+      return { site: site._id, siteName: site.name, agentsOnline: deps.presence.anyAvailable(), emailEnabled: deps.emailEnabled() };
     },
   });
 }
