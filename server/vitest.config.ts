@@ -4,7 +4,7 @@ export default defineProject({
   test: {
     name: 'server',
     include: ['src/**/*.test.ts'],
-    globalSetup: ['../tests/db/global-setup.ts'],
+    globalSetup: ['../tests/db/global-setup.ts', '../tests/mail/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

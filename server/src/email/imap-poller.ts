@@ -81,12 +81,13 @@ export function createImapPoller(deps: { url: string; intake: EmailIntake; log: 
     const size = meta.size ?? 0;
     if (size > deps.maxMessageBytes) {
       const h = await c.fetchOne(String(uid), { uid: true, headers: true }, { uid: true });
-      raw = oversizeStandIn(h?.headers ? h.headers : Buffer.from(''), size, deps.maxMessageBytes);
+      raw = oversizeStandIn((h ? h.headers : undefined) ?? Buffer.from(''), size, deps.maxMessageBytes);
       log.warn({ uid, size }, 'email: IMAP message over the size limit; storing its headers and a note');
     } else {
       const full = await c.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-      if (!full?.source) return;
-      raw = full.source;
+      const source = full ? full.source : undefined;
+      if (!source) return;
+      raw = source;
     }
     try {
       const r = await intake.receive(raw, { source: 'imap' });
