@@ -115,6 +115,8 @@ export function createImapPoller(deps: { url: string; intake: EmailIntake; log: 
           const c = await connect();
           const lock = await c.getMailboxLock(cfg.mailbox);
           try {
+            // NOOP first: the server reports mail and flag changes since the last command.
+            await c.noop();
             const uids = (await c.search({ seen: false }, { uid: true })) || [];
             for (const uid of uids) {
               await takeOne(c, uid);
