@@ -49,7 +49,7 @@ export type TicketSource = (typeof TICKET_SOURCES)[number];
 export const SOURCE_LABELS: Record<TicketSource, string> = {
   chat_widget: 'chat widget',
   help_center: 'help center',
-  email: 'email',
+  email: 'Email',
   agent: 'agent-created',
   whatsapp: 'WhatsApp',
   instagram: 'Instagram',

@@ -14,6 +14,7 @@ export function bindRealtime(store: AppStore, realtime: Realtime): () => void {
     realtime.on('chat:updated', (conversation) => state().upsertChat(conversation)),
     realtime.on('chat:message', (message) => state().receiveMessage(message)),
     realtime.on('ticket:updated', (ticket) => state().ticketUpdated(ticket)),
+    realtime.on('delivery:updated', (update) => state().deliveryUpdated(update)),
     realtime.on('dashboard:counts', (counts) => state().setCounts(counts)),
     realtime.on('notification:new', (notification) => state().notificationReceived(notification)),
     bindLiveChat(store, realtime),

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TicketDetailDto } from '@kamflo/shared';
+import { reachSentence } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
 import { FormFooter } from '../../ui/fields.tsx';
 
@@ -58,7 +59,8 @@ export function ResolveForm({ ticket, onClose }: { ticket: TicketDetailDto; onCl
     >
       <h3 id="resolve-title">Resolve ticket</h3>
       <p id="resolve-help" class="muted">
-        Before resolving, make sure the customer knows what happened, why it happened, and what to do if it happens again. This message is sent to them.
+        Before resolving, make sure the customer knows what happened, why it happened, and what to do if it happens again.{' '}
+        {ticket.reach ? `${reachSentence(ticket.requester, ticket.reach)}.` : 'This message is sent to them.'}
       </p>
       <form onSubmit={(e) => void submit(e)}>
         <label class="field">

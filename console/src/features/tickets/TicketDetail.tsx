@@ -9,6 +9,7 @@ import {
   can,
   canTransition,
   nextLevel,
+  reachSentence,
   type Category,
   type Priority,
 } from '@kamflo/shared/constants';
@@ -242,17 +243,34 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
 function Composers({ ticket }: { ticket: TicketDetailDto }) {
   const reply = useAppStore((s) => s.reply);
   const addNote = useAppStore((s) => s.addNote);
-  const customer = ticket.requester.name ?? ticket.requester.email ?? 'the customer';
+  const reach = ticket.reach ?? {};
+  // The truth before sending: which channel carries the reply, or that none does (the server refuses then).
+  const reachable = !ticket.reach || !!reach.email || !!reach.widget;
   return (
     <div class="composers">
-      <TextComposer kind="reply" title="Reply to customer" hint={`${customer} sees this.`} button="Reply" submit={(text) => reply(ticket.number, text)} />
+      <TextComposer
+        kind="reply"
+        title="Reply to customer"
+        hint={`${reachSentence(ticket.requester, reach)}.`}
+        button="Reply"
+        blocked={!reachable}
+        submit={(text) => reply(ticket.number, text)}
+      />
       <TextComposer kind="note" title="Internal note" hint="Only your team sees this" button="Internal note" submit={(text) => addNote(ticket.number, text)} />
     </div>
   );
 }
 
 /** A textarea and a button; keeps the text when the server refuses it. */
-function TextComposer(props: { kind: 'reply' | 'note'; title: string; hint: string; button: string; submit: (text: string) => Promise<ActionResult> }) {
+function TextComposer(props: {
+  kind: 'reply' | 'note';
+  title: string;
+  hint: string;
+  button: string;
+  /** Sending is pointless (no channel reaches the customer): the hint says why. */
+  blocked?: boolean;
+  submit: (text: string) => Promise<ActionResult>;
+}) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -301,7 +319,7 @@ function TextComposer(props: { kind: 'reply' | 'note'; title: string; hint: stri
         </p>
       )}
       <div class="actions">
-        <button type="submit" class={`button ${props.kind === 'note' ? 'note' : 'primary'}`} disabled={sending || !text.trim()}>
+        <button type="submit" class={`button ${props.kind === 'note' ? 'note' : 'primary'}`} disabled={sending || !text.trim() || props.blocked}>
           {props.button}
         </button>
         <span class="muted small">Ctrl+Enter to send</span>

@@ -2,10 +2,11 @@ import { can } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
 import { Reports } from '../dashboard/Reports.tsx';
 import { TicketSettings } from './TicketSettings.tsx';
+import { EmailSettings } from '../email/EmailSettings.tsx';
 import { TicketDetail } from './TicketDetail.tsx';
 import { TicketList } from './TicketList.tsx';
 
-/** The ticket list (with the past-due list, weekly chart and, for admins, SLA settings), or one ticket when the route names it. */
+/** The ticket list (with the past-due list, weekly chart and, for admins, SLA and email settings), or one ticket when the route names it. */
 export function TicketsView({ ticket }: { ticket?: number }) {
   const me = useAppStore((s) => s.agent);
   return ticket ? (
@@ -15,6 +16,7 @@ export function TicketsView({ ticket }: { ticket?: number }) {
       <TicketList />
       <Reports />
       {me && can(me.role, 'sla.configure') && <TicketSettings />}
+      {me && can(me.role, 'sla.configure') && <EmailSettings />}
     </>
   );
 }

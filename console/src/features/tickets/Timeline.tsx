@@ -1,5 +1,8 @@
-import type { MessageDto, TicketDetailDto, TicketEventDto } from '@kamflo/shared';
+import type { DeliveryDto, InboundEmailDto, MessageDto, TicketDetailDto, TicketEventDto } from '@kamflo/shared';
+import { useState } from 'preact/hooks';
 import {
+  CHANNEL_LABELS,
+  DELIVERY_STATE_LABELS,
   CATEGORY_LABELS,
   LEVEL_LABELS,
   PRIORITY_LABELS,
@@ -10,6 +13,7 @@ import {
   type Priority,
 } from '@kamflo/shared/constants';
 import { formatClock, formatDateTime } from '../../lib/format.ts';
+import { useAppStore } from '../../app-context.tsx';
 
 /** The chat as it stood when the ticket was made. */
 export function Transcript({ ticket }: { ticket: TicketDetailDto }) {
@@ -129,6 +133,7 @@ function TimelineEvent({ event: e, ticket }: { event: TicketEventDto; ticket: Ti
       title = `${who}: ${e.type}`;
   }
   const showText = e.text && e.type !== 'assigned';
+  const email = e.data?.email ? ticket.emails?.find((m) => m.id === e.data!.email) : undefined;
   return (
     <li class={`event event-${e.type}`}>
       <div class="event-head">
@@ -139,6 +144,127 @@ function TimelineEvent({ event: e, ticket }: { event: TicketEventDto; ticket: Ti
       {(e.type === 'note' || e.type === 'escalated') && <p class="note-hint">Only your team sees this</p>}
       {showText && <p class="event-text">{e.text}</p>}
       {e.type === 'resolved' && e.text && <p class="muted small">Sent to the customer as the closing message.</p>}
+      {email && <EmailDetails email={email} />}
+      <Deliveries ticket={ticket} seq={e.seq} />
     </li>
+  );
+}
+
+const formatSize = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`);
+
+/** Where a customer-facing message went, per channel, with a Retry for a failed one. */
+function Deliveries({ ticket, seq }: { ticket: TicketDetailDto; seq: number }) {
+  const list = (ticket.deliveries ?? []).filter((d) => d.seq === seq);
+  if (!list.length) return null;
+  return (
+    <div class="deliveries">
+      <span class="deliveries-label" id={`delivery-${seq}`}>
+        Delivery
+      </span>
+      <ul aria-labelledby={`delivery-${seq}`}>
+        {list.map((d) => (
+          <DeliveryItem key={d.id} delivery={d} ticketNumber={ticket.number} />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function DeliveryItem({ delivery: d, ticketNumber }: { delivery: DeliveryDto; ticketNumber: number }) {
+  const retry = useAppStore((s) => s.retryDelivery);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const where = `${d.kind === 'acknowledgement' ? 'Acknowledgement by ' : ''}${CHANNEL_LABELS[d.channel]}${d.channel === 'email' && d.to ? ` to ${d.to}` : ''}`;
+  return (
+    <li class={`delivery delivery-${d.state}`}>
+      <span>
+        {where}: <strong>{DELIVERY_STATE_LABELS[d.state]}</strong>
+        {d.state === 'retrying' && d.nextAttemptAt ? ` (next try ${formatClock(d.nextAttemptAt)})` : ''}
+      </span>
+      {d.error && <span class="delivery-error"> — {d.error}</span>}
+      {d.state === 'failed' && (
+        <button
+          type="button"
+          class="button small"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError(null);
+            const r = await retry(ticketNumber, d.id);
+            setBusy(false);
+            if (!r.ok) setError(r.message);
+          }}
+        >
+          Retry
+        </button>
+      )}
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
+    </li>
+  );
+}
+
+/** An inbound email's extras: the untrimmed original, the sanitized HTML in a sandboxed frame, attachments. */
+function EmailDetails({ email }: { email: InboundEmailDto }) {
+  const [original, setOriginal] = useState(false);
+  const [html, setHtml] = useState(false);
+  const [remote, setRemote] = useState(false);
+  return (
+    <div class="email-details">
+      <div class="actions">
+        {email.trimmed && (
+          <button type="button" class="button ghost small" aria-expanded={original} onClick={() => setOriginal(!original)}>
+            {original ? 'Hide the original email' : 'Show the original email'}
+          </button>
+        )}
+        {email.htmlUrl && (
+          <button type="button" class="button ghost small" aria-expanded={html} onClick={() => setHtml(!html)}>
+            {html ? 'Hide the HTML version' : 'Show the HTML version'}
+          </button>
+        )}
+      </div>
+      {original && <pre class="email-original">{email.originalText}</pre>}
+      {html && email.htmlUrl && (
+        <div class="email-html">
+          {email.remoteContent && !remote && (
+            <p class="muted small">
+              Remote images are not loaded.{' '}
+              <button type="button" class="button ghost small" onClick={() => setRemote(true)}>
+                Load remote images
+              </button>
+            </p>
+          )}
+          {/* No allow-scripts, no allow-same-origin: nothing in the mail can run or reach the console. */}
+          <iframe
+            title={`HTML version of the email from ${email.from.address}`}
+            sandbox=""
+            referrerpolicy="no-referrer"
+            src={remote ? `${email.htmlUrl}?remote=1` : email.htmlUrl}
+          />
+        </div>
+      )}
+      {(email.attachments.length > 0 || (email.skipped?.length ?? 0) > 0) && (
+        <ul class="attachments" aria-label="Attachments">
+          {email.attachments.map((a) => (
+            <li key={a.id}>
+              <a href={a.url} download={a.name}>
+                {a.name}
+              </a>{' '}
+              <span class="muted small">
+                {a.type}, {formatSize(a.size)}
+              </span>
+            </li>
+          ))}
+          {email.skipped?.map((a) => (
+            <li key={a.name} class="muted">
+              {a.name} ({formatSize(a.size)}): not stored, {a.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

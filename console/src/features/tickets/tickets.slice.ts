@@ -1,4 +1,14 @@
-import type { AgentDto, ChainVerificationDto, CreateTicketInput, EscalateTicketInput, SlaSettingsDto, TicketDetailDto, TicketDto } from '@kamflo/shared';
+import type {
+  AgentDto,
+  ChainVerificationDto,
+  CreateTicketInput,
+  DeliveryDto,
+  EmailStatusDto,
+  EscalateTicketInput,
+  SlaSettingsDto,
+  TicketDetailDto,
+  TicketDto,
+} from '@kamflo/shared';
 import type { AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from '@kamflo/shared/constants';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import type { ActionResult, SliceCreator } from '../../store.ts';
@@ -48,6 +58,8 @@ export interface TicketsState {
   detailNumber: number | null;
   detailLoading: boolean;
   detailError: string | null;
+  /** The email channel's configuration and health (settings). */
+  emailStatus: EmailStatusDto | null;
 }
 
 export interface TicketsSlice extends TicketsState {
@@ -76,6 +88,22 @@ export interface TicketsSlice extends TicketsState {
   loadTicketSettings(): Promise<ActionResult>;
   saveSlaSettings(settings: SlaSettingsDto): Promise<ActionResult>;
   saveAlertRules(rules: AlertRule[]): Promise<ActionResult>;
+  /** Live `delivery:updated`: a customer-facing message's delivery changed state. */
+  deliveryUpdated(update: { ticketNumber: number; delivery: DeliveryDto }): void;
+  /** Send a failed delivery again. */
+  retryDelivery(number: number, deliveryId: string): Promise<ActionResult>;
+  loadEmailStatus(): Promise<ActionResult>;
+  setAcknowledge(on: boolean): Promise<ActionResult>;
+}
+
+/** Puts a delivery into a ticket detail (newer state wins). */
+export function upsertDelivery(list: readonly DeliveryDto[] = [], d: DeliveryDto): DeliveryDto[] {
+  const i = list.findIndex((x) => x.id === d.id);
+  if (i === -1) return [...list, d];
+  if (Date.parse(list[i]!.updatedAt) > Date.parse(d.updatedAt)) return [...list];
+  const next = [...list];
+  next[i] = d;
+  return next;
 }
 
 export function initialTicketsState(): TicketsState {
@@ -92,11 +120,12 @@ export function initialTicketsState(): TicketsState {
     detailNumber: null,
     detailLoading: false,
     detailError: null,
+    emailStatus: null,
   };
 }
 
-/** The list fields of a detail (drops transcript and events). */
-export function toTicket({ transcript: _t, events: _e, ...ticket }: TicketDetailDto): TicketDto {
+/** The list fields of a detail (drops transcript, events and what is joined to them). */
+export function toTicket({ transcript: _t, events: _e, deliveries: _d, emails: _m, reach: _r, ...ticket }: TicketDetailDto): TicketDto {
   return ticket;
 }
 
@@ -252,6 +281,36 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
     async saveAlertRules(rules) {
       try {
         set({ alertRules: (await api.call('PUT /api/settings/alert-rules', { body: { rules } })).rules });
+        return { ok: true, data: undefined };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+    deliveryUpdated({ ticketNumber, delivery }) {
+      const { detail } = get();
+      if (detail?.number !== ticketNumber) return;
+      set({ detail: { ...detail, deliveries: upsertDelivery(detail.deliveries, delivery) } });
+    },
+    async retryDelivery(number, deliveryId) {
+      try {
+        const delivery = await api.call('POST /api/tickets/:number/deliveries/:id/retry', { params: { number, id: deliveryId } });
+        get().deliveryUpdated({ ticketNumber: number, delivery });
+        return { ok: true, data: undefined };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+    async loadEmailStatus() {
+      try {
+        set({ emailStatus: await api.call('GET /api/settings/email') });
+        return { ok: true, data: undefined };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+    async setAcknowledge(on) {
+      try {
+        set({ emailStatus: await api.call('PUT /api/settings/email', { body: { acknowledge: on } }) });
         return { ok: true, data: undefined };
       } catch (error) {
         return { ok: false, message: errorMessage(error) };
