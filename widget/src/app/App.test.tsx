@@ -3,8 +3,8 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { App, type FrameBridge } from './App.tsx';
 import { createFakeClient, memoryStorage } from '../test/fake-client.ts';
 
-function setup({ agentsOnline = true, storage = memoryStorage(), connect = true } = {}) {
-  const fake = createFakeClient({ agentsOnline });
+function setup({ agentsOnline = true, storage = memoryStorage(), connect = true, emailEnabled = true } = {}) {
+  const fake = createFakeClient({ agentsOnline, emailEnabled });
   const frame = { resize: vi.fn(), onCommand: vi.fn(() => () => {}) } satisfies FrameBridge;
   const view = render(<App client={fake.client} storage={storage} site="default" page="https://shop.example/cart" frame={frame} />);
   return { ...fake, frame, storage, view, ready: connect ? fake.server.connect() : Promise.resolve() };
@@ -514,6 +514,22 @@ describe('Help Center', () => {
     type('Please move me to the yearly plan.', 'Message');
     return form;
   }
+
+  it('mentions email only when the server can send it', async () => {
+    const off = setup({ emailEnabled: false });
+    await off.ready;
+    await fillRequest();
+    const form = screen.getByRole('form', { name: 'Submit a request' });
+    await waitFor(() => expect(form.textContent).toContain("Tell us and we'll reply here."));
+    expect(form.textContent).not.toMatch(/by email/);
+    fireEvent.click(screen.getByRole('button', { name: 'Submit request' }));
+    expect((await screen.findByText(/Keep the number/)).textContent).toBe("We'll reply here while you're on our site. Keep the number if you write to us about it.");
+    off.view.unmount();
+
+    setup({ emailEnabled: true });
+    await fillRequest();
+    await waitFor(() => expect(screen.getByRole('form', { name: 'Submit a request' }).textContent).toContain("we'll reply by email"));
+  });
 
   it('submits a request and shows its ticket number', async () => {
     const { client } = setup();

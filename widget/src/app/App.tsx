@@ -111,7 +111,7 @@ export function App({ client, storage, site, page, frame }: AppProps) {
           <ChatPanel store={store} state={state} visible={open && tab === 'chat'} />
         </div>
         <div class="kf-body" role="tabpanel" id="kf-tabpanel-help" aria-labelledby="kf-tab-help" hidden={tab !== 'help'}>
-          <HelpCenter client={client} />
+          <HelpCenter client={client} emailEnabled={state.emailEnabled === true} />
         </div>
       </section>
       <button

@@ -44,7 +44,7 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
     return (
       <div class="kf-done">
         <p class="kf-done-title" role="status">{`Thanks! Your ticket number is #${s.leftTicket}`}</p>
-        <p>We'll get back to you as soon as we can, here and by email.</p>
+        <p>{s.emailEnabled ? "We'll get back to you as soon as we can, here and by email." : "We'll get back to you here as soon as we can."}</p>
         <button type="button" class="kf-secondary" onClick={store.dismissLeft}>
           Back to chat
         </button>
@@ -71,7 +71,7 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
         </div>
       )}
       {(!leave || lines.length > 0) && <Log lines={lines} onRetry={store.retry} visible={visible} />}
-      {leave ? <LeaveMessage store={store} /> : <Composer store={store} />}
+      {leave ? <LeaveMessage store={store} emailEnabled={s.emailEnabled === true} /> : <Composer store={store} />}
     </>
   );
 }
@@ -143,14 +143,14 @@ function Composer({ store }: { store: ChatStore }) {
   );
 }
 
-function LeaveMessage({ store }: { store: ChatStore }) {
+function LeaveMessage({ store, emailEnabled }: { store: ChatStore; emailEnabled: boolean }) {
   const form = useForm(['email', 'text'] as const);
   return (
     <form class="kf-form" noValidate onSubmit={form.submit(store.leaveMessage)}>
       <p class="kf-away">
         <strong>No one is available right now</strong>
         <br />
-        Leave a message and we'll get back to you by email.
+        {emailEnabled ? "Leave a message and we'll get back to you by email." : "Leave a message and we'll get back to you here."}
       </p>
       <Field form="kf-leave" label="Email" type="email" autocomplete="email" {...form.field('email')} />
       <Field form="kf-leave" label="Message" multiline {...form.field('text')} />

@@ -20,6 +20,8 @@ export interface ChatState {
   outbox: OutboxItem[];
   /** null until known. */
   agentsOnline: boolean | null;
+  /** Whether replies can reach the visitor by email (the server has email configured); null until known. */
+  emailEnabled: boolean | null;
   siteName?: string;
   connected: boolean;
   /** The ticket a "leave a message" just became: the panel shows a confirmation. */
@@ -113,6 +115,7 @@ export function createChatStore({
     messages: [],
     outbox: outboxOf(saved),
     agentsOnline: null,
+    emailEnabled: null,
     connected: false,
     seen: 0,
   };
@@ -271,7 +274,7 @@ export function createChatStore({
     start() {
       void client.status().then((r) => {
         // The socket's availability event is newer than this answer if it came first.
-        if (r.ok) set({ siteName: r.data.siteName, agentsOnline: state.agentsOnline ?? r.data.agentsOnline });
+        if (r.ok) set({ siteName: r.data.siteName, agentsOnline: state.agentsOnline ?? r.data.agentsOnline, emailEnabled: r.data.emailEnabled });
       });
       return client.connect({
         async connect() {

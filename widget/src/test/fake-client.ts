@@ -11,7 +11,7 @@ const ok = <T>(data: T) => ({ ok: true as const, data });
  * real one. `server.tab()` is another client of the same visitor (a second browser tab); with
  * `echo`, the visitor's own messages are pushed to all their tabs, as the real server does.
  */
-export function createFakeClient({ agentsOnline = true, echo = false } = {}) {
+export function createFakeClient({ agentsOnline = true, echo = false, emailEnabled = true } = {}) {
   let conversation: VisitorConversationDto | null = null;
   let conversations = 0;
   const messages: MessageDto[] = [];
@@ -40,7 +40,7 @@ export function createFakeClient({ agentsOnline = true, echo = false } = {}) {
 
   const tab = () =>
     ({
-      status: vi.fn<WidgetClient['status']>(async () => ok({ site: 'default', siteName: 'Acme Support', agentsOnline })),
+      status: vi.fn<WidgetClient['status']>(async () => ok({ site: 'default', siteName: 'Acme Support', agentsOnline, emailEnabled })),
       connect: vi.fn<WidgetClient['connect']>((e: ClientEvents) => {
         tabs.add(e);
         return () => void tabs.delete(e);
