@@ -8,16 +8,17 @@ import { inject } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { connectDatabase } from '../../server/src/db/connect.ts';
 import { createApp } from '../../server/src/app.ts';
-import { testConfig } from '../../server/src/config.ts';
+import { testConfig, type Config } from '../../server/src/config.ts';
 import { silentLogger } from '../../server/src/lib/logger.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const artifacts = path.resolve(here, '../artifacts');
 
 /** The whole product on one port, built assets included, on a fresh database. */
-export async function startKamflo() {
+export async function startKamflo(opts: { email?: Partial<Config['email']> } = {}) {
   const conn = await connectDatabase(inject('mongoUri'), { dbName: `kamflo_e2e_${crypto.randomBytes(4).toString('hex')}` });
-  const kamflo = await createApp({ conn, config: testConfig(), log: silentLogger });
+  const base = testConfig();
+  const kamflo = await createApp({ conn, config: { ...base, email: { ...base.email, ...opts.email } }, log: silentLogger });
   await new Promise<void>((r) => kamflo.httpServer.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(kamflo.httpServer.address() as AddressInfo).port}`;
   return {

@@ -523,7 +523,9 @@ describe('Help Center', () => {
     await waitFor(() => expect(form.textContent).toContain("Tell us and we'll reply here."));
     expect(form.textContent).not.toMatch(/by email/);
     fireEvent.click(screen.getByRole('button', { name: 'Submit request' }));
-    expect((await screen.findByText(/Keep the number/)).textContent).toBe("We'll reply here while you're on our site. Keep the number if you write to us about it.");
+    expect((await screen.findByText(/Keep the number/)).textContent).toBe(
+      "We'll reply here while you're on our site. Keep the number if you write to us about it.",
+    );
     off.view.unmount();
 
     setup({ emailEnabled: true });

@@ -14,9 +14,7 @@ export function HelpCenter({ client, emailEnabled }: { client: WidgetClient; ema
     return (
       <div class="kf-done">
         <p class="kf-done-title" role="status">{`Request received — ticket #${ticket}`}</p>
-        <p>
-          {emailEnabled ? "We'll reply by email" : "We'll reply here while you're on our site"}. Keep the number if you write to us about it.
-        </p>
+        <p>{emailEnabled ? "We'll reply by email" : "We'll reply here while you're on our site"}. Keep the number if you write to us about it.</p>
         <button type="button" class="kf-secondary" onClick={() => setTicket(undefined)}>
           Submit another request
         </button>
