@@ -57,7 +57,7 @@ async function append(box: string, m: { subject: string; text: string; from?: st
 async function unseen(box: string): Promise<number> {
   await imap.noop();
   const st = await imap.status(box, { unseen: true });
-  return st.unseen ?? -1;
+  return st ? (st.unseen ?? -1) : -1;
 }
 
 const emailTickets = async (s: TestServer, cookie: string) => (await s.api<TicketDto[]>('/api/tickets?source=email', { cookie })).body;
