@@ -123,9 +123,12 @@ export function createOutbox(deps: {
     return running;
   }
 
+  let stopped = false;
   /** After the acknowledgement of a request: send soon, logging (never throwing) failures. */
   function runSoon(): void {
-    setImmediate(() => runDue().catch((err) => log.warn({ err }, 'outbox pass failed')));
+    setImmediate(() => {
+      if (!stopped) runDue().catch((err) => log.warn({ err }, 'outbox pass failed'));
+    });
   }
 
   /** An agent's Retry: a failed delivery goes back to the outbox with a fresh set of attempts. */
@@ -173,6 +176,7 @@ export function createOutbox(deps: {
     timer.unref();
   }
   async function stop() {
+    stopped = true;
     clearInterval(timer);
     await running?.catch(() => {});
   }

@@ -6,6 +6,7 @@ import {
   NEXT_STEP_LABELS,
   defaultEscalationUpdate,
   nextLevel,
+  reachSentence,
   type Category,
   type NextStep,
   type Priority,
@@ -100,9 +101,15 @@ export function EscalateDialog({ ticket, onClose }: { ticket: TicketDetailDto; o
             rows={3}
             value={useDefault ? defaultEscalationUpdate(to) : update}
             disabled={useDefault}
+            aria-describedby="escalate-reach"
             onInput={(e) => setUpdate(e.currentTarget.value)}
           />
         </label>
+        {ticket.reach && (
+          <p id="escalate-reach" class="hint">
+            {reachSentence(ticket.requester, ticket.reach)}.
+          </p>
+        )}
         {error && (
           <p class="error" role="alert">
             {error}
