@@ -17,4 +17,24 @@ describe('configuration', () => {
   it('uses secure cookies behind an https public URL', () => {
     expect(loadConfig({ KAMFLO_PUBLIC_URL: 'https://support.example.com' }).cookieSecure).toBe(true);
   });
+
+  it('reads the email channel: off by default, the support address required with any email setting', () => {
+    expect(loadConfig({}).email).toMatchObject({ smtpUrl: undefined, inboundSmtpPort: undefined, imapUrl: undefined, maxMessageBytes: 25 * 1048576 });
+    expect(() => loadConfig({ KAMFLO_SMTP_URL: 'smtp://mail.example.com:587' })).toThrowError(/KAMFLO_SUPPORT_ADDRESS: required when email is on/);
+    expect(() => loadConfig({ KAMFLO_SMTP_URL: 'http://x', KAMFLO_IMAP_URL: 'pop3://x', KAMFLO_SUPPORT_ADDRESS: 'nobody' })).toThrowError(
+      /KAMFLO_SMTP_URL: must be smtp:\/\/[\s\S]*KAMFLO_SUPPORT_ADDRESS: must be an address[\s\S]*KAMFLO_IMAP_URL: must be imaps:/,
+    );
+    const c = loadConfig({
+      KAMFLO_SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      KAMFLO_SUPPORT_ADDRESS: 'Acme Support <Support@Acme.test>',
+      KAMFLO_INBOUND_SMTP_PORT: '2525',
+      KAMFLO_IMAP_URL: 'imaps://u:p@imap.example.com:993/INBOX',
+      KAMFLO_EMAIL_MAX_ATTACHMENT_MB: '5',
+    });
+    expect(c.email).toMatchObject({
+      supportAddress: { name: 'Acme Support', address: 'support@acme.test' },
+      inboundSmtpPort: 2525,
+      maxAttachmentBytes: 5 * 1048576,
+    });
+  });
 });
