@@ -127,6 +127,8 @@ export function createImapPoller(deps: { url: string; intake: EmailIntake; log: 
           }
           lastPollAt = clock.now();
           error = undefined;
+          // Wait in IDLE at once (imapflow would after 15 s): new mail arrives as 'exists'.
+          if (!again && !stopped && c.capabilities.has('IDLE')) c.idle().catch(() => {});
         } while (again && !stopped);
       } catch (err) {
         error = (err as Error).message;

@@ -86,6 +86,17 @@ describe('IMAP polling', () => {
     expect(await emailTickets(s, alice.cookie)).toHaveLength(1);
   });
 
+  it('waits in IDLE: new mail is taken in as the server announces it, with no poll timer', async () => {
+    const box = await mailbox();
+    const s = await server(box);
+    const alice = await s.createAgent('Alice');
+    const poller = s.services.email.poller()!;
+    await poller.pollNow();
+    poller.start(24 * 3600_000); // the timer will not fire during this test
+    await append(box, { subject: 'Pushed', text: 'Arrives through IDLE' });
+    await expect.poll(async () => (await emailTickets(s, alice.cookie)).map((t) => t.subject), { timeout: 10_000 }).toEqual(['Pushed']);
+  });
+
   it('two processes polling one mailbox at once store each mail once', async () => {
     const box = await mailbox();
     const a = await server(box);
