@@ -79,10 +79,10 @@ describe('who receives a reply', () => {
     const s = await server();
     const alice = await s.createAgent('Alice');
     const v = await s.visitor();
-    const left = await ask<{ ticketNumber: number }>(v.socket, 'chat:leave-message', { email: 'vi@example.com', text: 'Call me back please' });
-    expect(left.ok).toBe(true);
-    const n = (left as { data: { ticketNumber: number } }).data.ticketNumber;
-    const inWidget = next(v.socket, 'chat:message', 5000, (m: { text: string }) => m.text === 'Sure, tomorrow at 10?');
+    const left = await ask(v.socket, 'chat:leave-message', { email: 'vi@example.com', text: 'Call me back please' });
+    if (!left.ok) throw new Error(left.error.message);
+    const n = left.data.ticketNumber;
+    const inWidget = next(v.socket, 'chat:message', 5000, (m) => m.text === 'Sure, tomorrow at 10?');
     await s.api(`/api/tickets/${n}/replies`, { cookie: alice.cookie, body: { text: 'Sure, tomorrow at 10?' } });
     await inWidget;
     await s.mail!.waitFor((m) => m.to.includes('vi@example.com') && String(m.parsed.text).includes('tomorrow at 10'));
@@ -97,10 +97,10 @@ describe('who receives a reply', () => {
     const v = await s.visitor();
     const n = await helpCenterTicket(s, v.token);
     expect((await detail(s, alice.cookie, n)).reach).toEqual({ email: { address: 'dana@example.com' }, widget: {} });
-    const got = next<{ text: string; conversationId: string }>(v.socket, 'chat:message', 5000, (m) => m.text === 'Yes you can');
+    const got = next(v.socket, 'chat:message', 5000, (m) => m.text === 'Yes you can');
     await s.api(`/api/tickets/${n}/replies`, { cookie: alice.cookie, body: { text: 'Yes you can' } });
     const m = await got;
-    const synced = await ask<{ conversation: { ticketNumber: number; status: string } }>(v.socket, 'chat:sync', { conversationId: m.conversationId });
+    const synced = await ask(v.socket, 'chat:sync', { conversationId: m.conversationId });
     expect(synced).toMatchObject({ ok: true, data: { conversation: { ticketNumber: n, status: 'ticket' } } });
     expect(await ask(v.socket, 'chat:message', { conversationId: m.conversationId, clientId: cid(), text: 'Thanks!' })).toMatchObject({ ok: true });
     await expect.poll(async () => (await detail(s, alice.cookie, n)).events.at(-1)?.text).toBe('Thanks!');
@@ -136,7 +136,7 @@ describe('the outbox', () => {
     const n = await helpCenterTicket(s);
     s.mail!.refuse(550, '5.1.1 No such user');
     const agentSocket = await s.agentSocket(alice.cookie);
-    const failed = next<{ ticketNumber: number; delivery: { state: string } }>(agentSocket, 'delivery:updated', 5000, (u) => u.delivery.state === 'failed');
+    const failed = next(agentSocket, 'delivery:updated', 5000, (u) => u.delivery.state === 'failed');
     await s.api(`/api/tickets/${n}/replies`, { cookie: alice.cookie, body: { text: 'Hello?' } });
     expect((await failed).ticketNumber).toBe(n);
     const d = (await detail(s, alice.cookie, n)).deliveries![0]!;
