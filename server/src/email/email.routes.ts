@@ -66,7 +66,10 @@ export function emailDocumentRoutes(deps: { conn: Connection; agents: AgentServi
     const info = await email.attachments.info(id);
     if (!info) throw new AppError('not_found', 'No such attachment');
     res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('Content-Disposition', `attachment; filename="${info.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(info.name)}`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${info.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(info.name)}`,
+    );
     res.setHeader('Content-Length', String(info.size));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");

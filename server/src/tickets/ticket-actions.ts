@@ -122,7 +122,10 @@ export function createTicketActions(deps: {
   }
 
   /** An email from the ticket's requester joins it; `emailKey` (its Message-ID) makes it once. */
-  async function customerEmail(ticketId: Types.ObjectId, m: { text: string; name?: string; emailKey: string }): Promise<{ ticket: TicketDoc; seq: number } | null> {
+  async function customerEmail(
+    ticketId: Types.ObjectId,
+    m: { text: string; name?: string; emailKey: string },
+  ): Promise<{ ticket: TicketDoc; seq: number } | null> {
     return customerWrote(ticketId, { text: m.text, ...(m.name ? { name: m.name } : {}), key: { email: m.emailKey } });
   }
 
