@@ -11,6 +11,16 @@ import { authRoutes } from './agents/auth.routes.ts';
 import { createSiteService } from './sites/site.service.ts';
 import { createVisitorTokens } from './visitors/visitor-token.ts';
 import { visitorRoutes } from './visitors/visitor.routes.ts';
+import { attachTokenRenewal, siteRoom } from './visitors/token-renewal.ts';
+import { siteRoutes } from './sites/site.routes.ts';
+import { socketRevoker } from './agents/session-revocation.ts';
+import { guardAgentSessions } from './agents/session-guard.ts';
+import { createRateLimits } from './security/rate-limits.ts';
+import { httpLimits } from './security/http-limits.ts';
+import { limitSocketEvents } from './security/socket-limits.ts';
+import { createClientAddress, handshakeFacts } from './security/client-address.ts';
+import { createOriginCheck } from './security/origin.ts';
+import { apiHeaders, noSniff, socketHeaders } from './http/security.ts';
 import { createNotifier } from './realtime/notify.ts';
 import { createIo } from './realtime/io.ts';
 import { attachCluster, noPeers } from './realtime/cluster.ts';
@@ -68,9 +78,14 @@ export async function createApp(deps: AppDeps) {
 
   const app = express();
   app.disable('x-powered-by');
+  const address = createClientAddress(config.trustProxy);
+  app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
   const { io, visitors: visitorNs, agents: agentNs } = createIo(httpServer);
+  socketHeaders(io);
   const cluster = config.redisUrl ? await attachCluster(io, { url: config.redisUrl, key: config.redisKey, log }) : null;
+  const limits = createRateLimits({ limits: config.limits, redis: cluster?.redis, keyPrefix: config.redisKey, log });
+  const origins = createOriginCheck({ consoleOrigins: config.consoleOrigins, address });
 
   const notify = createNotifier(visitorNs, agentNs);
   // Late-bound: presence is needed to build the router, and going offline needs the router.
@@ -83,10 +98,10 @@ export async function createApp(deps: AppDeps) {
     log,
   });
   await presence.start();
-  const tokens = createVisitorTokens(secret);
-  const sites = createSiteService({ conn });
+  const sites = createSiteService({ conn, clock });
   await sites.ensureDefault();
-  const agents = createAgentService({ conn, clock });
+  const tokens = createVisitorTokens({ secret, clock, ttlMs: config.visitorTokenTtlMs, siteSecret: sites.secretOf });
+  const agents = createAgentService({ conn, clock, cookieSecure: config.cookieSecure, revoke: socketRevoker(agentNs) });
   const claims = createClaims(conn);
   const conversations = createConversationStore(conn);
   const router = createRouter({
@@ -151,11 +166,18 @@ export async function createApp(deps: AppDeps) {
     res.on('close', () => inFlight--);
     next();
   });
+  app.use(noSniff);
+  app.use(['/api', '/healthz'], apiHeaders);
+  // Forged cross-origin requests are refused before anything reads the body or the cookie; the
+  // widget's two public POSTs take a visitor token, never a cookie, and may come from anywhere.
+  app.use(origins.http(['POST /api/visitors', 'POST /api/helpcenter/requests']));
+  app.use(httpLimits(limits));
   app.use(express.json({ limit: '64kb' }));
   const api = createApiRoutes({ agents, tokens });
   healthRoutes(api.route, conn);
-  authRoutes(api.route, agents, { cookieSecure: config.cookieSecure, signInRateLimit: config.signInRateLimit });
+  authRoutes(api.route, agents);
   visitorRoutes(api.route, { tokens, sites, presence, emailEnabled: () => channels.has('email') });
+  siteRoutes(api.route, { sites, onRotated: revokeSite });
   helpCenterRoutes(api.route, { intake: tickets.intake });
   ticketRoutes(api.route, { ...tickets, conversations });
   settingsRoutes(api.route, { settings });
@@ -167,8 +189,39 @@ export async function createApp(deps: AppDeps) {
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
+  // Limits first: a refused event reaches nothing else. Per visitor token and per address for
+  // visitors (tokens are free, addresses are not); leaving a message also counts as a public ticket.
+  limitSocketEvents(
+    visitorNs,
+    limits,
+    (s) => [
+      [limits.visitorEvents, `${s.data.visitor.site}:${s.data.visitor.visitorId}`],
+      [limits.addressEvents, address.of(handshakeFacts(s))],
+    ],
+    {
+      'chat:leave-message': (s) => [
+        [limits.publicTickets, address.of(handshakeFacts(s))],
+        [limits.publicTicketsPerVisitor, `${s.data.visitor.site}:${s.data.visitor.visitorId}`],
+      ],
+    },
+  );
+  limitSocketEvents(agentNs, limits, (s) => [[limits.agentEvents, String(s.data.agent._id)]]);
+  agentNs.use(origins.socket);
+  guardAgentSessions(agentNs, { agents, clock, everyMs: 60_000 });
+  const renewal = attachTokenRenewal(visitorNs, { tokens, clock, log });
   attachVisitorSocket(visitorNs, { tokens, chats, control, intake: tickets.intake, presence, log });
   attachAgentSocket(agentNs, { agents, chats, control, ticketCounts: tickets.counts, presence, router, notify, log });
+
+  /** A site's secret was rotated (here or on another process): its tokens and sockets are done. */
+  function forgetSite(site: string) {
+    tokens.forgetSite(site);
+    visitorNs.in(siteRoom(site)).disconnectSockets(true);
+  }
+  function revokeSite(site: string) {
+    forgetSite(site);
+    cluster?.peers.share('site-secret-rotated', { site });
+  }
+  cluster?.peers.on('site-secret-rotated', (p) => tokens.forgetSite(String((p as { site: string }).site)));
 
   /**
    * Timers of live chat: lapsed offers and offers to agents who left (every tick), the full
@@ -181,9 +234,12 @@ export async function createApp(deps: AppDeps) {
     if (!periodic || ++ticks % 5 === 0) await control.endIdleChats();
   }
   let sweeper: NodeJS.Timeout | undefined;
+  let renewer: NodeJS.Timeout | undefined;
   if (deps.sweepIntervalMs !== false) {
     sweeper = setInterval(() => sweep(true).catch((err) => log.warn({ err }, 'chat sweep failed')), deps.sweepIntervalMs ?? 1000);
     sweeper.unref();
+    renewer = setInterval(() => renewal.sweep().catch((err) => log.warn({ err }, 'visitor token renewal failed')), 60_000);
+    renewer.unref();
     sla.start(deps.slaSweepIntervalMs ?? 30_000);
     channels.outbox.start(deps.outboxIntervalMs ?? 10_000);
     channels.outbox.runSoon();
@@ -194,6 +250,7 @@ export async function createApp(deps: AppDeps) {
   /** Stop accepting, let in-flight requests finish, close sockets. The caller closes the database. */
   async function close(graceMs = 10_000): Promise<void> {
     clearInterval(sweeper);
+    clearInterval(renewer);
     await sla.stop();
     await channels.outbox.stop();
     await email.close();
@@ -213,7 +270,27 @@ export async function createApp(deps: AppDeps) {
     httpServer,
     close,
     routes: api.registry,
-    services: { agents, conversations, chats, control, tickets, router, presence, sites, tokens, sweep, settings, notifications, sla, email, channels },
+    services: {
+      agents,
+      conversations,
+      chats,
+      control,
+      tickets,
+      router,
+      presence,
+      sites,
+      tokens,
+      sweep,
+      settings,
+      notifications,
+      sla,
+      email,
+      channels,
+      limits,
+      /** Hand connected widgets fresh visitor tokens (every minute on a timer; tests call it by hand). */
+      renewVisitorTokens: renewal.sweep,
+      revokeSite,
+    },
   };
 }
 export type KamfloApp = Awaited<ReturnType<typeof createApp>>;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 // Read once at start-up; every bad variable gets its own line in the error.
@@ -10,7 +11,10 @@ const envSchema = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
   KAMFLO_DATA_DIR: z.string().min(1).default('.kamflo/data'),
-  KAMFLO_PUBLIC_URL: z.url('must be a URL such as https://support.example.com').optional(),
+  KAMFLO_PUBLIC_URL: z
+    .url('must be a URL such as https://support.example.com')
+    .refine((u) => /^https?:/.test(u), 'must be an http:// or https:// URL')
+    .optional(),
   KAMFLO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   KAMFLO_ADMIN_EMAIL: z
     .string()
@@ -23,6 +27,42 @@ const envSchema = z.object({
   KAMFLO_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
   KAMFLO_IDLE_CHAT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   KAMFLO_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  KAMFLO_NEW_VISITOR_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  KAMFLO_PUBLIC_TICKET_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  KAMFLO_VISITOR_EVENT_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  KAMFLO_AGENT_EVENT_RATE_LIMIT: z.coerce.number().int().min(1).default(150),
+  KAMFLO_ADDRESS_EVENT_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  KAMFLO_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const t = parseTrustProxy(v);
+      if (typeof t === 'string') {
+        ctx.addIssue({ code: 'custom', message: t });
+        return z.NEVER;
+      }
+      return t;
+    }),
+  KAMFLO_CONSOLE_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return undefined;
+      const origins: string[] = [];
+      for (const item of v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const origin = originOf(item);
+        if (!origin) {
+          ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin such as https://support.example.com` });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    }),
+  KAMFLO_VISITOR_TOKEN_DAYS: z.coerce.number().min(1).max(365).default(30),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
@@ -63,7 +103,16 @@ export interface Config {
   presenceHeartbeatMs: number;
   queueTimeoutMs: number;
   idleChatMs: number;
-  signInRateLimit: number;
+  /** Each limit allows `points` per `seconds`; shared through Redis when redisUrl is set. */
+  limits: RateLimits;
+  /** Express's `trust proxy`: false, a hop count, or the proxies' addresses and subnets. */
+  trustProxy: TrustProxy;
+  /**
+   * Origins allowed to make state-changing agent requests and open the /agent socket, besides
+   * the server's own origin. From KAMFLO_CONSOLE_ORIGINS, else the public URL's origin.
+   */
+  consoleOrigins: string[];
+  visitorTokenTtlMs: number;
   /** Set to run more than one server process: Socket.IO events reach clients of every process. */
   redisUrl?: string;
   /** Prefix of the Redis channels, so several installations can share one Redis. */
@@ -92,7 +141,57 @@ export function parseAddress(value: string): { name?: string; address: string } 
   return { address: value.trim().toLowerCase() };
 }
 
+export interface Limit {
+  points: number;
+  seconds: number;
+}
+export interface RateLimits {
+  /** Sign-in attempts per address. */
+  signIn: Limit;
+  /** New visitor tokens (POST /api/visitors) per address. */
+  newVisitors: Limit;
+  /** Tickets from the public (leave-a-message, Help Center requests) per address; a visitor token gets a quarter of it. */
+  publicTickets: Limit;
+  /** Socket events per visitor token, per agent, and per client address (all its sockets together). */
+  visitorEvents: Limit;
+  agentEvents: Limit;
+  addressEvents: Limit;
+}
+export type TrustProxy = false | number | string[];
+
 export class ConfigError extends Error {}
+
+/** KAMFLO_TRUST_PROXY: unset or "false", a hop count, or a list of addresses/subnets; an error message otherwise. */
+export function parseTrustProxy(v: string | undefined): TrustProxy | string {
+  const raw = v?.trim() ?? '';
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return 'trusting every address lets any client forge its address: give a hop count (e.g. 1) or the proxy addresses';
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    return hops <= 10 ? hops : 'a hop count must be at most 10';
+  }
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch (err) {
+    return `must be false, a hop count, or addresses/subnets such as 127.0.0.1,10.0.0.0/8 or loopback (${(err as Error).message})`;
+  }
+  return list;
+}
+
+/** The origin of an http(s) URL given as an origin (no path, query or credentials), or null. */
+function originOf(value: string): string | null {
+  try {
+    const u = new URL(value);
+    if (!/^https?:$/.test(u.protocol) || u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) return null;
+    return u.origin;
+  } catch {
+    return null;
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -121,7 +220,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceHeartbeatMs: 5000,
     queueTimeoutMs: e.KAMFLO_QUEUE_TIMEOUT_SECONDS * 1000,
     idleChatMs: e.KAMFLO_IDLE_CHAT_MINUTES * 60_000,
-    signInRateLimit: e.KAMFLO_SIGNIN_RATE_LIMIT,
+    limits: Object.freeze({
+      signIn: { points: e.KAMFLO_SIGNIN_RATE_LIMIT, seconds: 60 },
+      newVisitors: { points: e.KAMFLO_NEW_VISITOR_RATE_LIMIT, seconds: 60 },
+      publicTickets: { points: e.KAMFLO_PUBLIC_TICKET_RATE_LIMIT, seconds: 3600 },
+      visitorEvents: { points: e.KAMFLO_VISITOR_EVENT_RATE_LIMIT, seconds: 10 },
+      agentEvents: { points: e.KAMFLO_AGENT_EVENT_RATE_LIMIT, seconds: 10 },
+      addressEvents: { points: e.KAMFLO_ADDRESS_EVENT_RATE_LIMIT, seconds: 10 },
+    }),
+    trustProxy: e.KAMFLO_TRUST_PROXY,
+    consoleOrigins: e.KAMFLO_CONSOLE_ORIGINS ?? (e.KAMFLO_PUBLIC_URL ? [new URL(e.KAMFLO_PUBLIC_URL).origin] : []),
+    visitorTokenTtlMs: e.KAMFLO_VISITOR_TOKEN_DAYS * 86_400_000,
     redisUrl: e.REDIS_URL,
     redisKey: e.KAMFLO_REDIS_KEY,
     logLevel: e.LOG_LEVEL,
@@ -138,10 +247,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
-/** Defaults for tests and embedding: no environment read. */
+/** Defaults for tests and embedding: no environment read, and limits too high to reach by accident. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
+  const high = '1000000';
   return {
-    ...loadConfig({ LOG_LEVEL: 'silent', KAMFLO_SIGNIN_RATE_LIMIT: '10000', KAMFLO_PRESENCE_GRACE_SECONDS: '0' }),
+    ...loadConfig({
+      LOG_LEVEL: 'silent',
+      KAMFLO_PRESENCE_GRACE_SECONDS: '0',
+      KAMFLO_SIGNIN_RATE_LIMIT: high,
+      KAMFLO_NEW_VISITOR_RATE_LIMIT: high,
+      KAMFLO_PUBLIC_TICKET_RATE_LIMIT: high,
+      KAMFLO_VISITOR_EVENT_RATE_LIMIT: high,
+      KAMFLO_AGENT_EVENT_RATE_LIMIT: high,
+      KAMFLO_ADDRESS_EVENT_RATE_LIMIT: high,
+    }),
     ...overrides,
   };
+}
+
+/** testConfig with some rate limits set (the others stay out of reach). */
+export function withLimits(limits: Partial<RateLimits>, overrides: Partial<Config> = {}): Partial<Config> {
+  return { ...overrides, limits: { ...testConfig().limits, ...limits } };
 }

@@ -11,8 +11,11 @@ import type {
   HealthDto,
   TicketDetailDto,
   TicketDto,
+  SiteSecretDto,
+  VisitorTokenDto,
 } from './dto.ts';
 import type {
+  ChangePasswordInput,
   ConvertToTicketInput,
   HelpCenterRequestInput,
   ResolveTicketInput,
@@ -47,7 +50,7 @@ export interface HttpApi {
   'GET /healthz': { res: HealthDto };
   // visitors
   /** First contact: a signed visitor token for this site. Body: { site? }. */
-  'POST /api/visitors': { body: { site?: string }; res: { token: string; visitorId: string } };
+  'POST /api/visitors': { body: { site?: string }; res: VisitorTokenDto };
   /** Widget start-up: whether anyone can answer now. Query: ?site= */
   'GET /api/widget/status': {
     res: { site: string; siteName: string; agentsOnline: boolean /** Replies can reach visitors by email. */; emailEnabled: boolean };
@@ -58,6 +61,8 @@ export interface HttpApi {
   'POST /api/auth/sign-in': { body: SignInInput; res: AgentDto };
   'POST /api/auth/sign-out': { res: { ok: true } };
   'GET /api/auth/me': { res: AgentDto };
+  /** Change your own password (needs the current one); every other session of yours ends. */
+  'POST /api/auth/password': { body: ChangePasswordInput; res: { ok: true } };
   'POST /api/conversations/:id/ticket': { body: ConvertToTicketInput; res: TicketDto };
   'GET /api/conversations/:id': { res: ConversationDto };
   /**
@@ -107,4 +112,8 @@ export interface HttpApi {
   'POST /api/tickets/:number/deliveries/:id/retry': { res: DeliveryDto };
   /** Admins: recompute a ticket's hash chain. */
   'GET /api/admin/tickets/:number/verify': { res: ChainVerificationDto };
+  /** Admins: a site's secret (it signs the site's visitor tokens and will verify visitor identity). */
+  'GET /api/admin/sites/:site/secret': { res: SiteSecretDto };
+  /** Admins: a new secret for the site; every visitor token of the site stops working at once. */
+  'POST /api/admin/sites/:site/secret': { res: SiteSecretDto };
 }

@@ -210,3 +210,19 @@ export interface ChainVerificationDto {
   /** The first event whose hash does not hold. */
   brokenSeq?: number;
 }
+
+/** A visitor's signed token: `Authorization: Bearer` on HTTP, `auth.token` on the /visitor socket. */
+export interface VisitorTokenDto {
+  token: string;
+  visitorId: string;
+  /** After this the server refuses it; the server hands a connected widget a fresh one well before. */
+  expiresAt: string;
+}
+
+/** A site's secret, for admins. */
+export interface SiteSecretDto {
+  site: string;
+  /** 32 random bytes, base64url. */
+  secret: string;
+  rotatedAt: string;
+}

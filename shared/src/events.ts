@@ -23,6 +23,7 @@ import type {
   NotificationDto,
   TicketDto,
   VisitorConversationDto,
+  VisitorTokenDto,
 } from './dto.ts';
 
 // The *ClientEvents maps say what a client sends and what its acknowledgement carries; clients
@@ -50,6 +51,8 @@ export interface VisitorServerEvents {
   'chat:typing': (state: { conversationId: string; typing: boolean; name?: string }) => void;
   /** The agent has read up to seq. */
   'chat:read': (state: { conversationId: string; seq: number }) => void;
+  /** A fresh visitor token (same visitor, later expiry): store it and use it from now on. */
+  'visitor:token': (token: VisitorTokenDto) => void;
 }
 
 export interface AgentClientEvents {

@@ -10,6 +10,7 @@ export const ACTIONS = [
   'agents.manage',
   'tickets.unaddressed',
   'audit.verify',
+  'sites.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -17,7 +18,17 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
   agent: ['chat.handle', 'ticket.work'],
   team_lead: ['chat.handle', 'ticket.work', 'ticket.reassign', 'tickets.unaddressed'],
   manager: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'tickets.unaddressed'],
-  admin: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'sla.configure', 'agents.manage', 'tickets.unaddressed', 'audit.verify'],
+  admin: [
+    'chat.handle',
+    'ticket.work',
+    'ticket.reassign',
+    'ticket.approve',
+    'sla.configure',
+    'agents.manage',
+    'tickets.unaddressed',
+    'audit.verify',
+    'sites.manage',
+  ],
 };
 
 export function can(role: Role, action: Action): boolean {

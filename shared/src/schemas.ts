@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_CONDITIONS, ALERT_RECIPIENTS, CATEGORIES, ESCALATION_LEVELS, NEXT_STEPS, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from './tickets.ts';
-import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH } from './limits.ts';
+import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
 import { ROLES } from './agents.ts';
 
 // Input schemas: every request and socket event is parsed with one of these at the edge.
@@ -9,18 +9,54 @@ import { ROLES } from './agents.ts';
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be an id');
 /** Client-generated message id: the key that makes retries idempotent. */
 export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 letters, digits, _ or -');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+// Text as people write it, made storable. PostgreSQL (under FerretDB) cannot store U+0000 at all
+// (the insert fails), and a lone UTF-16 surrogate is not valid UTF-8 (the driver would store
+// U+FFFD instead of what was acknowledged). So every text field goes through one of these:
+// prose is normalised (lone surrogates become U+FFFD; control characters other than tab and
+// line breaks are dropped: invisible, and pasted terminal output is full of them), while
+// one-line identity fields (names) refuse control characters and line breaks outright, with an
+// error naming the field, since silently changing a name would mislead.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters we remove
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters we refuse
+const CONTROL_OR_LINE_BREAK = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g;
+const wellFormed = (s: string) => s.replace(LONE_SURROGATE, '\uFFFD');
+/** Prose (messages, notes, reasons): lone surrogates → U+FFFD, controls but tab and line breaks removed. */
+export const cleanProse = (s: string) => wellFormed(s).replace(CONTROL_EXCEPT_LINES, '');
+/** One line (subjects, page addresses): line breaks and tabs become spaces, other controls removed. */
+export const cleanLine = (s: string) =>
+  wellFormed(s)
+    .replace(/[\t\n\r\u2028\u2029]+/g, ' ')
+    .replace(CONTROL_OR_LINE_BREAK, '');
+const text = (max: number) => z.string().overwrite(cleanProse).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const line = (max: number) => z.string().overwrite(cleanLine).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 export const messageText = text(MAX_MESSAGE_LENGTH);
-const email = z.string().trim().toLowerCase().pipe(z.email('must be an email address')).pipe(z.string().max(254));
+const noControls = (s: string) => !new RegExp(CONTROL_OR_LINE_BREAK.source).test(s);
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(noControls, 'must be an email address')
+  .pipe(z.email('must be an email address'))
+  .pipe(z.string().max(254));
 /** Agents may sign in with local addresses such as admin@localhost, so only the shape is checked. */
 const agentEmail = z
   .string()
   .trim()
   .toLowerCase()
   .max(254)
-  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
-const personName = z.string().trim().min(1, 'must not be empty').max(100);
-const pageUrl = z.string().max(2000).optional();
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+  .refine(noControls, 'must be an email address');
+const personName = z
+  .string()
+  .overwrite(wellFormed)
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100)
+  .refine(noControls, 'must not contain control characters or line breaks');
+const pageUrl = z.string().overwrite(cleanLine).pipe(z.string().max(2000)).optional();
 
 // Visitors
 export const chatStartInput = z.strictObject({
@@ -45,28 +81,37 @@ export const leaveMessageInput = z.strictObject({
 export const helpCenterRequestInput = z.strictObject({
   name: personName,
   email,
-  subject: text(MAX_SUBJECT_LENGTH),
+  subject: line(MAX_SUBJECT_LENGTH),
   message: messageText,
 });
 export const siteKey = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a site key');
 export const visitorSessionInput = z.strictObject({ site: siteKey.optional() });
 
 // Agents
-export const signInInput = z.strictObject({ email: agentEmail, password: z.string().min(1, 'must not be empty').max(200) });
+const newPassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+export const signInInput = z.strictObject({ email: agentEmail, password: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH) });
 export const conversationRef = z.strictObject({ conversationId: objectId });
 export const agentSyncInput = z.strictObject({ conversationId: objectId, afterSeq: z.number().int().min(0).optional() });
 export const createAgentInput = z.strictObject({
   email: agentEmail,
   name: personName,
   role: z.enum(ROLES),
-  password: z.string().min(10, 'must be at least 10 characters').max(200),
+  /** Length only here; the server also refuses the most common passwords. */
+  password: newPassword,
+});
+export const changePasswordInput = z.strictObject({
+  currentPassword: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH),
+  newPassword,
 });
 
 // Tickets
 export const priority = z.enum(PRIORITIES);
 export const category = z.enum(CATEGORIES);
 export const convertToTicketInput = z.strictObject({
-  subject: text(MAX_SUBJECT_LENGTH),
+  subject: line(MAX_SUBJECT_LENGTH),
   priority,
   category,
 });
@@ -102,6 +147,7 @@ export type SignInInput = z.infer<typeof signInInput>;
 export type ConversationRef = z.infer<typeof conversationRef>;
 export type AgentSyncInput = z.infer<typeof agentSyncInput>;
 export type CreateAgentInput = z.infer<typeof createAgentInput>;
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 export type ConvertToTicketInput = z.infer<typeof convertToTicketInput>;
 export type TicketTextInput = z.infer<typeof ticketTextInput>;
 export type ResolveTicketInput = z.infer<typeof resolveTicketInput>;
@@ -111,7 +157,7 @@ const reasonText = text(2000);
 export const createTicketInput = z.strictObject({
   requesterEmail: email,
   requesterName: personName.optional(),
-  subject: text(MAX_SUBJECT_LENGTH),
+  subject: line(MAX_SUBJECT_LENGTH),
   message: messageText,
   priority,
   category,
@@ -128,7 +174,7 @@ export const ticketCategoryInput = z.strictObject({ category });
  * The handbook's escalation checklist. Every item is checked in one pass, so a refusal names
  * everything that is missing, not just the first.
  */
-const loose = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
+const loose = (max: number) => z.string().overwrite(cleanProse).max(max, `must be at most ${max} characters`).optional();
 export const escalateTicketInput = z
   .strictObject({
     tried: loose(MAX_MESSAGE_LENGTH),

@@ -50,7 +50,7 @@ for (const a of agents)
 
 const visitors: { socket: Socket; conversationId: string }[] = [];
 for (let i = 0; i < visitorsN; i++) {
-  const { token } = kamflo.services.tokens.issue('default');
+  const { token } = await kamflo.services.tokens.issue('default');
   const socket = connect(`${url}/visitor`, { ...opts, auth: { token } });
   const ack: any = await socket.timeout(10_000).emitWithAck('chat:start', { clientId: crypto.randomUUID(), text: 'hello' });
   visitors.push({ socket, conversationId: ack.data.conversation.id });

@@ -1,45 +1,38 @@
-import { rateLimit } from 'express-rate-limit';
-import { createAgentInput, signInInput } from '@kamflo/shared';
-import { AppError } from '../lib/errors.ts';
+import { changePasswordInput, createAgentInput, signInInput } from '@kamflo/shared';
 import type { DeclareRoute } from '../http/api-routes.ts';
-import { SESSION_COOKIE, type AgentService } from './agent.service.ts';
-import { sessionToken } from './authenticate.ts';
+import type { AgentService } from './agent.service.ts';
 import { toAgentDto } from './agent.model.ts';
 
-export function authRoutes(route: DeclareRoute, agents: AgentService, opts: { cookieSecure: boolean; signInRateLimit: number }) {
-  const signInLimiter = rateLimit({
-    windowMs: 60_000,
-    limit: opts.signInRateLimit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError('rate_limited', 'Too many sign-in attempts; wait a minute')),
-  });
-
+// Sign-in and password changes are rate-limited per address in security/http-limits.ts.
+export function authRoutes(route: DeclareRoute, agents: AgentService) {
   route('POST /api/auth/sign-in', {
     summary: 'Sign in: sets the httpOnly session cookie',
     access: 'public',
-    before: [signInLimiter],
     body: signInInput,
     handle: async ({ res, body }) => {
       const { agent, token, expiresAt } = await agents.signIn(body.email, body.password);
-      res.cookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: opts.cookieSecure,
-        path: '/',
-        expires: expiresAt,
-      });
+      agents.cookie.set(res, token, expiresAt);
       return agent;
     },
   });
 
   route('POST /api/auth/sign-out', {
-    summary: 'Sign out: ends the session and clears its cookie',
+    summary: 'Sign out: ends the session, and every console opened with it, and clears its cookie',
     access: 'public',
     handle: async ({ req, res }) => {
-      const token = sessionToken(req.headers.cookie);
+      const token = agents.cookie.read(req.headers.cookie);
       if (token) await agents.signOut(token);
-      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      agents.cookie.clear(res);
+      return { ok: true };
+    },
+  });
+
+  route('POST /api/auth/password', {
+    summary: 'Change your own password (needs the current one); your other sessions end',
+    access: 'agent',
+    body: changePasswordInput,
+    handle: async ({ session, body }) => {
+      await agents.changePassword(session, body.currentPassword, body.newPassword);
       return { ok: true };
     },
   });

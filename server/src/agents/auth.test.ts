@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/harness.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import { withLimits } from '../config.ts';
 
 let s: TestServer;
 beforeEach(async () => {
@@ -52,7 +52,7 @@ describe('agent sign-in', () => {
 
   it('rate-limits sign-in attempts', async () => {
     await s.close();
-    s = await startTestServer({ config: { signInRateLimit: 3 } });
+    s = await startTestServer({ config: withLimits({ signIn: { points: 3, seconds: 60 } }) });
     const codes = [];
     for (let i = 0; i < 5; i++) codes.push((await s.api('/api/auth/sign-in', { body: { email: 'x@example.com', password: 'guess' } })).status);
     expect(codes).toEqual([401, 401, 401, 429, 429]);
@@ -74,16 +74,5 @@ describe('agent sign-in', () => {
     expect((await s.api('/api/agents', { cookie: admin.cookie, body })).status).toBe(201);
     expect((await s.api('/api/agents', { cookie: admin.cookie, body })).status).toBe(409);
     expect((await s.api('/api/agents', { cookie: admin.cookie, body: { ...body, email: 'x@example.com', role: 'king' } })).status).toBe(400);
-  });
-});
-
-describe('password hashing', () => {
-  it('uses scrypt with a salt and verifies', async () => {
-    const h1 = await hashPassword('secret password');
-    const h2 = await hashPassword('secret password');
-    expect(h1).toMatch(/^scrypt\$/);
-    expect(h1).not.toBe(h2);
-    expect(await verifyPassword('secret password', h1)).toBe(true);
-    expect(await verifyPassword('wrong', h1)).toBe(false);
   });
 });

@@ -19,6 +19,8 @@ const sessionSchema = new Schema<SessionDoc>(
 );
 // No TTL index (FerretDB 1.x has none): expired sessions are refused on read and swept at start.
 sessionSchema.index({ expiresAt: 1 });
+// Revoking every session of an agent (sign-out everywhere, password change, deactivation).
+sessionSchema.index({ agentId: 1 });
 
 export function sessionModel(conn: Connection) {
   return conn.model<SessionDoc>('Session', sessionSchema, 'sessions');

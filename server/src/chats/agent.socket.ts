@@ -17,7 +17,7 @@ import { agentRoom, LEADS_ROOM, type Notifier } from '../realtime/notify.ts';
 import { DEFAULT_CAPACITY } from '../agents/agent.model.ts';
 import type { AgentNamespace } from '../realtime/io.ts';
 import type { AgentService } from '../agents/agent.service.ts';
-import { sessionToken } from '../agents/authenticate.ts';
+import { sessionRoom } from '../agents/session-revocation.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { TicketCounts } from '../tickets/ticket-counts.ts';
 import type { ChatService } from './chat.service.ts';
@@ -43,9 +43,11 @@ export function attachAgentSocket(
   const { chats, control, presence, router, log } = deps;
   ns.use(async (socket, next) => {
     try {
-      const agent = await deps.agents.authenticate(sessionToken(socket.handshake.headers.cookie));
-      if (!agent) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'Sign in first' } }));
-      socket.data.agent = agent;
+      const session = await deps.agents.fromCookie(socket.handshake.headers.cookie);
+      if (!session) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'Sign in first' } }));
+      socket.data.agent = session.agent;
+      // Sign-out and revocation disconnect the session's room (agents/session-revocation.ts).
+      socket.data.sessionId = session.sessionId;
       next();
     } catch (err) {
       log.error({ err }, 'agent socket auth failed');
@@ -56,7 +58,7 @@ export function attachAgentSocket(
   ns.on('connection', (socket) => {
     const agent = socket.data.agent;
     const agentId = String(agent._id);
-    void socket.join(agentRoom(agentId));
+    void socket.join([agentRoom(agentId), sessionRoom(socket.data.sessionId)]);
     if (can(agent.role, 'ticket.reassign')) void socket.join(LEADS_ROOM);
     const mayChat = can(agent.role, 'chat.handle');
     const chatOnly = <T>(fn: () => Promise<T>) => {

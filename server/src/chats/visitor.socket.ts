@@ -2,7 +2,7 @@ import { chatMessageInput, chatStartInput, chatSyncInput, conversationRef, leave
 import type { Logger } from '../lib/logger.ts';
 import { handler, relay } from '../realtime/handle.ts';
 import { visitorRoom } from '../realtime/notify.ts';
-import type { VisitorTokens } from '../visitors/visitor-token.ts';
+import type { VisitorIdentity, VisitorTokens } from '../visitors/visitor-token.ts';
 import type { VisitorNamespace } from '../realtime/io.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { TicketIntake } from '../tickets/ticket-intake.ts';
@@ -15,15 +15,21 @@ export function attachVisitorSocket(
   deps: { tokens: VisitorTokens; chats: ChatService; control: ChatControl; intake: TicketIntake; presence: Presence; log: Logger },
 ) {
   const { chats, control, intake, log } = deps;
-  ns.use((socket, next) => {
-    const identity = deps.tokens.verify(socket.handshake.auth?.token);
-    if (!identity) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'A valid visitor token is required' } }));
-    socket.data.visitor = identity;
-    next();
+  ns.use(async (socket, next) => {
+    try {
+      const identity = await deps.tokens.verify(socket.handshake.auth?.token);
+      if (!identity) return next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'A valid visitor token is required' } }));
+      socket.data.visitor = identity;
+      next();
+    } catch (err) {
+      log.error({ err }, 'visitor socket auth failed');
+      next(Object.assign(new Error('unavailable'), { data: { code: 'unavailable', message: 'Try again shortly' } }));
+    }
   });
 
   ns.on('connection', (socket) => {
-    const v = socket.data.visitor;
+    // The identity, without the token's expiry (token-renewal.ts moves that on).
+    const v: VisitorIdentity = { visitorId: socket.data.visitor.visitorId, site: socket.data.visitor.site };
     void socket.join(visitorRoom(v.visitorId));
     socket.emit('agents:availability', { online: deps.presence.anyAvailable() });
 

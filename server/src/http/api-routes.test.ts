@@ -12,6 +12,7 @@ const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'POST /api/auth/sign-in': true,
   'POST /api/auth/sign-out': true,
   'GET /api/auth/me': true,
+  'POST /api/auth/password': true,
   'POST /api/conversations/:id/ticket': true,
   'GET /api/conversations/:id': true,
   'GET /api/tickets': true,
@@ -41,6 +42,8 @@ const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'GET /api/settings/email': true,
   'PUT /api/settings/email': true,
   'POST /api/tickets/:number/deliveries/:id/retry': true,
+  'GET /api/admin/sites/:site/secret': true,
+  'POST /api/admin/sites/:site/secret': true,
 };
 
 let s: TestServer;

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { Action, HttpApi } from '@kamflo/shared';
 import { parse, type Issues } from '../lib/validate.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
-import type { AgentService } from '../agents/agent.service.ts';
-import { agentOf } from '../agents/authenticate.ts';
+import type { AgentService, AgentSession } from '../agents/agent.service.ts';
+import { sessionOf } from '../agents/authenticate.ts';
 import { AppError } from '../lib/errors.ts';
 import type { VisitorIdentity, VisitorTokens } from '../visitors/visitor-token.ts';
 
@@ -49,7 +49,7 @@ type Context<A extends Access, P, Q, B> = {
   params: PartsOut<P>;
   query: PartsOut<Q>;
   body: B extends z.ZodType ? z.output<B> : undefined;
-} & (A extends 'agent' ? { agent: AgentDoc } : A extends 'visitor-optional' ? { visitor: VisitorIdentity | null } : unknown);
+} & (A extends 'agent' ? { agent: AgentDoc; session: AgentSession } : A extends 'visitor-optional' ? { visitor: VisitorIdentity | null } : unknown);
 
 export type RouteSpec<K extends ApiRoute, A extends Access, P, Q, B> = {
   /** One line: what the route does (for the API reference). */
@@ -84,13 +84,13 @@ export interface DeclaredRoute {
   body?: z.ZodType;
 }
 
-/** The visitor behind `Authorization: Bearer <token>`, null without one, an error for a bad one. */
-function visitorFromRequest(req: Request, tokens: VisitorTokens): VisitorIdentity | null {
+/** The visitor behind `Authorization: Bearer <token>`, null without one, an error for a bad (or expired, or revoked) one. */
+async function visitorFromRequest(req: Request, tokens: VisitorTokens): Promise<VisitorIdentity | null> {
   const header = req.headers.authorization;
   if (!header) return null;
-  const identity = tokens.verify(header.replace(/^Bearer\s+/i, ''));
-  if (!identity) throw new AppError('unauthorized', 'Invalid visitor token');
-  return identity;
+  const identity = await tokens.verify(header.replace(/^Bearer\s+/i, ''));
+  if (!identity) throw new AppError('unauthorized', 'Invalid or expired visitor token');
+  return { visitorId: identity.visitorId, site: identity.site };
 }
 
 function parseParts(parts: Parts | undefined, input: Record<string, unknown>): unknown {
@@ -130,9 +130,12 @@ export function createApiRoutes(deps: { agents: AgentService; tokens: VisitorTok
       ...(body ? { body } : {}),
     });
     router[method](path, ...(spec.before ?? []), async (req: Request, res: Response) => {
-      const who: { agent?: AgentDoc; visitor?: VisitorIdentity | null } = {};
-      if (spec.access === 'agent') who.agent = await agentOf(deps.agents, req, spec.permission, spec.forbidden);
-      if (spec.access === 'visitor-optional') who.visitor = visitorFromRequest(req, deps.tokens);
+      const who: { agent?: AgentDoc; session?: AgentSession; visitor?: VisitorIdentity | null } = {};
+      if (spec.access === 'agent') {
+        who.session = await sessionOf(deps.agents, req, spec.permission, spec.forbidden);
+        who.agent = who.session.agent;
+      }
+      if (spec.access === 'visitor-optional') who.visitor = await visitorFromRequest(req, deps.tokens);
       const ctx = {
         req,
         res,

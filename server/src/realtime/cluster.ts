@@ -46,6 +46,8 @@ export async function attachCluster(io: KamfloServer, opts: { url: string; key: 
   };
   return {
     peers,
+    /** For commands (the rate limits' counters): the publishing connection is never in subscriber mode. */
+    redis: pub,
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

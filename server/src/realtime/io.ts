@@ -10,7 +10,7 @@ import {
   type VisitorServerEvents,
 } from '@kamflo/shared';
 import type { AgentDoc } from '../agents/agent.model.ts';
-import type { VisitorIdentity } from '../visitors/visitor-token.ts';
+import type { VerifiedVisitor } from '../visitors/visitor-token.ts';
 
 /**
  * Events between server processes (`serverSideEmit`, realtime/cluster.ts). Their names carry the
@@ -22,10 +22,13 @@ type NoEvents = Record<string, never>;
 
 /** Set by each namespace's middleware, before any connection handler runs. */
 export interface VisitorSocketData {
-  visitor: VisitorIdentity;
+  /** With its token's expiry, which token-renewal.ts moves on when it hands out a fresh token. */
+  visitor: VerifiedVisitor;
 }
 export interface AgentSocketData {
   agent: AgentDoc;
+  /** The session the console was opened with: its room is disconnected when the session ends. */
+  sessionId: string;
 }
 
 export type KamfloServer = Server<NoEvents, NoEvents, PeerEvents, Record<string, never>>;

@@ -1,33 +1,78 @@
+import crypto from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
-import { DEFAULT_SITE } from '@kamflo/shared';
+import { DEFAULT_SITE, type SiteSecretDto } from '@kamflo/shared';
 import { AppError } from '../lib/errors.ts';
+import type { Clock } from '../lib/clock.ts';
 
-interface SiteDoc {
+export interface SiteDoc {
   _id: string;
   name: string;
+  /**
+   * The site's own secret: 32 random bytes, base64url. With the server's secret it signs the
+   * site's visitor tokens, so rotating it revokes them all; it is also the key a site's backend
+   * will use to prove who a visitor is (HMAC-SHA256 of the user id), so admins may read it.
+   * Missing on sites created before secrets existed: the first use generates it.
+   */
+  secret?: string;
+  secretRotatedAt?: Date;
 }
-const siteSchema = new Schema<SiteDoc>({ _id: String, name: { type: String, required: true } }, { versionKey: false });
+const siteSchema = new Schema<SiteDoc>({ _id: String, name: { type: String, required: true }, secret: String, secretRotatedAt: Date }, { versionKey: false });
 
 export function siteModel(conn: Connection) {
   return conn.model<SiteDoc>('Site', siteSchema, 'sites');
 }
 
+export const newSiteSecret = () => crypto.randomBytes(32).toString('base64url');
+
 /** Sites are the websites that embed the widget (`data-site`). One default site always exists. */
-export function createSiteService({ conn }: { conn: Connection }) {
+export function createSiteService({ conn, clock }: { conn: Connection; clock: Clock }) {
   const Site = siteModel(conn);
 
   async function ensureDefault(): Promise<void> {
-    await Site.updateOne({ _id: DEFAULT_SITE }, { $setOnInsert: { name: 'Kamflo Support' } }, { upsert: true }).catch((e) => {
+    await Site.updateOne(
+      { _id: DEFAULT_SITE },
+      { $setOnInsert: { name: 'Kamflo Support', secret: newSiteSecret(), secretRotatedAt: clock.now() } },
+      { upsert: true },
+    ).catch((e) => {
       if (e?.code !== 11000) throw e;
     });
   }
 
+  async function find(key: string): Promise<SiteDoc | null> {
+    return Site.findById(key).lean();
+  }
+
   async function get(key: string): Promise<SiteDoc> {
-    const site = await Site.findById(key).lean();
+    const site = await find(key);
     if (!site) throw new AppError('not_found', `Unknown site "${key}"`);
     return site;
   }
 
-  return { ensureDefault, get };
+  /** The site's secret, generated on first use for sites that have none (every process agrees on the one stored first). */
+  async function secretOf(key: string): Promise<string | null> {
+    const site = await find(key);
+    if (!site) return null;
+    if (site.secret) return site.secret;
+    await Site.updateOne({ _id: key, secret: { $exists: false } }, { $set: { secret: newSiteSecret(), secretRotatedAt: clock.now() } });
+    return (await find(key))?.secret ?? null;
+  }
+
+  function toDto(site: SiteDoc): SiteSecretDto {
+    return { site: site._id, secret: site.secret!, rotatedAt: (site.secretRotatedAt ?? new Date(0)).toISOString() };
+  }
+
+  async function getSecret(key: string): Promise<SiteSecretDto> {
+    await secretOf(key);
+    return toDto(await get(key));
+  }
+
+  /** A new secret for the site: every visitor token it signed stops working (see app.ts for the sockets). */
+  async function rotateSecret(key: string): Promise<SiteSecretDto> {
+    await get(key);
+    const updated = await Site.findOneAndUpdate({ _id: key }, { $set: { secret: newSiteSecret(), secretRotatedAt: clock.now() } }, { new: true }).lean();
+    return toDto(updated!);
+  }
+
+  return { ensureDefault, get, secretOf, getSecret, rotateSecret };
 }
 export type SiteService = ReturnType<typeof createSiteService>;

@@ -1,24 +1,14 @@
-import { rateLimit } from 'express-rate-limit';
 import { DEFAULT_SITE, siteKey, visitorSessionInput } from '@kamflo/shared';
-import { AppError } from '../lib/errors.ts';
 import type { DeclareRoute } from '../http/api-routes.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { Presence } from '../agents/presence.ts';
 import type { VisitorTokens } from './visitor-token.ts';
 
+// New visitors are rate-limited per address in security/http-limits.ts.
 export function visitorRoutes(route: DeclareRoute, deps: { tokens: VisitorTokens; sites: SiteService; presence: Presence; emailEnabled: () => boolean }) {
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: 120,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError('rate_limited', 'Too many requests; slow down')),
-  });
-
   route('POST /api/visitors', {
-    summary: 'First contact: a signed visitor token for this site',
+    summary: 'First contact: a signed, expiring visitor token for this site',
     access: 'public',
-    before: [limiter],
     // Every field is optional, and so is the body.
     body: visitorSessionInput.default({}),
     status: 201,

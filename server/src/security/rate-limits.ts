@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Limit, RateLimits } from '../config.ts';
+import type { Logger } from '../lib/logger.ts';
+
+/**
+ * Every rate limit of the server, built with rate-limiter-flexible. With Redis (REDIS_URL) the
+ * counters live there, so a limit holds across every server process; should Redis fail, each
+ * process falls back to counting in its own memory rather than refusing or allowing everything.
+ * A key over its limit is then blocked in memory for the rest of its window, so a flood costs
+ * no Redis round trip per refused event.
+ */
+export function createRateLimits(opts: { limits: RateLimits; redis?: Redis; keyPrefix: string; log: Logger }) {
+  function limiter(name: string, limit: Limit): RateLimiterAbstract {
+    const base = { points: limit.points, duration: limit.seconds, keyPrefix: `${opts.keyPrefix}:rl:${name}` };
+    if (!opts.redis) return new RateLimiterMemory(base);
+    return new RateLimiterRedis({
+      ...base,
+      storeClient: opts.redis,
+      rejectIfRedisNotReady: true,
+      inMemoryBlockOnConsumed: limit.points,
+      insuranceLimiter: new RateLimiterMemory(base),
+    });
+  }
+  const { limits } = opts;
+  const limiters = {
+    signIn: limiter('sign-in', limits.signIn),
+    newVisitors: limiter('new-visitor', limits.newVisitors),
+    publicTickets: limiter('public-ticket', limits.publicTickets),
+    publicTicketsPerVisitor: limiter('public-ticket-visitor', {
+      points: Math.max(1, Math.floor(limits.publicTickets.points / 4)),
+      seconds: limits.publicTickets.seconds,
+    }),
+    visitorEvents: limiter('visitor-event', limits.visitorEvents),
+    agentEvents: limiter('agent-event', limits.agentEvents),
+    addressEvents: limiter('address-event', limits.addressEvents),
+  };
+
+  /**
+   * Take one point from each (limiter, key) pair. Refused (with the longest wait) when any of
+   * them is over its limit; every pair is charged either way, so hammering one key never
+   * spares another.
+   */
+  async function consume(...pairs: [RateLimiterAbstract, string][]): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+    const results = await Promise.all(
+      pairs.map(([l, key]) =>
+        l.consume(key).then(
+          () => null,
+          (err: unknown) => {
+            if (err instanceof RateLimiterRes) return err.msBeforeNext;
+            // Not a refusal: the store itself failed (no insurance limiter). Fail open, but say so.
+            opts.log.warn({ err }, 'rate limiter failed');
+            return null;
+          },
+        ),
+      ),
+    );
+    const refused = results.filter((r): r is number => r !== null);
+    return refused.length ? { ok: false, retryAfterMs: Math.max(...refused) } : { ok: true };
+  }
+
+  return { ...limiters, consume };
+}
+export type RateLimitService = ReturnType<typeof createRateLimits>;
