@@ -200,8 +200,8 @@ export async function createApp(deps: AppDeps) {
     ],
     {
       'chat:leave-message': (s) => [
-        [limits.publicTickets, address.of(handshakeFacts(s))],
         [limits.publicTicketsPerVisitor, `${s.data.visitor.site}:${s.data.visitor.visitorId}`],
+        [limits.publicTickets, address.of(handshakeFacts(s))],
       ],
     },
   );

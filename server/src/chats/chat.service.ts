@@ -14,6 +14,8 @@ import type { ConversationGuard, ConversationStore } from './conversation-store.
 import { assignedOwner, routeKey, type Router } from './routing.ts';
 import type { Claims } from '../db/claims.ts';
 
+/** A start writes its conversation within milliseconds of its claim; a claim older than this without one is a crash's leftover. */
+const STALE_OPEN_CLAIM_MS = 30_000;
 type Agent = Pick<AgentDoc, '_id' | 'name'>;
 
 export interface ChatHooks {
@@ -113,13 +115,19 @@ export function createChatService(deps: {
 
   /** The visitor's open conversation, created (and routed) on the first message. */
   async function ensureOpenConversation(v: VisitorIdentity, input: ChatStartInput): Promise<{ conv: ConversationDoc; created: boolean }> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const existingId = await conversations.openConversationId(v.site, v.visitorId);
-      if (existingId) {
-        const conv = await conversations.find(existingId);
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const claim = await conversations.openClaim(v.site, v.visitorId);
+      if (claim) {
+        const conv = await conversations.find(claim.conversationId);
         if (conv) return { conv, created: false };
-        // A claim whose conversation never got written (crash in between): free it and retry.
-        await conversations.releaseOpen({ _id: existingId, site: v.site, visitorId: v.visitorId });
+        // The claim's conversation is not there: a racing start is writing it right now, or its
+        // writer died in between. Only a claim too old for the first is freed; freeing a young
+        // one let concurrent starts open several conversations for one visitor.
+        if (clock.now().getTime() - claim.at.getTime() > STALE_OPEN_CLAIM_MS) {
+          await conversations.releaseOpen({ _id: claim.conversationId, site: v.site, visitorId: v.visitorId });
+        } else {
+          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+        }
         continue;
       }
       const id = new Types.ObjectId();

@@ -140,6 +140,11 @@ export function createConversationStore(conn: Connection) {
       );
     },
 
+    /** The claim on the visitor's open conversation: which one, and since when. */
+    async openClaim(site: string, visitorId: string): Promise<{ conversationId: Types.ObjectId; at: Date } | null> {
+      const claim = await OpenClaim.findById(claimKey(site, visitorId)).lean();
+      return claim ? { conversationId: claim.conversationId, at: claim.at } : null;
+    },
     /** The visitor's open conversation, by its claim. */
     async openConversationId(site: string, visitorId: string): Promise<Types.ObjectId | null> {
       const claim = await OpenClaim.findById(claimKey(site, visitorId)).lean();

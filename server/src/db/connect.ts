@@ -6,9 +6,11 @@ import type { Logger } from '../lib/logger.ts';
 mongoose.set('bufferCommands', false);
 mongoose.set('strictQuery', true);
 
-export async function connectDatabase(uri: string, opts: { dbName?: string } = {}): Promise<Connection> {
+export async function connectDatabase(uri: string, opts: { dbName?: string; monitorCommands?: boolean } = {}): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     dbName: opts.dbName,
+    // Tests count the commands an action sends (a refused event must send none).
+    monitorCommands: opts.monitorCommands ?? false,
     serverSelectionTimeoutMS: 5000,
     // Warm connections: opening one costs FerretDB a PostgreSQL connection (~100 ms). A bounded
     // pool keeps one process from flooding the database (FerretDB 1.x stalls when its own pool runs dry).

@@ -37,26 +37,21 @@ export function createRateLimits(opts: { limits: RateLimits; redis?: Redis; keyP
   };
 
   /**
-   * Take one point from each (limiter, key) pair. Refused (with the longest wait) when any of
-   * them is over its limit; every pair is charged either way, so hammering one key never
-   * spares another.
+   * Take one point from each (limiter, key) pair in turn, most specific first, stopping at the
+   * first refusal: so a token flooding past its own limit is refused by it alone and does not
+   * use up the limit of its address, which other visitors behind the same address share.
    */
   async function consume(...pairs: [RateLimiterAbstract, string][]): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
-    const results = await Promise.all(
-      pairs.map(([l, key]) =>
-        l.consume(key).then(
-          () => null,
-          (err: unknown) => {
-            if (err instanceof RateLimiterRes) return err.msBeforeNext;
-            // Not a refusal: the store itself failed (no insurance limiter). Fail open, but say so.
-            opts.log.warn({ err }, 'rate limiter failed');
-            return null;
-          },
-        ),
-      ),
-    );
-    const refused = results.filter((r): r is number => r !== null);
-    return refused.length ? { ok: false, retryAfterMs: Math.max(...refused) } : { ok: true };
+    for (const [l, key] of pairs) {
+      try {
+        await l.consume(key);
+      } catch (err) {
+        if (err instanceof RateLimiterRes) return { ok: false, retryAfterMs: err.msBeforeNext };
+        // Not a refusal: the store itself failed (no insurance limiter). Fail open, but say so.
+        opts.log.warn({ err }, 'rate limiter failed');
+      }
+    }
+    return { ok: true };
   }
 
   return { ...limiters, consume };

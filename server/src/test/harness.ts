@@ -34,6 +34,8 @@ export async function startTestServer(
     email?: Partial<Config['email']> | false;
     /** Use this catcher instead of a fresh one. */
     catcher?: SmtpCatcher;
+    /** Emit the driver's commandStarted events on `conn.getClient()` (tests that count database work). */
+    monitorCommands?: boolean;
   } = {},
 ) {
   const clock = opts.clock ?? manualClock(new Date());
@@ -51,7 +53,7 @@ export async function startTestServer(
   // A second process of the same installation shares the first one's database (and leaves it be).
   const ownsDatabase = !opts.dbName;
   const dbName = opts.dbName ?? `kamflo_test_${crypto.randomBytes(5).toString('hex')}`;
-  const conn = await connectDatabase(inject('mongoUri'), { dbName });
+  const conn = await connectDatabase(inject('mongoUri'), { dbName, monitorCommands: opts.monitorCommands });
   const kamflo = await createApp({
     conn,
     config,
@@ -65,9 +67,9 @@ export async function startTestServer(
 
   async function api<T = any>(
     path: string,
-    init: { method?: string; body?: unknown; cookie?: string; token?: string; rawBody?: string } = {},
+    init: { method?: string; body?: unknown; cookie?: string; token?: string; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: T; headers: Headers }> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...init.headers };
     if (init.body !== undefined || init.rawBody !== undefined) headers['content-type'] = 'application/json';
     if (init.cookie) headers.cookie = init.cookie;
     if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -98,10 +100,10 @@ export async function startTestServer(
     return s;
   }
 
-  /** A connected agent console. */
-  async function agentSocket(cookie: string): Promise<AgentSocket> {
+  /** A connected agent console (`headers`: e.g. the Origin a browser would send). */
+  async function agentSocket(cookie: string, headers: Record<string, string> = {}): Promise<AgentSocket> {
     const s = track(
-      connect(url + AGENT_NAMESPACE, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: false, forceNew: true }),
+      connect(url + AGENT_NAMESPACE, { extraHeaders: { ...headers, cookie }, transports: ['websocket'], reconnection: false, forceNew: true }),
     ) as AgentSocket;
     await new Promise<void>((resolve, reject) => {
       s.once('connect', () => resolve());
@@ -117,8 +119,10 @@ export async function startTestServer(
     return { ...res.body, socket };
   }
 
-  async function visitorSocket(token: string): Promise<VisitorSocket> {
-    const s = track(connect(url + VISITOR_NAMESPACE, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true })) as VisitorSocket;
+  async function visitorSocket(token: string, headers: Record<string, string> = {}): Promise<VisitorSocket> {
+    const s = track(
+      connect(url + VISITOR_NAMESPACE, { auth: { token }, extraHeaders: headers, transports: ['websocket'], reconnection: false, forceNew: true }),
+    ) as VisitorSocket;
     await new Promise<void>((resolve, reject) => {
       s.once('connect', () => resolve());
       s.once('connect_error', reject);
