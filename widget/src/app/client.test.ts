@@ -168,6 +168,17 @@ describe('createClient', () => {
     expect(s.disconnect).toHaveBeenCalled();
   });
 
+  it('stores the fresh token the server hands it and reconnects with it', async () => {
+    const storage = memoryStorage();
+    const client = createClient({ origin: ORIGIN, site: 'acme', storage });
+    client.connect({ connect() {}, disconnect() {}, message() {}, updated() {}, availability() {}, queue() {}, typing() {}, read() {} });
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const s = sockets[0]!;
+    s.fire('visitor:token', { token: 'token-renewed', visitorId: 'v1', expiresAt: '2027-01-01T00:00:00.000Z' });
+    expect(storage.get('kamflo:visitor:acme')).toEqual({ token: 'token-renewed', visitorId: 'v1' });
+    expect(s.auth).toEqual({ token: 'token-renewed' });
+  });
+
   it('gets a new identity when the server refuses the handshake as unauthorized', async () => {
     vi.useFakeTimers();
     const storage = memoryStorage();

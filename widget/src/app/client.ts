@@ -159,6 +159,11 @@ export function createClient({
         s.on('chat:queue', (q) => events.queue(q));
         s.on('chat:typing', (t) => events.typing(t));
         s.on('chat:read', (r) => events.read(r));
+        // Tokens expire; the server hands a connected widget a fresh one before then.
+        s.on('visitor:token', (t) => {
+          storage.set(visitorKey(site), { token: t.token, visitorId: t.visitorId });
+          s.auth = { token: t.token };
+        });
       };
       void open();
       return () => {
