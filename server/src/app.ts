@@ -191,21 +191,21 @@ export async function createApp(deps: AppDeps) {
 
   // Limits first: a refused event reaches nothing else. Per visitor token and per address for
   // visitors (tokens are free, addresses are not); leaving a message also counts as a public ticket.
-  limitSocketEvents(
-    visitorNs,
-    limits,
-    (s) => [
-      [limits.visitorEvents, `${s.data.visitor.site}:${s.data.visitor.visitorId}`],
+  const visitorKey = (s: { data: { visitor: { site: string; visitorId: string } } }) => `${s.data.visitor.site}:${s.data.visitor.visitorId}`;
+  limitSocketEvents(visitorNs, limits, {
+    keys: (s) => [
+      [limits.visitorEvents, visitorKey(s)],
       [limits.addressEvents, address.of(handshakeFacts(s))],
     ],
-    {
+    extra: {
       'chat:leave-message': (s) => [
-        [limits.publicTicketsPerVisitor, `${s.data.visitor.site}:${s.data.visitor.visitorId}`],
+        [limits.publicTicketsPerVisitor, visitorKey(s)],
         [limits.publicTickets, address.of(handshakeFacts(s))],
       ],
     },
-  );
-  limitSocketEvents(agentNs, limits, (s) => [[limits.agentEvents, String(s.data.agent._id)]]);
+    handshake: (s) => [[limits.addressEvents, address.of(handshakeFacts(s))]],
+  });
+  limitSocketEvents(agentNs, limits, { keys: (s) => [[limits.agentEvents, String(s.data.agent._id)]] });
   agentNs.use(origins.socket);
   guardAgentSessions(agentNs, { agents, clock, everyMs: 60_000 });
   const renewal = attachTokenRenewal(visitorNs, { tokens, clock, log });

@@ -38,13 +38,14 @@ describe('state-changing agent requests from another origin are refused', () => 
   it('approve, mark read, sign out, create, reply: 403 from another origin of the same site, and nothing changes', async () => {
     const s = await server();
     const { mia, number, notificationId } = await scene(s);
-    for (const headers of [
+    const forged: Record<string, string>[] = [
       { origin: ATTACKER },
       { origin: 'http://127.0.0.1:4730' }, // the server's own host, another port
       { origin: 'null' }, // sandboxed frames and some redirects
       { 'sec-fetch-site': 'same-site' }, // no Origin, but the browser says where it came from
       { 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of forged) {
       const attempts = [
         s.api(`/api/tickets/${number}/approve`, { cookie: mia.cookie, body: {}, headers }),
         s.api(`/api/notifications/${notificationId}/read`, { cookie: mia.cookie, method: 'POST', headers }),

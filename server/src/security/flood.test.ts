@@ -6,6 +6,7 @@ import { withLimits, type Config, type RateLimits } from '../config.ts';
 import { messageModel } from '../chats/message.model.ts';
 import { conversationModel } from '../chats/conversation.model.ts';
 import { ticketModel } from '../tickets/ticket.model.ts';
+import { DISCONNECT_AFTER_REFUSALS } from './socket-limits.ts';
 
 // Attack class: flooding. One visitor token (free from POST /api/visitors) sending hundreds of
 // events a second; many tokens from one address; an agent's console gone wild; anonymous
@@ -67,18 +68,20 @@ describe('socket events are rate-limited', () => {
     for (let i = 0; i < 19; i++) expect((await ask(flooder.socket, 'chat:message', { conversationId, clientId: cid(), text: `m${i}` })).ok).toBe(true);
 
     // …then a flood, all at once: 500 messages and 300 starts in one go.
-    let acks: AckResult[] = [];
+    let acks: PromiseSettledResult<AckResult>[] = [];
+    const gone = new Promise((resolve) => flooder.socket.once('disconnect', resolve));
     const commands = await commandsDuring(s, async () => {
-      acks = await Promise.all([
+      acks = await Promise.allSettled([
         ...Array.from({ length: 500 }, (_, i) => ask(flooder.socket, 'chat:message', { conversationId, clientId: cid(), text: `flood ${i}` })),
         ...Array.from({ length: 300 }, (_, i) => ask(flooder.socket, 'chat:start', { clientId: cid(), text: `start ${i}` })),
       ]);
     });
-    expect(codes(acks)).toEqual({ rate_limited: 800 });
+    // Refused, each with rate_limited, until the socket showed it ignores refusals: then it is
+    // disconnected and the rest goes unanswered. None of it reached the database.
+    const answered = acks.filter((a) => a.status === 'fulfilled').map((a) => a.value);
+    expect(codes(answered)).toEqual({ rate_limited: DISCONNECT_AFTER_REFUSALS });
+    await gone;
     expect(commands).toEqual([]);
-    // Typing and read receipts (no ack) are dropped the same way.
-    flooder.socket.emit('chat:typing', { conversationId, typing: true });
-
     const Message = messageModel(s.conn);
     expect(await Message.countDocuments({ conversationId: new Types.ObjectId(conversationId) })).toBe(20);
     expect(await conversationModel(s.conn).countDocuments({ visitorId: flooder.visitorId })).toBe(1);
@@ -88,23 +91,40 @@ describe('socket events are rate-limited', () => {
     expect(await ask(other.socket, 'chat:start', { clientId: cid(), text: 'hello, anyone?' })).toMatchObject({ ok: true });
   });
 
-  it('a flood from one client is refused however the events interleave (concurrent, no ack waited for)', async () => {
+  it('concurrent starts past the limit are refused however they interleave, and the accepted ones open one conversation', async () => {
     const s = await server({ visitorEvents: long(25) });
     const flooder = await s.visitor();
+    // Fewer refusals than DISCONNECT_AFTER_REFUSALS, so every event is answered.
     const acks = (await Promise.all(
-      Array.from({ length: 400 }, (_, i) => ask(flooder.socket, 'chat:start', { clientId: cid(), text: `s${i}` })),
+      Array.from({ length: 70 }, (_, i) => ask(flooder.socket, 'chat:start', { clientId: cid(), text: `s${i}` })),
     )) as AckResult[];
-    const c = codes(acks);
-    expect(c.ok).toBe(25);
-    expect(c.rate_limited).toBe(375);
-    // Every accepted start landed in the visitor's one open conversation: 25 messages, one conversation.
+    expect(codes(acks)).toEqual({ ok: 25, rate_limited: 45 });
     const conv = await conversationModel(s.conn).find({ visitorId: flooder.visitorId }).lean();
     expect(conv).toHaveLength(1);
     expect(await messageModel(s.conn).countDocuments({ conversationId: conv[0]!._id })).toBe(25);
   });
 
+  it('reconnecting to get round it costs a handshake, which counts against the address', async () => {
+    const s = await server({ visitorEvents: long(1000), addressEvents: long(5) });
+    const { token } = (await s.api('/api/visitors', { body: {} })).body;
+    const results = [];
+    for (let i = 0; i < 7; i++) {
+      results.push(
+        await s.visitorSocket(token).then(
+          (sock) => {
+            sock.disconnect();
+            return 'connected';
+          },
+          (err: Error) => err.message,
+        ),
+      );
+    }
+    expect(results).toEqual(['connected', 'connected', 'connected', 'connected', 'connected', 'rate_limited', 'rate_limited']);
+  });
+
   it('many visitor tokens from one address share the address limit', async () => {
-    const s = await server({ visitorEvents: long(100), addressEvents: long(30) });
+    // 40 for the address: 10 handshakes and 30 events.
+    const s = await server({ visitorEvents: long(100), addressEvents: long(40) });
     const visitors = await Promise.all(Array.from({ length: 10 }, () => s.visitor()));
     const acks = (await Promise.all(
       visitors.flatMap((v) => Array.from({ length: 5 }, (_, i) => ask(v.socket, 'chat:start', { clientId: cid(), text: `hi ${i}` }))),
@@ -146,8 +166,8 @@ describe('anonymous ticket creation is rate-limited', () => {
       ask(socket, 'chat:leave-message', { email: 'x@example.com', text: `please call me back ${i}` }) as Promise<AckResult>;
     // One after the other, as the report's attacker did (each leaves a new conversation's ticket).
     const mine: AckResult[] = [];
-    for (let i = 0; i < 60; i++) mine.push(await leave(one.socket, i));
-    expect(codes(mine)).toEqual({ ok: 2, rate_limited: 58 });
+    for (let i = 0; i < 40; i++) mine.push(await leave(one.socket, i));
+    expect(codes(mine)).toEqual({ ok: 2, rate_limited: 38 });
 
     // Fresh tokens from the same address: the address limit (8 in all) stops them.
     const others = await Promise.all(Array.from({ length: 5 }, () => s.visitor()));

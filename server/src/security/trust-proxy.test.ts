@@ -49,7 +49,7 @@ describe('client addresses', () => {
   });
 
   it('socket events are limited per real client address behind the proxy too', async () => {
-    const s = await server({ addressEvents: long(3) }, { trustProxy: 1 });
+    const s = await server({ addressEvents: long(4) }, { trustProxy: 1 }); // a handshake and 3 events
     const token = async () => (await s.api('/api/visitors', { body: {} })).body.token as string;
     const here = await s.visitorSocket(await token(), { 'x-forwarded-for': '203.0.113.10' });
     const there = await s.visitorSocket(await token(), { 'x-forwarded-for': '203.0.113.11' });
