@@ -37,4 +37,23 @@ describe('configuration', () => {
       maxAttachmentBytes: 5 * 1048576,
     });
   });
+
+  it('console origins: the public URL’s by default, or KAMFLO_CONSOLE_ORIGINS, each an origin', () => {
+    expect(loadConfig({}).consoleOrigins).toEqual([]);
+    expect(loadConfig({ KAMFLO_PUBLIC_URL: 'https://support.example.com/help' }).consoleOrigins).toEqual(['https://support.example.com']);
+    expect(
+      loadConfig({ KAMFLO_PUBLIC_URL: 'https://support.example.com', KAMFLO_CONSOLE_ORIGINS: 'https://a.example.com, http://localhost:3000' }).consoleOrigins,
+    ).toEqual(['https://a.example.com', 'http://localhost:3000']);
+    expect(() => loadConfig({ KAMFLO_CONSOLE_ORIGINS: 'https://a.example.com/console' })).toThrow(/KAMFLO_CONSOLE_ORIGINS: .* is not an origin/);
+    expect(() => loadConfig({ KAMFLO_CONSOLE_ORIGINS: 'a.example.com' })).toThrow(/KAMFLO_CONSOLE_ORIGINS/);
+  });
+
+  it('rate limits and the visitor token lifetime have defaults and can be set', () => {
+    const c = loadConfig({ KAMFLO_VISITOR_EVENT_RATE_LIMIT: '5', KAMFLO_VISITOR_TOKEN_DAYS: '7' });
+    expect(c.limits.visitorEvents).toEqual({ points: 5, seconds: 10 });
+    expect(c.limits.signIn).toEqual({ points: 20, seconds: 60 });
+    expect(c.visitorTokenTtlMs).toBe(7 * 86_400_000);
+    expect(loadConfig({}).visitorTokenTtlMs).toBe(30 * 86_400_000);
+    expect(() => loadConfig({ KAMFLO_AGENT_EVENT_RATE_LIMIT: '0' })).toThrow(/KAMFLO_AGENT_EVENT_RATE_LIMIT/);
+  });
 });

@@ -39,7 +39,12 @@ async function flooder() {
     setTimeout(() => socket.connect(), 50);
   });
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  // Started and connected before the baseline is measured; floods when told to.
+  process.send!('ready');
+  await new Promise((resolve) => process.once('message', resolve));
   const pending: Promise<void>[] = [];
+  const cpu = process.cpuUsage();
+  const started = performance.now();
   const end = Date.now() + Number(seconds) * 1000;
   while (Date.now() < end) {
     const tick = Date.now();
@@ -65,8 +70,10 @@ async function flooder() {
     await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
   }
   socket.off('disconnect');
+  const used = process.cpuUsage(cpu);
+  const cpuPct = Math.round(((used.user + used.system) / 1000 / (performance.now() - started)) * 100);
   await Promise.all(pending);
-  process.send!(tally);
+  process.send!({ ...tally, cpuPct });
   socket.disconnect();
   process.exit(0);
 }
@@ -154,10 +161,8 @@ async function main() {
     phase = null;
   };
 
-  await during('warm-up', 2000);
-  await during('no flood', seconds * 1000);
-
-  // The flooder: its own token and conversation, its own process.
+  // The flooder: its own token, conversation and process, started (and connected) before any
+  // measurement, so its start-up costs nobody's latency.
   const { token: floodToken } = await kamflo.services.tokens.issue('default');
   const probe = connect(`${url}/visitor`, { ...opts, auth: { token: floodToken } });
   const started = (await probe.timeout(10_000).emitWithAck('chat:start', { clientId: crypto.randomUUID(), text: 'I am about to flood' })) as {
@@ -167,7 +172,12 @@ async function main() {
   const child = fork(fileURLToPath(import.meta.url), ['--flooder', url, floodToken, started.data.conversation.id, String(seconds), String(rate)], {
     execArgv: process.execArgv,
   });
+  await new Promise((resolve) => child.once('message', resolve));
   const tally = new Promise<Record<string, number>>((resolve) => child.once('message', (m) => resolve(m as Record<string, number>)));
+
+  await during('warm-up', 2000);
+  await during('no flood', seconds * 1000);
+  child.send('go');
   await during('flood', seconds * 1000);
   const flood = await tally;
   await during('after the flood', 5000);
@@ -190,7 +200,8 @@ async function main() {
     .countDocuments({ conversationId: new (await import('mongoose')).Types.ObjectId(started.data.conversation.id) });
   console.log(
     `flooder: sent=${flood.sent} accepted=${flood.accepted} rate_limited=${flood.refused} other errors=${flood.otherErrors} ` +
-      `unanswered=${flood.unanswered} (disconnected ${flood.disconnects}×, handshakes refused ${flood.refusedHandshakes}); its messages stored=${stored}`,
+      `unanswered=${flood.unanswered} (disconnected ${flood.disconnects}×, handshakes refused ${flood.refusedHandshakes}); its messages stored=${stored}; ` +
+      `flooder process CPU ${flood.cpuPct}% (on this machine, competing with the server and the database)`,
   );
 
   for (const v of visitors) v.socket.disconnect();

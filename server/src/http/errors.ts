@@ -11,7 +11,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       !(err instanceof AppError) && status && status >= 400 && status < 500
         ? { code: 'bad_request' as const, message: status === 413 ? 'Request body too large' : 'Malformed JSON body' }
         : toErrorBody(err);
-    if (body.code === 'internal' || body.code === 'unavailable') log.error({ err, url: req.originalUrl }, 'request failed');
+    if (body.code === 'internal' || body.code === 'unavailable') log.error({ err, url: req.originalUrl, ip: req.ip }, 'request failed');
     res.status(status === 413 ? 413 : HTTP_STATUS[body.code]).json({ error: body });
   };
 }
