@@ -203,7 +203,15 @@ export async function createApp(deps: AppDeps) {
         [limits.publicTickets, address.of(handshakeFacts(s))],
       ],
     },
-    handshake: (s) => [[limits.addressEvents, address.of(handshakeFacts(s))]],
+    handshake: {
+      charge: (s) => [[limits.addressEvents, address.of(handshakeFacts(s))]],
+      // The token's own key, read (unverified) from the token: it can only refuse a token whose
+      // events, charged after verification, are over the limit.
+      refuseWhileOver: (s) => {
+        const [visitorId, site] = String(s.handshake.auth?.token ?? '').split('.');
+        return visitorId && site ? [[limits.visitorEvents, `${site}:${visitorId}`]] : [];
+      },
+    },
   });
   limitSocketEvents(agentNs, limits, { keys: (s) => [[limits.agentEvents, String(s.data.agent._id)]] });
   agentNs.use(origins.socket);

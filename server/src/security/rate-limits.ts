@@ -54,6 +54,15 @@ export function createRateLimits(opts: { limits: RateLimits; redis?: Redis; keyP
     return { ok: true };
   }
 
-  return { ...limiters, consume };
+  /** Has any of these keys used up its limit for now? Takes nothing (a handshake check). */
+  async function over(...pairs: [RateLimiterAbstract, string][]): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+    for (const [l, key] of pairs) {
+      const res = await l.get(key).catch(() => null);
+      if (res && res.consumedPoints >= l.points) return { ok: false, retryAfterMs: res.msBeforeNext };
+    }
+    return { ok: true };
+  }
+
+  return { ...limiters, consume, over };
 }
 export type RateLimitService = ReturnType<typeof createRateLimits>;

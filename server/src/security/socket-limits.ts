@@ -5,7 +5,7 @@ import type { RateLimitService } from './rate-limits.ts';
 type Pairs = [RateLimiterAbstract, string][];
 
 /** A socket that goes on sending this many events in a row after being refused is ignoring us: it is disconnected. */
-export const DISCONNECT_AFTER_REFUSALS = 50;
+export const DISCONNECT_AFTER_REFUSALS = 20;
 
 /**
  * Rate-limit every event on a namespace's sockets. Runs as Socket.IO socket middleware, before
@@ -22,7 +22,11 @@ export function limitSocketEvents(
   opts: {
     keys: (socket: Socket) => Pairs;
     extra?: Record<string, (socket: Socket) => Pairs>;
-    handshake?: (socket: Socket) => Pairs;
+    /**
+     * Each connection is charged to `charge`, and refused while any of `refuseWhileOver` is over
+     * its limit: a client disconnected for flooding cannot come straight back and flood again.
+     */
+    handshake?: { charge: (socket: Socket) => Pairs; refuseWhileOver?: (socket: Socket) => Pairs };
   },
 ) {
   const refuse = (code: 'rate_limited', retryAfterMs: number) => {
@@ -31,9 +35,13 @@ export function limitSocketEvents(
   };
 
   if (opts.handshake) {
-    const charge = opts.handshake;
+    const { charge, refuseWhileOver } = opts.handshake;
     ns.use((socket, next) => {
-      void limits.consume(...charge(socket)).then((r) => {
+      const check = async () => {
+        const blocked = refuseWhileOver ? await limits.over(...refuseWhileOver(socket)) : ({ ok: true } as const);
+        return blocked.ok ? limits.consume(...charge(socket)) : blocked;
+      };
+      void check().then((r) => {
         if (r.ok) return next();
         next(Object.assign(new Error('rate_limited'), { data: refuse('rate_limited', r.retryAfterMs) }));
       });
