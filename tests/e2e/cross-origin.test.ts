@@ -86,14 +86,14 @@ it('another origin of the same site cannot approve, mark read, hijack the /agent
   const services = kamflo.kamflo.services;
   const ann = await services.agents.Agent.findOne({ email: 'ann@example.com' }).lean();
   const mia = await services.agents.Agent.findOne({ email: 'mia@example.com' }).lean();
-  const ticket = await services.tickets.createForCustomer(ann!, {
+  const ticket = await services.tickets.intake.createForCustomer(ann!, {
     requesterEmail: 'c@example.com',
     subject: 'Refund outside policy',
     message: 'Please refund',
     priority: 'high',
     category: 'billing',
   });
-  await services.tickets.requestApproval(ann!, ticket.number, 'policy exception');
+  await services.tickets.actions.requestApproval(ann!, ticket.number, 'policy exception');
   const [note] = await services.notifications.send([String(mia!._id)], { key: 'e2e', kind: 'sla_alert', ticketNumber: ticket.number, text: 'Past due' });
 
   const context = await browser.newContext();
@@ -115,7 +115,7 @@ it('another origin of the same site cannot approve, mark read, hijack the /agent
   expect(hijack.connected).toBe(false);
   expect(hijack.frames.some((f) => f.startsWith('44/agent,') && f.includes('forbidden'))).toBe(true);
   expect(hijack.frames.some((f) => f.startsWith('43/agent,'))).toBe(false);
-  expect((await services.tickets.get(ticket.number)).needsApproval).toBe(true);
+  expect((await services.tickets.queries.get(ticket.number)).needsApproval).toBe(true);
   expect((await services.notifications.list(String(mia!._id)))[0]!.read).toBe(false);
   expect(await services.agents.fromCookie(`kamflo_session=${cookie.value}`)).not.toBeNull();
   expect((await services.router.presenceList()).find((p) => p.name === 'Mia')?.status).toBe('online');
@@ -126,7 +126,7 @@ it('another origin of the same site cannot approve, mark read, hijack the /agent
   // The very same script from the console's own origin does everything: the test can see success.
   const own = await attack(consolePage, { base: consoleBase, number: ticket.number, notificationId: note!.id });
   expect(own.connected).toBe(true);
-  await expect.poll(async () => (await services.tickets.get(ticket.number)).needsApproval ?? false).toBe(false);
+  await expect.poll(async () => (await services.tickets.queries.get(ticket.number)).needsApproval ?? false).toBe(false);
   expect((await services.notifications.list(String(mia!._id)))[0]!.read).toBe(true);
   expect(await services.agents.fromCookie(`kamflo_session=${cookie.value}`)).toBeNull();
   await context.close();

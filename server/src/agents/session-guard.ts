@@ -1,4 +1,4 @@
-import type { Namespace } from 'socket.io';
+import type { AgentNamespace } from '../realtime/io.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { AgentService } from './agent.service.ts';
 
@@ -8,14 +8,14 @@ import type { AgentService } from './agent.service.ts';
  * session simply expire, an open console re-checks its session with its first event after
  * `everyMs`: a closed session's event is refused `unauthorized` and the socket is closed.
  */
-export function guardAgentSessions(ns: Namespace, deps: { agents: AgentService; clock: Clock; everyMs: number }) {
+export function guardAgentSessions(ns: AgentNamespace, deps: { agents: AgentService; clock: Clock; everyMs: number }) {
   ns.on('connection', (socket) => {
     let checkedAt = deps.clock.now().getTime();
     socket.use(([, ...args], next) => {
       const now = deps.clock.now().getTime();
       if (now - checkedAt < deps.everyMs) return next();
       checkedAt = now;
-      deps.agents.sessionOpen(socket.data.sessionId as string).then(
+      deps.agents.sessionOpen(socket.data.sessionId).then(
         (open) => {
           if (open) return next();
           const ack = args.at(-1);

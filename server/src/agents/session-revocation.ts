@@ -1,4 +1,4 @@
-import type { Namespace } from 'socket.io';
+import type { AgentNamespace } from '../realtime/io.ts';
 import { agentRoom } from '../realtime/notify.ts';
 
 /** Every /agent socket joins the room of the session it was opened with. */
@@ -10,7 +10,7 @@ export interface SocketRevoker {
   agent(agentId: string): void;
 }
 
-export function socketRevoker(agentNs: Namespace): SocketRevoker {
+export function socketRevoker(agentNs: AgentNamespace): SocketRevoker {
   return {
     session: (sessionId) => agentNs.in(sessionRoom(sessionId)).disconnectSockets(true),
     agent: (agentId) => agentNs.in(agentRoom(agentId)).disconnectSockets(true),

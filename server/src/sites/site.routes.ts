@@ -12,7 +12,7 @@ export function siteRoutes(route: DeclareRoute, deps: { sites: SiteService; onRo
     handle: ({ params }) => deps.sites.getSecret(params.site),
   });
   route('POST /api/admin/sites/:site/secret', {
-    summary: "A new secret for the site: its visitor tokens stop working at once and its visitors are disconnected",
+    summary: 'A new secret for the site: its visitor tokens stop working at once and its visitors are disconnected',
     access: 'agent',
     permission: 'sites.manage',
     params: { site: siteKey },

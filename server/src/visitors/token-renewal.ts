@@ -1,4 +1,4 @@
-import type { Namespace, Socket } from 'socket.io';
+import type { VisitorNamespace, VisitorServerSocket } from '../realtime/io.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { VerifiedVisitor, VisitorTokens } from './visitor-token.ts';
@@ -11,18 +11,18 @@ export const siteRoom = (site: string) => `site:${site}`;
  * sends a fresh token (`visitor:token`), which the widget stores and reconnects with. Sockets
  * also join their site's room, so rotating the site's secret can disconnect them all.
  */
-export function attachTokenRenewal(ns: Namespace, deps: { tokens: VisitorTokens; clock: Clock; log: Logger }) {
+export function attachTokenRenewal(ns: VisitorNamespace, deps: { tokens: VisitorTokens; clock: Clock; log: Logger }) {
   const dueAt = (v: VerifiedVisitor) => v.expiresAt.getTime() - deps.tokens.ttlMs / 2;
 
-  async function renew(socket: Socket): Promise<void> {
-    const v = socket.data.visitor as VerifiedVisitor;
+  async function renew(socket: VisitorServerSocket): Promise<void> {
+    const v = socket.data.visitor;
     const fresh = await deps.tokens.renew(v);
     socket.data.visitor = { ...v, expiresAt: new Date(fresh.expiresAt) };
     socket.emit('visitor:token', fresh);
   }
 
   ns.on('connection', (socket) => {
-    const v = socket.data.visitor as VerifiedVisitor;
+    const v = socket.data.visitor;
     void socket.join(siteRoom(v.site));
     if (deps.clock.now().getTime() >= dueAt(v)) renew(socket).catch((err) => deps.log.warn({ err }, 'visitor token renewal failed'));
   });
@@ -30,7 +30,7 @@ export function attachTokenRenewal(ns: Namespace, deps: { tokens: VisitorTokens;
   /** Renew every connected visitor of this process whose token is past half its life. */
   async function sweep(): Promise<number> {
     const now = deps.clock.now().getTime();
-    const due = [...ns.sockets.values()].filter((s) => s.data.visitor && now >= dueAt(s.data.visitor as VerifiedVisitor));
+    const due = [...ns.sockets.values()].filter((s) => s.data.visitor && now >= dueAt(s.data.visitor));
     await Promise.all(due.map((s) => renew(s).catch((err) => deps.log.warn({ err }, 'visitor token renewal failed'))));
     return due.length;
   }

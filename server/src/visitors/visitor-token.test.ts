@@ -65,8 +65,8 @@ describe('a widget in use is handed fresh tokens', () => {
     const t = await newToken(s);
     s.clock.advance(16 * DAY);
     // As the widget does: listening before it connects.
-    const socket = connect(`${s.url}/visitor`, { auth: { token: t.token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    const fresh = await next<VisitorTokenDto>(socket, 'visitor:token');
+    const socket: VisitorSocket = connect(`${s.url}/visitor`, { auth: { token: t.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const fresh = await next(socket, 'visitor:token');
     expect(fresh.visitorId).toBe(t.visitorId);
     expect(new Date(fresh.expiresAt).getTime()).toBeGreaterThan(new Date(t.expiresAt).getTime() + 15 * DAY);
     // Long after the first token expired, the fresh one still works, for the same visitor.
@@ -88,7 +88,7 @@ describe('a widget in use is handed fresh tokens', () => {
     s.clock.advance(10 * DAY);
     expect(await s.services.renewVisitorTokens()).toBe(0);
     s.clock.advance(6 * DAY);
-    const fresh = next<VisitorTokenDto>(socket, 'visitor:token');
+    const fresh = next(socket, 'visitor:token');
     expect(await s.services.renewVisitorTokens()).toBe(1);
     expect((await fresh).visitorId).toBe(t.visitorId);
     // Renewed once: not again until the fresh one is half-way through.
