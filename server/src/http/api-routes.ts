@@ -64,7 +64,7 @@ export type RouteSpec<K extends ApiRoute, A extends Access, P, Q, B> = {
   badBody?: (issues: Issues) => string;
   /** The success status (200 unless said). */
   status?: 200 | 201;
-  /** Middleware run first (rate limits). */
+  /** Middleware run first (the rate limits are not here but in security/http-limits.ts, mounted before every route). */
   before?: RequestHandler[];
   handle: (ctx: Context<A, P, Q, B>) => Promise<HttpApi[K]['res']> | HttpApi[K]['res'];
 } & ParamsPart<K, P> &
