@@ -115,7 +115,8 @@ export function createChatService(deps: {
 
   /** The visitor's open conversation, created (and routed) on the first message. */
   async function ensureOpenConversation(v: VisitorIdentity, input: ChatStartInput): Promise<{ conv: ConversationDoc; created: boolean }> {
-    for (let attempt = 0; attempt < 6; attempt++) {
+    // Waits of 10 ms doubling up to 1.3 s (2.5 s in all) ride out a slow database under the racing start.
+    for (let attempt = 0; attempt < 8; attempt++) {
       const claim = await conversations.openClaim(v.site, v.visitorId);
       if (claim) {
         const conv = await conversations.find(claim.conversationId);
