@@ -178,11 +178,22 @@ export function createChatService(deps: {
     // duplicate): the message is stored either way, and a retry repairs a reaction that failed.
     if (conv.status === 'ticket' && hooks.onCustomerMessageOnTicket) {
       const react = hooks.onCustomerMessageOnTicket;
-      setImmediate(() => {
-        react(conv, message).catch((err) => log.warn({ err, conversationId: String(conv._id) }, 'recording a message on its ticket failed'));
-      });
+      inOrder(String(conv._id), () =>
+        react(conv, message).catch((err) => log.warn({ err, conversationId: String(conv._id) }, 'recording a message on its ticket failed')),
+      );
     }
     return message;
+  }
+
+  // Reactions of one conversation run one after another, so its ticket records the customer's
+  // messages in the order they were sent (each only after its acknowledgement).
+  const reactionTails = new Map<string, Promise<void>>();
+  function inOrder(key: string, run: () => Promise<void>) {
+    const tail = (reactionTails.get(key) ?? Promise.resolve()).then(() => new Promise<void>((r) => setImmediate(r))).then(run);
+    reactionTails.set(key, tail);
+    void tail.finally(() => {
+      if (reactionTails.get(key) === tail) reactionTails.delete(key);
+    });
   }
 
   async function visitorSync(v: VisitorIdentity, input: ChatSyncInput) {

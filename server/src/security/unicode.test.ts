@@ -106,6 +106,10 @@ describe('odd Unicode and control characters', () => {
       }
       expect((await s.api(`/api/tickets/${number}/${path}`, { cookie: ann.cookie, body: { text: ONLY_CONTROLS } })).status).toBe(400);
     }
+    // The ticket hears of each message after its acknowledgement: wait until it has all three.
+    const customerMessages = async () =>
+      ((await s.api(`/api/tickets/${number}`, { cookie: ann.cookie })).body.events as { type: string }[]).filter((e) => e.type === 'customer_message').length;
+    await expect.poll(customerMessages).toBe(Object.keys(CLEAN).length);
     const events = (await s.api(`/api/tickets/${number}`, { cookie: ann.cookie })).body.events as { type: string; text?: string }[];
     expect(events.filter((e) => e.type === 'customer_message').map((e) => e.text)).toEqual(Object.values(CLEAN));
     expect(JSON.stringify(events)).not.toMatch(/\\u0000/);
