@@ -1,8 +1,10 @@
 import { defineProject } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import { loaderLabels, localesPlugin } from './vite.locales.ts';
 
 export default defineProject({
-  plugins: [preact()],
+  plugins: [localesPlugin(), preact()],
+  define: { __KAMFLO_LABELS__: loaderLabels() },
   test: {
     name: 'widget',
     environment: 'jsdom',

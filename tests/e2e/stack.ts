@@ -33,11 +33,18 @@ export async function startKamflo(opts: { email?: Partial<Config['email']> } = {
   };
 }
 
-/** A customer's site on another origin (localhost vs 127.0.0.1) that embeds the widget. */
+/**
+ * A customer's site on another origin (localhost vs 127.0.0.1) that embeds the widget, under a
+ * strict CSP: no inline styles or scripts but its own nonce'd stylesheet, so a widget that needed
+ * a `<style>` element or a `style` attribute would show unstyled.
+ */
 export async function startHostSite(kamfloUrl: string) {
   const html = fs.readFileSync(path.resolve(here, '../fixtures/host.html'), 'utf8').replace('__KAMFLO__', kamfloUrl);
   const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': `default-src 'self'; script-src ${kamfloUrl}; frame-src ${kamfloUrl}; style-src 'nonce-host'; img-src 'self'`,
+    });
     res.end(html);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

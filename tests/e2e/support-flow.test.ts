@@ -27,7 +27,20 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('region', { name: /dashboard/i }).waitFor();
 }
 
-const widget = (page: Page): FrameLocator => page.frameLocator('iframe[title="Kamflo chat"]');
+const widget = (page: Page): FrameLocator => page.frameLocator('iframe[src*="/widget/frame.html"]');
+/** The launcher widget.js draws on the host page (in a shadow root, which Playwright looks into). */
+const launcherOf = (page: Page) => page.getByRole('button', { name: 'Chat', exact: true });
+
+/** Everything a page asks of the Kamflo server (any frame), and the WebSockets it opens. */
+function watch(page: Page) {
+  const requests: string[] = [];
+  const sockets: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(kamflo.url)) requests.push(r.url().slice(kamflo.url.length).replace(/\?.*$/, ''));
+  });
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  return { requests, sockets };
+}
 
 async function send(w: FrameLocator, text: string) {
   await w.getByRole('textbox', { name: /message/i }).fill(text);
@@ -43,21 +56,50 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
   // The agent is online first, so the chat is offered rather than left as a message.
   await signIn(agent, 'alice@example.com', 'alice password');
 
-  // 1. The customer's page embeds the widget; host CSS does not leak into it, nor its CSS out.
+  // 1. The customer's page embeds the widget under a strict CSP; host CSS does not leak into the
+  //    launcher or the frame, nor their CSS out. The first view loads widget.js and nothing else.
+  const seen = watch(visitor);
   await visitor.goto(host.url);
-  const w = widget(visitor);
-  const launcher = w.getByRole('button', { name: /open chat/i });
+  const launcher = launcherOf(visitor);
   await launcher.waitFor();
-  const launcherFont = await launcher.evaluate((el) => getComputedStyle(el).fontFamily);
-  expect(launcherFont).not.toMatch(/comic/i);
-  expect(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgb(0, 255, 0)');
+  await visitor.waitForLoadState('networkidle');
+  expect(seen.requests).toEqual(['/widget.js']);
+  expect(seen.sockets).toEqual([]);
+  expect(visitor.frames()).toHaveLength(1);
+  const look = await launcher.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return {
+      bg: s.backgroundColor,
+      border: s.borderTopWidth,
+      font: s.fontFamily,
+      width: s.width,
+      transform: getComputedStyle((el.getRootNode() as ShadowRoot).host).transform,
+    };
+  });
+  expect(look).toMatchObject({ bg: 'rgb(79, 70, 229)', border: '0px', width: '56px', transform: 'none' });
+  expect(look.font).not.toMatch(/comic/i);
   expect(await visitor.locator('#probe').evaluate((el) => getComputedStyle(el).fontSize)).toBe('18px');
+
+  // Hovering prefetches the frame: no visitor identity, no socket until it opens.
+  await launcher.hover();
+  const w = widget(visitor);
+  await w.locator('#app').waitFor({ state: 'attached' });
+  await visitor.waitForLoadState('networkidle');
+  expect(seen.requests.filter((r) => r.startsWith('/api/') && r !== '/api/widget/status')).toEqual([]);
+  expect(seen.sockets).toEqual([]);
   await launcher.click();
+  const tab = w.getByRole('tab', { name: 'Chat' });
+  expect(await tab.evaluate((el) => getComputedStyle(el).fontFamily)).not.toMatch(/comic/i);
   await send(w, 'My invoice shows the wrong amount');
   await expect.poll(() => w.getByText('My invoice shows the wrong amount').count()).toBeGreaterThan(0);
 
   // 2. The agent sees the request with the first message and the wait, and accepts.
   await agent.getByText('My invoice shows the wrong amount').first().waitFor();
+  // Opening made the visitor and connected: over WebSocket, without long-polling first.
+  expect(seen.requests).toContain('/api/visitors');
+  expect(seen.sockets.filter((u) => u.includes('/socket.io/'))).toHaveLength(1);
+  expect(seen.sockets[0]).toContain('transport=websocket');
+  expect(seen.requests.filter((r) => r.startsWith('/socket.io/'))).toEqual([]);
   await agent.getByText(/wait/i).first().waitFor();
   await agent
     .getByRole('button', { name: /accept/i })
@@ -73,10 +115,13 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
   await send(w, 'Thanks, it is invoice 42');
   await agent.getByText('Thanks, it is invoice 42').waitFor();
 
+  // With a conversation in progress, the next page view connects at once, before any click.
+  const next = watch(visitor);
   await visitor.goto(`${host.url}billing`);
   const w2 = widget(visitor);
-  const reopen = w2.getByRole('button', { name: /open chat/i });
-  if (await reopen.isVisible()) await reopen.click();
+  await expect.poll(() => next.sockets.length).toBe(1);
+  expect(next.requests).not.toContain('/api/visitors');
+  await launcherOf(visitor).click();
   await w2.getByText('Thanks, it is invoice 42').waitFor();
   await w2.getByText('Hi! Let me look at your invoice.').waitFor();
   await agent.getByRole('link', { name: /\/billing$/ }).waitFor();
@@ -164,7 +209,7 @@ it('with no agent online, the widget says so and a left message becomes a ticket
   const page = await context.newPage();
   await page.goto(host.url);
   const w = widget(page);
-  await w.getByRole('button', { name: /open chat/i }).click();
+  await launcherOf(page).click();
   await w.getByText(/no one is available/i).waitFor();
   await w.getByRole('textbox', { name: /email/i }).fill('late@example.com');
   await w.getByRole('textbox', { name: /message/i }).fill('Please call me back tomorrow');
@@ -186,7 +231,7 @@ it('a chat declined by one agent is accepted by another; a message written while
   const visitor = await visitorCtx.newPage();
   await visitor.goto(host.url);
   const w = widget(visitor);
-  await w.getByRole('button', { name: /open chat/i }).click();
+  await launcherOf(visitor).click();
   await send(w, 'Who can help me with shipping?');
   // While it waits, the visitor sees their place in the queue.
   await w.getByText(/queue position: 1/i).waitFor();
@@ -224,4 +269,25 @@ it('a chat declined by one agent is accepted by another; a message written while
   expect(await kamflo.kamflo.services.conversations.Conversation.countDocuments({ status: 'ended' })).toBe(1);
 
   await Promise.all([bobCtx.close(), caraCtx.close(), visitorCtx.close()]);
+});
+
+it('speaks the browser’s language: only that locale is fetched, and the page’s API drives the widget', async () => {
+  const context = await browser.newContext({ locale: 'de-DE' });
+  const page = await context.newPage();
+  const seen = watch(page);
+  await page.goto(host.url);
+  const launcher = launcherOf(page);
+  await launcher.waitFor();
+  type Api = (...args: unknown[]) => void;
+  const opened = page.evaluate(() => new Promise<void>((resolve) => (window as unknown as { Kamflo: Api }).Kamflo('on', 'open', resolve)));
+  await page.evaluate(() => (window as unknown as { Kamflo: Api }).Kamflo('showNewMessage', 'Wo ist meine Bestellung?'));
+  await opened;
+  const w = widget(page);
+  await w.getByRole('tab', { name: 'Hilfe-Center' }).waitFor();
+  expect(await w.getByRole('textbox', { name: 'Nachricht' }).inputValue()).toBe('Wo ist meine Bestellung?');
+  expect(seen.requests.filter((r) => r.endsWith('.json'))).toEqual([expect.stringMatching(/\/widget\/assets\/de-[\w-]+\.json$/)]);
+  // Minimize returns the keyboard to the launcher on the page.
+  await w.getByRole('button', { name: 'Chat minimieren' }).click();
+  await expect.poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName)).toBe('BUTTON');
+  await context.close();
 });

@@ -7,7 +7,10 @@ import { gzipSync } from 'node:zlib';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
 const LOADER = 'widget.js';
-const LOADER_BUDGET = 1024;
+// widget.js draws the launcher, holds the page's API (argument checks, events) and relays to the
+// frame it creates on intent: the smallest loader that does that is ~1.75 KB, far over the old
+// 1 KB for a loader that only framed the app (ARCHITECTURE.md, "Size decisions").
+const LOADER_BUDGET = 2304;
 const TOTAL_BUDGET = 25600;
 
 const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));

@@ -7,6 +7,8 @@ import { consoleHeaders, demoHeaders, loaderHeaders, widgetFrameHeaders } from '
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const defaultStaticDirs = {
   widget: path.resolve(here, '../../../widget/dist'),
+  /** The page API's TypeScript declarations: a source file of the widget, never sent to visitors. */
+  widgetTypes: path.resolve(here, '../../../widget/widget.d.ts'),
   console: path.resolve(here, '../../../console/dist'),
   demo: path.resolve(here, '../demo'),
 };
@@ -18,6 +20,12 @@ export function staticRoutes(dirs: StaticDirs) {
   r.get('/widget.js', loaderHeaders, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.sendFile(path.join(dirs.widget, 'widget.js'), (err) => err && res.status(404).end());
+  });
+  // Beside widget.js, for the developers of the sites that embed it.
+  r.get('/widget.d.ts', loaderHeaders, (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('text/plain; charset=utf-8');
+    res.sendFile(dirs.widgetTypes, (err) => err && res.status(404).end());
   });
   r.use('/widget', widgetFrameHeaders, express.static(path.join(dirs.widget, 'widget'), { index: false }));
   r.use('/console', consoleHeaders, express.static(dirs.console, { index: 'index.html' }));

@@ -1,17 +1,43 @@
-import { describe, expect, it, vi } from 'vitest';
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
-import { App, type FrameBridge } from './App.tsx';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { App, type AppProps, type FrameBridge } from './App.tsx';
+import type { FrameCommand } from './frame.ts';
 import { createFakeClient, memoryStorage } from '../test/fake-client.ts';
 
-function setup({ agentsOnline = true, storage = memoryStorage(), connect = true, emailEnabled = true } = {}) {
-  const fake = createFakeClient({ agentsOnline, emailEnabled });
-  const frame = { resize: vi.fn(), onCommand: vi.fn(() => () => {}) } satisfies FrameBridge;
-  const view = render(<App client={fake.client} storage={storage} site="default" page="https://shop.example/cart" frame={frame} />);
-  return { ...fake, frame, storage, view, ready: connect ? fake.server.connect() : Promise.resolve() };
+/** A FrameBridge that records what the frame tells the page, and plays the page's commands. */
+function fakeFrame() {
+  let handler: ((c: FrameCommand) => void) | undefined;
+  const frame = {
+    opened: vi.fn<FrameBridge['opened']>(),
+    unread: vi.fn<FrameBridge['unread']>(),
+    hint: vi.fn<FrameBridge['hint']>(),
+    onCommand: vi.fn((h: (c: FrameCommand) => void) => {
+      handler = h;
+      return () => {
+        handler = undefined;
+      };
+    }),
+  } satisfies FrameBridge;
+  return { frame, command: (c: FrameCommand) => act(() => handler!(c)) };
 }
 
+function setup({ agentsOnline = true, storage = memoryStorage(), connect = true, emailEnabled = true, props = {} as Partial<AppProps> } = {}) {
+  const fake = createFakeClient({ agentsOnline, emailEnabled });
+  const { frame, command } = fakeFrame();
+  const view = render(
+    <App client={fake.client} storage={storage} site="default" page="https://shop.example/cart" frame={frame} connect={connect} {...props} />,
+  );
+  lastCommand = command;
+  return { ...fake, frame, command, storage, view, ready: fake.server.connect() };
+}
+let lastCommand: ((c: FrameCommand) => Promise<void> | void) | undefined;
+beforeEach(() => {
+  lastCommand = undefined;
+});
+
+/** What the page does with Kamflo('open') (or the visitor, clicking the launcher). */
 async function openPanel() {
-  fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+  await lastCommand!({ kind: 'open' });
   await screen.findByRole('tablist');
 }
 
@@ -23,41 +49,184 @@ const log = () => screen.getByRole('log', { name: 'Conversation' });
 /** The message in the log whose text is exactly `text`. */
 const messageIn = (text: string) => within(log()).getByText(text).closest('.kf-msg') as HTMLElement;
 
-describe('launcher and panel', () => {
-  it('opens the panel with Chat and Help Center tabs, and closes it again', async () => {
-    const { frame } = setup();
+describe('panel', () => {
+  it("opens on the page's command with Chat and Help Center tabs, and closes from its Minimize button or Escape", async () => {
+    const { frame, command } = setup();
     expect(screen.queryByRole('tablist')).toBeNull();
+    // No launcher in the frame: widget.js draws it on the page.
+    expect(screen.queryByRole('button', { name: /open chat/i })).toBeNull();
 
-    await openPanel();
+    await command({ kind: 'open' });
+    await screen.findByRole('tablist');
     const chatTab = screen.getByRole('tab', { name: 'Chat' });
     expect(chatTab.getAttribute('aria-selected')).toBe('true');
     expect(screen.getByRole('tab', { name: 'Help Center' }).getAttribute('aria-selected')).toBe('false');
     expect(screen.getByRole('tabpanel', { name: 'Chat' })).toBeTruthy();
-    expect(frame.resize).toHaveBeenLastCalledWith(true);
+    expect(frame.opened.mock.calls).toEqual([[true]]);
+    // Focus moves into the panel.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' })));
 
-    const close = screen.getByRole('button', { name: 'Close chat' });
-    expect(close.getAttribute('aria-expanded')).toBe('true');
-    fireEvent.click(close);
+    fireEvent.click(screen.getByRole('button', { name: 'Minimize chat' }));
     await waitFor(() => expect(screen.queryByRole('tablist')).toBeNull());
-    expect(frame.resize).toHaveBeenLastCalledWith(false);
-    expect(screen.getByRole('button', { name: 'Open chat' })).toBeTruthy();
+    expect(frame.opened.mock.calls).toEqual([[true], [false]]);
+
+    await command({ kind: 'open' });
+    await screen.findByRole('tablist');
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Message' }), { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('tablist')).toBeNull());
+    await command({ kind: 'close' });
+    expect(frame.opened.mock.calls).toEqual([[true], [false], [true], [false]]);
   });
 
-  it('opens and closes on commands from the host page', async () => {
-    const fake = createFakeClient();
-    let command: ((c: 'open' | 'close') => void) | undefined;
-    const frame: FrameBridge = {
-      resize: vi.fn(),
-      onCommand: (h) => {
-        command = h;
-        return () => {};
-      },
-    };
-    render(<App client={fake.client} storage={memoryStorage()} site="default" frame={frame} />);
-    act(() => command!('open'));
-    await screen.findByRole('tablist');
-    act(() => command!('close'));
-    await waitFor(() => expect(screen.queryByRole('tablist')).toBeNull());
+  it('has no visitor identity and no socket until the visitor first opens it, unless told to connect at once', async () => {
+    const { client, command } = setup({ connect: false });
+    // The site's name and availability need no identity: they are ready before opening.
+    await waitFor(() => expect(client.status).toHaveBeenCalled());
+    expect(client.connect).not.toHaveBeenCalled();
+    await command({ kind: 'open' });
+    expect(client.connect).toHaveBeenCalledTimes(1);
+    await command({ kind: 'close' });
+    await command({ kind: 'open' });
+    expect(client.connect).toHaveBeenCalledTimes(1);
+
+    cleanup();
+    const eager = setup({ connect: true });
+    expect(eager.client.connect).toHaveBeenCalledTimes(1);
+  });
+
+  it('showNewMessage opens the Chat tab with the text in the message box, unsent', async () => {
+    const { client, command } = setup();
+    await command({ kind: 'open' });
+    fireEvent.click(await screen.findByRole('tab', { name: 'Help Center' }));
+    await command({ kind: 'close' });
+    await command({ kind: 'show', text: 'I need help with order 42' });
+    const box = (await screen.findByRole('textbox', { name: 'Message' })) as HTMLTextAreaElement;
+    expect(screen.getByRole('tab', { name: 'Chat' }).getAttribute('aria-selected')).toBe('true');
+    await waitFor(() => expect(box.value).toBe('I need help with order 42'));
+    expect(document.activeElement).toBe(box);
+    expect(client.start).not.toHaveBeenCalled();
+    // The same text again (a second call) fills the box again.
+    type('');
+    await command({ kind: 'show', text: 'I need help with order 42' });
+    await waitFor(() => expect(box.value).toBe('I need help with order 42'));
+  });
+
+  it('showNewMessage fills the leave-a-message form when nobody is online', async () => {
+    const { command } = setup({ agentsOnline: false });
+    await command({ kind: 'show', text: 'Call me back' });
+    await screen.findByText('No one is available right now');
+    await waitFor(() => expect((screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe('Call me back'));
+  });
+
+  it('update: the page the agent sees, the user (kept for identity verification), and the language', async () => {
+    const { client, server, command } = setup({
+      props: { loadLocale: async (l) => ({ locale: l, messages: { ...(await import('../../locales/de.json')).default } }) },
+    });
+    await server.connect();
+    await command({ kind: 'update', page: 'https://shop.example/checkout' });
+    await waitFor(() => expect(client.sync).toHaveBeenLastCalledWith({ afterSeq: 0, page: 'https://shop.example/checkout' }));
+
+    await command({ kind: 'update', user: { id: 'u1', email: 'u1@example.com' } });
+    expect(client.user()).toEqual({ id: 'u1', email: 'u1@example.com' });
+    // Another user on the same frame needs shutdown and boot: refused, with a console error.
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await command({ kind: 'update', user: { id: 'u2' } });
+    expect(client.user()).toEqual({ id: 'u1', email: 'u1@example.com' });
+    expect(error.mock.calls[0]![0]).toMatch(/shutdown/);
+    error.mockRestore();
+
+    await command({ kind: 'update', locale: 'de' });
+    await command({ kind: 'open' });
+    expect(await screen.findByRole('tab', { name: 'Hilfe-Center' })).toBeTruthy();
+    await waitFor(() => expect(document.documentElement.lang).toBe('de'));
+  });
+});
+
+describe('unread and the hint for the next page view', () => {
+  it('tells the page the unread count while closed, and zero once the chat is on screen', async () => {
+    const { server, frame, command } = setup();
+    await command({ kind: 'open' });
+    type('Hello');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(server.messages).toHaveLength(1));
+    await command({ kind: 'close' });
+    await server.say({ author: 'agent', authorName: 'Alice', text: 'Hi!' });
+    await server.say({ author: 'agent', authorName: 'Alice', text: 'How can I help?' });
+    await waitFor(() => expect(frame.unread).toHaveBeenLastCalledWith(2));
+    await command({ kind: 'open' });
+    await waitFor(() => expect(frame.unread).toHaveBeenLastCalledWith(0));
+  });
+
+  it('remembers what was read across page loads', async () => {
+    const storage = memoryStorage();
+    const first = setup({ storage });
+    await first.command({ kind: 'open' });
+    type('Hello');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await first.server.say({ author: 'agent', authorName: 'Alice', text: 'Seen on this page' });
+    await waitFor(() => expect(first.client.read).toHaveBeenCalled());
+    cleanup();
+
+    // The next page: the same conversation, nothing new: nothing unread.
+    const { frame } = fakeFrame();
+    render(<App client={first.client} storage={storage} site="default" frame={frame} connect />);
+    await first.server.connect();
+    await waitFor(() => expect(frame.hint).toHaveBeenCalled());
+    expect(frame.unread).not.toHaveBeenCalled();
+  });
+
+  it("keeps the page's hint: live while a chat waits or runs, idle once it has ended", async () => {
+    const { server, frame, command } = setup();
+    // Synced with no conversation: idle.
+    await waitFor(() => expect(frame.hint).toHaveBeenLastCalledWith('idle'));
+    await command({ kind: 'open' });
+    type('Hello');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(frame.hint).toHaveBeenLastCalledWith('live'));
+    await server.update({ status: 'ended' });
+    await waitFor(() => expect(frame.hint).toHaveBeenLastCalledWith('idle'));
+  });
+
+  it('says nothing about the hint before it has heard from the server', () => {
+    const { frame } = setup({ connect: false });
+    expect(frame.hint).not.toHaveBeenCalled();
+  });
+});
+
+describe('languages', () => {
+  it('shows every text in the given locale, right to left for Arabic, and server errors in its words', async () => {
+    const ar = (await import('../../locales/ar.json')).default;
+    const { client, command } = setup({ agentsOnline: false, props: { locale: 'ar', messages: ar } });
+    await waitFor(() => expect(document.documentElement.dir).toBe('rtl'));
+    expect(document.documentElement.lang).toBe('ar');
+    await command({ kind: 'open' });
+    expect(await screen.findByRole('tab', { name: ar.tabChat })).toBeTruthy();
+    expect(screen.getByText(ar.nobody)).toBeTruthy();
+    client.leaveMessage.mockResolvedValueOnce({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down' } });
+    type('a@b.co', ar.email);
+    type('x', ar.message);
+    fireEvent.click(screen.getByRole('button', { name: ar.leaveMessage }));
+    expect((await screen.findByRole('alert')).textContent).toBe(ar.error_rate_limited);
+    expect(screen.queryByText(/Too many requests/)).toBeNull();
+  });
+
+  it("shows the server's system lines in the visitor's language", async () => {
+    const de = (await import('../../locales/de.json')).default;
+    const { server, command } = setup({ props: { locale: 'de', messages: de } });
+    await waitFor(() => expect(document.documentElement.dir).toBe('ltr'));
+    await command({ kind: 'open' });
+    type('Hallo', de.message);
+    fireEvent.click(screen.getByRole('button', { name: de.send }));
+    await waitFor(() => expect(server.messages).toHaveLength(1));
+    await server.system('joined_1', 'Alice joined the chat');
+    await server.system('ticket_1007', "Your request is now ticket #1007. We'll reply here.");
+    await server.system('ended_c', 'The visitor ended the chat');
+    await server.system('other_x', 'Something the widget does not know');
+    const log = () => screen.getByRole('log', { name: de.conversation });
+    expect(within(log()).getByText('Alice ist dem Chat beigetreten')).toBeTruthy();
+    expect(within(log()).getByText('Ihre Anfrage ist jetzt Ticket #1007. Wir antworten hier.')).toBeTruthy();
+    expect(within(log()).getByText('Sie haben den Chat beendet.')).toBeTruthy();
+    expect(within(log()).getByText('Something the widget does not know')).toBeTruthy();
   });
 });
 
@@ -140,11 +309,13 @@ describe('chat', () => {
     await server.update({ status: 'active', agentName: 'Alice' });
     expect(screen.getByText('Alice joined the chat')).toBeTruthy();
     expect(screen.queryByText('Waiting for an agent…')).toBeNull();
-    await server.say({ author: 'system', text: 'Alice joined the chat' });
+    await server.system('joined_1', 'Alice joined the chat');
     expect(screen.getAllByText(/Alice joined/)).toHaveLength(1);
 
     await server.update({ status: 'ticket', ticketNumber: 1001 });
     expect(screen.getByText("We've turned this into ticket #1001. We'll reply here.")).toBeTruthy();
+    await server.system('ticket_1001', "Your request is now ticket #1001. We'll reply here.");
+    expect(screen.getAllByText(/#1001/)).toHaveLength(1);
   });
 
   it('shows a message pushed twice (same id) once, and keeps the log ordered by seq', async () => {
@@ -243,7 +414,7 @@ describe('chat', () => {
     first.view.unmount();
 
     // A new page: the fake server keeps nothing, so hand it the same history through sync.
-    const again = setup({ storage, connect: false });
+    const again = setup({ storage });
     again.client.sync.mockResolvedValue({
       ok: true,
       data: { conversation: first.server.conversation, messages: first.server.messages },
@@ -329,7 +500,8 @@ describe('live chat', () => {
     await startChat(server);
     client.end.mockResolvedValueOnce({ ok: false, error: { code: 'unavailable', message: 'Not connected. Reconnecting…' } });
     fireEvent.click(screen.getByRole('button', { name: 'End chat' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Not connected. Reconnecting…');
+    // The widget's words for the code, not the server's sentence.
+    expect((await screen.findByRole('alert')).textContent).toBe("Can't reach the server. Check your connection.");
     expect(status().textContent).toBe('Waiting for an agent…');
 
     fireEvent.click(screen.getByRole('button', { name: 'End chat' }));
@@ -375,7 +547,7 @@ describe('live chat', () => {
     const { server } = setup();
     await startChat(server);
     await server.update({ status: 'active', agentName: 'Alice' });
-    await server.say({ author: 'system', text: 'Alice joined the chat' });
+    await server.system('joined_1', 'Alice joined the chat');
     expect(status().textContent).toBe('');
 
     await server.typing(true);
@@ -411,10 +583,10 @@ describe('live chat', () => {
     await waitFor(() => expect(client.read).toHaveBeenCalledWith({ conversationId: id, seq: 2 }));
 
     // Closed: nothing is read until it opens again.
-    fireEvent.click(screen.getByRole('button', { name: 'Close chat' }));
+    await lastCommand!({ kind: 'close' });
     await server.say({ author: 'agent', authorName: 'Alice', text: 'Anything else?' });
     expect(client.read).toHaveBeenCalledTimes(1);
-    fireEvent.click(screen.getByRole('button', { name: 'Open chat' }));
+    await lastCommand!({ kind: 'open' });
     await waitFor(() => expect(client.read).toHaveBeenLastCalledWith({ conversationId: id, seq: 3 }));
     expect(client.read).toHaveBeenCalledTimes(2);
 
@@ -494,7 +666,7 @@ describe('no agent online', () => {
     type('nope', 'Email');
     type('Call me', 'Message');
     fireEvent.click(screen.getByRole('button', { name: 'Leave a message' }));
-    const email = await screen.findByRole('textbox', { name: 'Email', description: 'Email must be an email address' });
+    const email = await screen.findByRole('textbox', { name: 'Email', description: 'Email must be an email address.' });
     expect(email.getAttribute('aria-invalid')).toBe('true');
     expect(screen.queryByText(/ticket number/)).toBeNull();
   });
@@ -533,6 +705,21 @@ describe('Help Center', () => {
     await waitFor(() => expect(screen.getByRole('form', { name: 'Submit a request' }).textContent).toContain("we'll reply by email"));
   });
 
+  it('says how a left message is answered: by email only when the server can send it', async () => {
+    const off = setup({ agentsOnline: false, emailEnabled: false });
+    await openPanel();
+    await screen.findByText("Leave a message and we'll get back to you here.");
+    type('a@b.co', 'Email');
+    type('Call me', 'Message');
+    fireEvent.click(screen.getByRole('button', { name: 'Leave a message' }));
+    expect(await screen.findByText("We'll get back to you here as soon as we can.")).toBeTruthy();
+    off.view.unmount();
+
+    setup({ agentsOnline: false, emailEnabled: true });
+    await openPanel();
+    expect(await screen.findByText("Leave a message and we'll get back to you by email.")).toBeTruthy();
+  });
+
   it('submits a request and shows its ticket number', async () => {
     const { client } = setup();
     await fillRequest();
@@ -560,9 +747,11 @@ describe('Help Center', () => {
       },
     });
     await fillRequest();
+    type(' ', 'Subject');
     fireEvent.click(screen.getByRole('button', { name: 'Submit request' }));
-    expect(await screen.findByText('Email must be an email address')).toBeTruthy();
-    expect(screen.getByText('Subject must not be empty')).toBeTruthy();
+    // In the widget's words: what is wrong follows from what was sent.
+    expect(await screen.findByText('Email must be an email address.')).toBeTruthy();
+    expect(screen.getByText('Subject is required.')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toBe('Please check the fields above.');
     expect(screen.getByRole('textbox', { name: 'Subject' }).getAttribute('aria-invalid')).toBe('true');
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Email' })));
@@ -575,6 +764,6 @@ describe('Help Center', () => {
     client.submitRequest.mockResolvedValueOnce({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; wait a minute' } });
     await fillRequest();
     fireEvent.click(screen.getByRole('button', { name: 'Submit request' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Too many requests; wait a minute');
+    expect((await screen.findByRole('alert')).textContent).toBe('Too many attempts. Please wait a moment and try again.');
   });
 });

@@ -1,17 +1,14 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { WidgetClient } from './client.ts';
-import { ChatPanel } from './Chat.tsx';
+import { ChatPanel, type Prefill } from './Chat.tsx';
+import type { FrameBridge, FrameCommand } from './frame.ts';
 import { HelpCenter } from './HelpCenter.tsx';
-import { createChatStore, type ChatStore } from './store.ts';
+import { I18n, isRtl, translator, type Messages } from './i18n.ts';
+import { en } from 'virtual:kamflo-locales';
+import { createChatStore, isLive, unreadOf, type ChatStore } from './store.ts';
 import { outboxKey, type KeyValue } from './storage.ts';
 
-/** The frame's link to the host page (main.tsx posts to the parent window). */
-export interface FrameBridge {
-  /** The panel opened or closed: the loader resizes the iframe. */
-  resize(open: boolean): void;
-  /** Commands from the host page (`Kamflo('open')`); returns the unsubscribe function. */
-  onCommand(handler: (command: 'open' | 'close') => void): () => void;
-}
+export type { FrameBridge } from './frame.ts';
 
 export interface AppProps {
   client: WidgetClient;
@@ -20,6 +17,16 @@ export interface AppProps {
   /** The host page the visitor is on, sent with the first message. */
   page?: string;
   frame?: FrameBridge;
+  /**
+   * Connect at once (widget.js found the hint of a conversation in progress). Otherwise the frame
+   * has no visitor identity and no socket until the visitor first opens it.
+   */
+  connect?: boolean;
+  locale?: string;
+  /** The texts of `locale` (main.tsx loads them before the first render). */
+  messages?: Messages;
+  /** Loads another locale's texts, for `Kamflo('update', { locale })`. */
+  loadLocale?: (requested: string) => Promise<{ locale: string; messages: Messages }>;
 }
 
 function useStore(store: ChatStore) {
@@ -28,16 +35,46 @@ function useStore(store: ChatStore) {
   return store.get();
 }
 
+/** Calls `report` when `value` changes, not for the value it starts with. */
+function useChange<T>(value: T, report: (value: T) => void) {
+  const last = useRef(value);
+  useEffect(() => {
+    if (last.current === value) return;
+    last.current = value;
+    report(value);
+  }, [value]);
+}
+
 const TABS = [
-  ['chat', 'Chat'],
-  ['help', 'Help Center'],
+  ['chat', 'tabChat'],
+  ['help', 'tabHelp'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
-export function App({ client, storage, site, page, frame }: AppProps) {
+export function App({
+  client,
+  storage,
+  site,
+  page,
+  frame,
+  connect = false,
+  locale: initialLocale = 'en',
+  messages: initialMessages = en,
+  loadLocale,
+}: AppProps) {
   const store = useMemo(() => createChatStore({ client, storage, site, page }), [client, storage, site, page]);
   const state = useStore(store);
-  useEffect(() => store.start(), [store]);
+  const [lang, setLang] = useState({ locale: initialLocale, messages: initialMessages });
+  const t = useMemo(() => translator(lang.messages), [lang]);
+  const [open, setOpen] = useState(false);
+  const [tab, setTab] = useState<Tab>('chat');
+  const [prefill, setPrefill] = useState<Prefill>();
+  // Connect on intent: the first open, or at once with a conversation in progress.
+  const [live, setLive] = useState(connect);
+  const panel = useRef<HTMLElement>(null);
+
+  useEffect(() => store.load(), [store]);
+  useEffect(() => (live ? store.connect() : undefined), [store, live]);
   // Another tab of this site changed the outbox the tabs share.
   useEffect(() => {
     const changed = (e: StorageEvent) => e.key === outboxKey(site) && store.shared(e.newValue);
@@ -45,22 +82,51 @@ export function App({ client, storage, site, page, frame }: AppProps) {
     return () => removeEventListener('storage', changed);
   }, [store]);
 
-  const [open, setOpen] = useState(false);
-  const [tab, setTab] = useState<Tab>('chat');
-  const panel = useRef<HTMLElement>(null);
-  const launcher = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => frame?.onCommand((c) => setOpen(c === 'open')), [frame]);
   useEffect(() => {
-    frame?.resize(open);
+    const root = document.documentElement;
+    root.lang = lang.locale;
+    root.dir = isRtl(lang.locale) ? 'rtl' : 'ltr';
+  }, [lang.locale]);
+
+  const show = () => {
+    setOpen(true);
+    setLive(true);
+  };
+  useEffect(
+    () =>
+      frame?.onCommand((c: FrameCommand) => {
+        if (c.kind === 'open') show();
+        else if (c.kind === 'close') setOpen(false);
+        else if (c.kind === 'show') {
+          show();
+          setTab('chat');
+          setPrefill((p) => ({ text: c.text, n: (p?.n ?? 0) + 1 }));
+        } else {
+          if (c.page) store.setPage(c.page);
+          if (c.user) {
+            const current = client.user();
+            if (current && current.id !== c.user.id)
+              console.error("Kamflo: update: to switch users, call Kamflo('shutdown') and then Kamflo('boot', { user })");
+            else client.setUser(c.user);
+          }
+          if (c.locale && loadLocale) void loadLocale(c.locale).then(setLang);
+        }
+      }),
+    [frame, store],
+  );
+
+  // The page hears about opening and closing, unread replies, and keeps the hint for its next view.
+  useChange(open, (o) => frame?.opened(o));
+  const unread = unreadOf(state);
+  useChange(unread, (n) => frame?.unread(n));
+  const hint: 'live' | 'idle' | undefined = state.synced ? (isLive(state) ? 'live' : 'idle') : undefined;
+  useChange(hint, (h) => h && frame?.hint(h));
+
+  useEffect(() => {
     // Opening moves focus into the panel, to the first field of the current tab.
     if (open) panel.current?.querySelector<HTMLElement>('[role=tabpanel]:not([hidden]) :is(textarea,input,button)')?.focus();
   }, [open]);
 
-  const close = () => {
-    setOpen(false);
-    launcher.current?.focus();
-  };
   // Tabs follow the ARIA pattern: arrow keys move between them, only the selected one is in the tab order.
   const onTabKey = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
@@ -69,71 +135,57 @@ export function App({ client, storage, site, page, frame }: AppProps) {
     panel.current?.querySelector<HTMLElement>(`#kf-tab-${next}`)?.focus();
   };
 
+  const c = state.conversation;
   return (
-    <div class={open ? 'kf kf-open' : 'kf'}>
-      {/* Closed, the panel stays mounted but hidden: a half-written message or form survives. */}
-      <section
-        ref={panel}
-        id="kf-panel"
-        class="kf-panel"
-        hidden={!open}
-        aria-label={state.siteName ?? 'Support'}
-        onKeyDown={(e) => e.key === 'Escape' && close()}
-      >
-        <header class="kf-head">
-          <h1>{state.siteName ?? 'Support'}</h1>
-          <p>
-            {state.conversation?.status === 'active' && state.conversation.agentName
-              ? `Chatting with ${state.conversation.agentName}`
-              : state.agentsOnline === false
-                ? "We're away right now"
-                : "We're online"}
-          </p>
-        </header>
-        <div class="kf-tabs" role="tablist" aria-label="Support" onKeyDown={onTabKey}>
-          {TABS.map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              id={`kf-tab-${id}`}
-              aria-selected={tab === id}
-              aria-controls={`kf-tabpanel-${id}`}
-              tabIndex={tab === id ? 0 : -1}
-              onClick={() => setTab(id)}
-            >
-              {label}
+    <I18n.Provider value={t}>
+      <div class="kf">
+        {/* Closed, the panel stays mounted but hidden: a half-written message or form survives. */}
+        <section
+          ref={panel}
+          id="kf-panel"
+          class="kf-panel"
+          hidden={!open}
+          aria-label={state.siteName ?? t('support')}
+          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+        >
+          <header class="kf-head">
+            <div>
+              <h1>{state.siteName ?? t('support')}</h1>
+              <p>
+                {c?.status === 'active' && c.agentName ? t('chattingWith', { agent: c.agentName }) : state.agentsOnline === false ? t('away') : t('online')}
+              </p>
+            </div>
+            <button type="button" class="kf-close" aria-label={t('minimize')} onClick={() => setOpen(false)}>
+              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" d="M6 9l6 6 6-6" />
+              </svg>
             </button>
-          ))}
-        </div>
-        {/* Both panels stay mounted (a half-written form survives a tab switch); the hidden one is out of the a11y tree. */}
-        <div class="kf-body kf-chat" role="tabpanel" id="kf-tabpanel-chat" aria-labelledby="kf-tab-chat" hidden={tab !== 'chat'}>
-          <ChatPanel store={store} state={state} visible={open && tab === 'chat'} />
-        </div>
-        <div class="kf-body" role="tabpanel" id="kf-tabpanel-help" aria-labelledby="kf-tab-help" hidden={tab !== 'help'}>
-          <HelpCenter client={client} emailEnabled={state.emailEnabled === true} />
-        </div>
-      </section>
-      <button
-        ref={launcher}
-        type="button"
-        class="kf-launcher"
-        aria-expanded={open}
-        aria-controls="kf-panel"
-        aria-label={open ? 'Close chat' : 'Open chat'}
-        onClick={() => (open ? close() : setOpen(true))}
-      >
-        <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
-          <path
-            fill="none"
-            stroke="currentColor"
-            stroke-width="2"
-            stroke-linecap="round"
-            stroke-linejoin="round"
-            d={open ? 'M6 6l12 12M18 6L6 18' : 'M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z'}
-          />
-        </svg>
-      </button>
-    </div>
+          </header>
+          <div class="kf-tabs" role="tablist" aria-label={t('support')} onKeyDown={onTabKey}>
+            {TABS.map(([id, label]) => (
+              <button
+                key={id}
+                type="button"
+                role="tab"
+                id={`kf-tab-${id}`}
+                aria-selected={tab === id}
+                aria-controls={`kf-tabpanel-${id}`}
+                tabIndex={tab === id ? 0 : -1}
+                onClick={() => setTab(id)}
+              >
+                {t(label)}
+              </button>
+            ))}
+          </div>
+          {/* Both panels stay mounted (a half-written form survives a tab switch); the hidden one is out of the a11y tree. */}
+          <div class="kf-body kf-chat" role="tabpanel" id="kf-tabpanel-chat" aria-labelledby="kf-tab-chat" hidden={tab !== 'chat'}>
+            <ChatPanel store={store} state={state} visible={open && tab === 'chat'} prefill={prefill} />
+          </div>
+          <div class="kf-body" role="tabpanel" id="kf-tabpanel-help" aria-labelledby="kf-tab-help" hidden={tab !== 'help'}>
+            <HelpCenter client={client} emailEnabled={state.emailEnabled === true} />
+          </div>
+        </section>
+      </div>
+    </I18n.Provider>
   );
 }

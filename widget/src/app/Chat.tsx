@@ -1,38 +1,41 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_MESSAGE_LENGTH } from '@kamflo/shared/constants';
 import { Field, FormError, useForm } from './form.tsx';
+import { errorText, joinedAgent, systemText, useT, type Translate } from './i18n.ts';
 import { linesOf, queueOf, shouldLeaveMessage, type ChatState, type ChatStore, type Line } from './store.ts';
 
 /**
  * One line about where the conversation stands. When the server already said it in the log
- * (it posts "Alice joined the chat" and the ticket number as system messages), it isn't repeated.
+ * (it posts "Alice joined the chat" and the ticket number as system lines), it isn't repeated.
  */
-export function noticeOf(s: ChatState): string {
+export function noticeOf(s: ChatState, t: Translate): string {
   const c = s.conversation;
-  const said = (t: string) => s.messages.some((m) => m.author === 'system' && m.text.includes(t));
+  const system = s.messages.filter((m) => m.author === 'system');
   const q = queueOf(s);
-  if (s.typing) return `${s.typing} is typing…`;
+  if (s.typing !== undefined) return t('typing', { name: s.typing || t('agent') });
   switch (c?.status) {
     case 'queued':
     case 'offered':
       // The server's estimate is never 0 s, so this says at least "about 1 min".
-      return q ? `Queue position: ${q.position} · about ${Math.ceil(q.etaSeconds / 60)} min` : 'Waiting for an agent…';
+      return q ? t('queue', { position: q.position, minutes: Math.ceil(q.etaSeconds / 60) }) : t('waiting');
     case 'active': {
-      const who = c.agentName ?? 'An agent';
-      return said(`${who} joined`) ? '' : `${who} joined the chat`;
+      if (c.agentName && system.some((m) => joinedAgent(m) === c.agentName)) return '';
+      return t('joined', { agent: c.agentName ?? t('anAgent') });
     }
     case 'ticket': {
-      const n = c.ticketNumber ? `#${c.ticketNumber}` : '';
-      return n && said(n) ? '' : `We've turned this into ticket ${n || 'for you'}. We'll reply here.`;
+      const n = c.ticketNumber;
+      if (n && system.some((m) => m.clientId === `sys_ticket_${n}`)) return '';
+      return n ? t('ticket', { number: n }) : t('ticketNoNumber');
     }
     case 'ended':
-      return 'This chat has ended. Write below to start a new one.';
+      return t('ended');
     default:
       return '';
   }
 }
 
-export function ChatPanel({ store, state: s, visible }: { store: ChatStore; state: ChatState; visible: boolean }) {
+export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatStore; state: ChatState; visible: boolean; prefill?: Prefill }) {
+  const t = useT();
   useEffect(() => {
     // Read means on screen: the chat tab of the open panel, in the browser tab in front.
     const read = () => visible && !document.hidden && store.read();
@@ -43,10 +46,12 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
   if (s.leftTicket) {
     return (
       <div class="kf-done">
-        <p class="kf-done-title" role="status">{`Thanks! Your ticket number is #${s.leftTicket}`}</p>
-        <p>{s.emailEnabled ? "We'll get back to you as soon as we can, here and by email." : "We'll get back to you here as soon as we can."}</p>
+        <p class="kf-done-title" role="status">
+          {t('leftTitle', { number: s.leftTicket })}
+        </p>
+        <p>{t(s.emailEnabled ? 'leftBody' : 'leftBodyNoEmail')}</p>
         <button type="button" class="kf-secondary" onClick={store.dismissLeft}>
-          Back to chat
+          {t('backToChat')}
         </button>
       </div>
     );
@@ -60,25 +65,39 @@ export function ChatPanel({ store, state: s, visible }: { store: ChatStore; stat
   return (
     <>
       <p class="kf-notice" role="status">
-        {noticeOf(s)}
+        {noticeOf(s, t)}
       </p>
       {['queued', 'offered', 'active'].includes(s.conversation?.status ?? '') && (
         <div class="kf-end">
-          <FormError text={s.endError} />
+          <FormError text={s.endError && errorText(t, { code: s.endError })} />
           <button type="button" class="kf-link" onClick={end}>
-            End chat
+            {t('endChat')}
           </button>
         </div>
       )}
       {(!leave || lines.length > 0) && <Log lines={lines} onRetry={store.retry} visible={visible} />}
-      {leave ? <LeaveMessage store={store} emailEnabled={s.emailEnabled === true} /> : <Composer store={store} />}
+      {leave ? <LeaveMessage store={store} prefill={prefill} emailEnabled={s.emailEnabled === true} /> : <Composer store={store} prefill={prefill} />}
     </>
   );
 }
 
-const STATE_TEXT = { sending: 'Sending…', sent: 'Sent', seen: 'Seen', failed: 'Not sent' };
+/** Text the page asked to put into the message box (`Kamflo('showNewMessage', text)`); `n` tells requests apart. */
+export interface Prefill {
+  text: string;
+  n: number;
+}
+
+/** Fills a message box from a prefill, once per request, and focuses it. */
+function usePrefill(prefill: Prefill | undefined, fill: (text: string) => void, id: string) {
+  useEffect(() => {
+    if (!prefill) return;
+    fill(prefill.text);
+    document.getElementById(id)?.focus();
+  }, [prefill?.n]);
+}
 
 function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; visible: boolean }) {
+  const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   // Newest at the bottom, in view: on every new line and whenever the log is shown again.
   useEffect(() => {
@@ -86,18 +105,21 @@ function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; 
     if (el && visible) el.scrollTop = el.scrollHeight;
   }, [lines.length, visible]);
   return (
-    <div ref={ref} class="kf-log" role="log" aria-live="polite" aria-label="Conversation">
-      {lines.length === 0 && <p class="kf-empty">Hi there! Ask us anything — we're happy to help.</p>}
+    <div ref={ref} class="kf-log" role="log" aria-live="polite" aria-label={t('conversation')}>
+      {lines.length === 0 && <p class="kf-empty">{t('empty')}</p>}
       {lines.map((l) => (
         <div key={l.key} class={`kf-msg kf-${l.author}`}>
-          {l.author !== 'system' && <span class="kf-author">{l.author === 'visitor' ? 'You' : (l.authorName ?? 'Agent')}</span>}
-          <p class="kf-text">{l.text}</p>
+          {l.author !== 'system' && <span class="kf-author">{l.author === 'visitor' ? t('you') : (l.authorName ?? t('agent'))}</span>}
+          {/* What people write may be in any script: the browser picks its direction. */}
+          <p class="kf-text" dir={l.author === 'system' ? undefined : 'auto'}>
+            {l.author === 'system' ? systemText(t, l) : l.text}
+          </p>
           {l.state && (
             <span class={`kf-state kf-${l.state}`}>
-              {STATE_TEXT[l.state]}
+              {t(l.state)}
               {l.state === 'failed' && (
                 <button type="button" class="kf-link" onClick={onRetry}>
-                  Retry
+                  {t('retry')}
                 </button>
               )}
             </span>
@@ -108,8 +130,10 @@ function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; 
   );
 }
 
-function Composer({ store }: { store: ChatStore }) {
+function Composer({ store, prefill }: { store: ChatStore; prefill?: Prefill }) {
+  const t = useT();
   const [text, setText] = useState('');
+  usePrefill(prefill, setText, 'kf-message');
   const send = (e?: Event) => {
     e?.preventDefault();
     if (!text.trim()) return;
@@ -119,12 +143,13 @@ function Composer({ store }: { store: ChatStore }) {
   return (
     <form class="kf-composer" onSubmit={send}>
       <label for="kf-message" class="kf-sr">
-        Message
+        {t('message')}
       </label>
       <textarea
         id="kf-message"
+        dir="auto"
         rows={1}
-        placeholder="Write a message…"
+        placeholder={t('placeholder')}
         maxLength={MAX_MESSAGE_LENGTH}
         value={text}
         onInput={(e) => {
@@ -137,26 +162,29 @@ function Composer({ store }: { store: ChatStore }) {
         }}
       />
       <button type="submit" class="kf-primary">
-        Send
+        {t('send')}
       </button>
     </form>
   );
 }
 
-function LeaveMessage({ store, emailEnabled }: { store: ChatStore; emailEnabled: boolean }) {
+function LeaveMessage({ store, prefill, emailEnabled }: { store: ChatStore; prefill?: Prefill; emailEnabled: boolean }) {
+  const t = useT();
   const form = useForm(['email', 'text'] as const);
+  const text = form.field('text');
+  usePrefill(prefill, text.set, 'kf-leave-text');
   return (
     <form class="kf-form" noValidate onSubmit={form.submit(store.leaveMessage)}>
       <p class="kf-away">
-        <strong>No one is available right now</strong>
+        <strong>{t('nobody')}</strong>
         <br />
-        {emailEnabled ? "Leave a message and we'll get back to you by email." : "Leave a message and we'll get back to you here."}
+        {t(emailEnabled ? 'leaveIntro' : 'leaveIntroNoEmail')}
       </p>
-      <Field form="kf-leave" label="Email" type="email" autocomplete="email" {...form.field('email')} />
-      <Field form="kf-leave" label="Message" multiline {...form.field('text')} />
+      <Field form="kf-leave" label={t('email')} type="email" autocomplete="email" {...form.field('email')} />
+      <Field form="kf-leave" label={t('message')} multiline {...text} />
       <FormError text={form.summary} />
       <button type="submit" class="kf-primary" disabled={form.busy}>
-        Leave a message
+        {t('leaveMessage')}
       </button>
     </form>
   );

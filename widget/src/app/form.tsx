@@ -1,26 +1,45 @@
 import { useState } from 'preact/hooks';
-import type { Ack, ErrorBody } from '@kamflo/shared/constants';
+import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH, type Ack, type ErrorBody } from '@kamflo/shared/constants';
+import { errorText, useT, type MessageKey } from './i18n.ts';
+
+/** The longest value the server takes per field (shared/src/schemas.ts). */
+const MAX: Record<string, number> = { text: MAX_MESSAGE_LENGTH, message: MAX_MESSAGE_LENGTH, subject: MAX_SUBJECT_LENGTH, name: 100, email: 254 };
+
+/**
+ * What is wrong with a field the server refused, in the widget's words: the server's issue only
+ * says which field; the value says why.
+ */
+export function issueKey(name: string, value: string): MessageKey {
+  if (!value.trim()) return 'fieldRequired';
+  if (value.length > (MAX[name] ?? Infinity)) return 'fieldTooLong';
+  if (name === 'email') return 'fieldEmail';
+  return 'fieldInvalid';
+}
 
 /**
  * Form state with the server as the validator: its `bad_request` issues are shown next to the
  * fields they name, anything else above the button.
  */
 export function useForm<K extends string>(fields: readonly K[]) {
+  const t = useT();
   const empty = () => Object.fromEntries(fields.map((f) => [f, ''])) as Record<K, string>;
   const [values, setValues] = useState(empty);
   const [error, setError] = useState<ErrorBody | null>(null);
+  /** The values as they were sent: a refused field keeps its message while the visitor edits it. */
+  const [sent, setSent] = useState(empty);
   const [busy, setBusy] = useState(false);
   const beside = !!error?.issues?.length && error.issues.every((i) => (fields as readonly string[]).includes(i.path));
 
   return {
     busy,
     /** What to say above the button: the error itself, or a pointer to the fields. */
-    summary: error ? (beside ? 'Please check the fields above.' : error.message) : undefined,
+    summary: error ? (beside ? t('checkFields') : errorText(t, error)) : undefined,
     /** Props for <Field> bound to one value. */
     field: (name: K) => ({
       name,
       value: values[name],
-      error: error?.issues?.find((i) => i.path === name)?.message,
+      error: error?.issues?.some((i) => i.path === name) ? issueKey(name, sent[name]) : undefined,
+      maxLength: MAX[name],
       set: (v: string) => setValues((x) => ({ ...x, [name]: v })),
     }),
     /** Runs `send` once at a time; on success the fields are cleared. */
@@ -29,6 +48,7 @@ export function useForm<K extends string>(fields: readonly K[]) {
       const form = e.currentTarget as HTMLFormElement;
       if (busy) return;
       setBusy(true);
+      setSent(values);
       const r = await send(values);
       setBusy(false);
       setError(r.ok ? null : r.error);
@@ -45,16 +65,19 @@ export function Field(props: {
   label: string;
   value: string;
   set: (v: string) => void;
-  error?: string;
+  error?: MessageKey;
+  maxLength?: number;
   type?: string;
   multiline?: boolean;
   autocomplete?: string;
 }) {
+  const t = useT();
   const id = `${props.form}-${props.name}`;
   const common = {
     id,
     name: props.name,
     value: props.value,
+    maxLength: props.maxLength,
     required: true,
     autocomplete: props.autocomplete,
     'aria-invalid': props.error ? true : undefined,
@@ -67,7 +90,7 @@ export function Field(props: {
       {props.multiline ? <textarea rows={4} {...common} /> : <input type={props.type ?? 'text'} {...common} />}
       {props.error && (
         <small id={`${id}-error`} class="kf-error">
-          {props.label} {props.error}
+          {t(props.error, { label: props.label })}
         </small>
       )}
     </div>

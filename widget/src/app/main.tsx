@@ -1,19 +1,51 @@
 // The frame's entry and its only module with side effects. widget.js opens it as
-// /widget/frame.html?site=<site>&host=<page origin>&page=<page URL>#<the page's kamflo: keys>.
+// /widget/frame.html?site=<site>&host=<page origin>&page=<page URL>&l=<locale>[&c=1][&x=1]
+//   #<{ k: the page's kamflo: keys, u: the signed-in user }>
+// `c`: connect at once (a conversation in progress); `x`: only forget the visitor (shutdown).
 import { render } from 'preact';
 import { DEFAULT_SITE } from '@kamflo/shared/constants';
 import { App } from './App.tsx';
-import { createClient } from './client.ts';
+import { createClient, type Identity } from './client.ts';
 import { createFrameBridge } from './frame.ts';
-import { browserStorage, fromFragment } from './storage.ts';
+import { loadMessages, pickLocale } from './i18n.ts';
+import { browserStorage, forgetEverything, forgetVisitor, fromFragment, visitorKey } from './storage.ts';
 import './styles.css';
 
 const params = new URLSearchParams(location.search);
 const site = params.get('site') || DEFAULT_SITE;
-const frame = createFrameBridge(params.get('host') ?? '');
-const storage = browserStorage({ initial: fromFragment(location.hash), mirror: frame.store });
-// The API and the socket live on the origin that served this frame.
-const client = createClient({ origin: location.origin, site, storage });
+const frame = createFrameBridge(params.get('host') ?? '', site);
 
-render(<App client={client} storage={storage} site={site} page={params.get('page') ?? undefined} frame={frame} />, document.getElementById('app')!);
-frame.ready();
+if (params.has('x')) {
+  forgetEverything();
+} else {
+  const { keys, user } = fromFragment(location.hash);
+  const storage = browserStorage({ initial: keys, mirror: frame.store });
+  // A visitor saved for another signed-in user is not this one's: start afresh.
+  const saved = storage.get<Identity>(visitorKey(site));
+  if (saved?.user && user && saved.user !== user.id) forgetVisitor(storage, site);
+  // The API and the socket live on the origin that served this frame.
+  const client = createClient({ origin: location.origin, site, storage });
+  client.setUser(user);
+
+  const loadLocale = async (requested: string) => {
+    const locale = pickLocale(requested);
+    return { locale, messages: await loadMessages(locale) };
+  };
+  void loadLocale(params.get('l') ?? 'en').then(({ locale, messages }) => {
+    render(
+      <App
+        client={client}
+        storage={storage}
+        site={site}
+        page={params.get('page') ?? undefined}
+        frame={frame}
+        connect={params.has('c')}
+        locale={locale}
+        messages={messages}
+        loadLocale={loadLocale}
+      />,
+      document.getElementById('app')!,
+    );
+    frame.ready();
+  });
+}

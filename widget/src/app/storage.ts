@@ -1,3 +1,5 @@
+import type { WidgetUser } from './client.ts';
+
 /** A key-value store for small JSON values. Tests pass an in-memory one. */
 export interface KeyValue {
   get<T>(key: string): T | undefined;
@@ -59,15 +61,41 @@ function safeLocalStorage(): Storage | null {
   }
 }
 
-/** What widget.js put in the URL fragment: the host page's `kamflo:` keys. */
-export function fromFragment(hash: string): Record<string, string | null> {
+/**
+ * What widget.js put in the URL fragment (which never reaches a server): the host page's `kamflo:`
+ * keys, and the signed-in user the page booted with.
+ */
+export function fromFragment(hash: string): { keys: Record<string, string | null>; user?: WidgetUser } {
   try {
     const data = JSON.parse(decodeURIComponent(hash.slice(1)));
-    return data && typeof data === 'object' ? data : {};
+    if (!data || typeof data !== 'object') return { keys: {} };
+    // A widget.js from before the user was passed sent the keys alone.
+    if (!('k' in data)) return { keys: data };
+    const keys = data.k && typeof data.k === 'object' ? data.k : {};
+    const u = data.u;
+    return { keys, user: u && typeof u === 'object' && typeof u.id === 'string' ? u : undefined };
   } catch {
-    return {};
+    return { keys: {} };
+  }
+}
+
+/** Removes every `kamflo:` key from this frame's localStorage (Kamflo('shutdown')). */
+export function forgetEverything(ls: Storage | null = safeLocalStorage()) {
+  try {
+    for (const k of Object.keys(ls ?? {})) if (k.startsWith('kamflo:')) ls!.removeItem(k);
+  } catch {
+    /* nothing stored, or nothing we may touch */
   }
 }
 
 export const visitorKey = (site: string) => `kamflo:visitor:${site}`;
 export const outboxKey = (site: string) => `kamflo:outbox:${site}`;
+/** How far the visitor has read: `{ conversationId, seq }`, for the unread count after a reload. */
+export const readKey = (site: string) => `kamflo:read:${site}`;
+/** For widget.js, on the page's own storage: 'live' (reconnect at once) or 'idle'. */
+export const hintKey = (site: string) => `kamflo:hint:${site}`;
+
+/** Forgets this site's visitor: identity, unsent messages, read position and the page's hint. */
+export function forgetVisitor(storage: KeyValue, site: string) {
+  for (const key of [visitorKey(site), outboxKey(site), readKey(site)]) storage.remove(key);
+}

@@ -1,8 +1,8 @@
 import type { MessageAuthor, MessageDto, QueueStateDto, VisitorConversationDto } from '@kamflo/shared';
-import type { Ack } from '@kamflo/shared/constants';
+import type { Ack, ErrorCode } from '@kamflo/shared/constants';
 import { contiguousSeq } from '@kamflo/shared/constants';
 import type { Result, WidgetClient } from './client.ts';
-import { outboxKey, type KeyValue } from './storage.ts';
+import { outboxKey, readKey, type KeyValue } from './storage.ts';
 
 /** A message the visitor wrote that the server has not acknowledged yet. */
 export interface OutboxItem {
@@ -28,18 +28,23 @@ export interface ChatState {
   leftTicket?: number;
   /** The server's latest word on a waiting conversation's place in the queue. */
   queue?: QueueStateDto;
-  /** The name of the agent typing in the shown conversation. */
+  /** The name of the agent typing in the shown conversation ('' when unnamed). */
   typing?: string;
   /** The agent has read the shown conversation up to this seq. */
   seen: number;
-  /** Why ending the shown conversation failed. */
-  endError?: string;
+  /** Why ending the shown conversation failed: an error code the panel puts into words. */
+  endError?: ErrorCode;
+  /** The visitor has seen the shown conversation up to this seq (kept across page loads). */
+  readUpTo: number;
+  /** The server has answered a sync since the page loaded: `conversation` is what it says. */
+  synced: boolean;
 }
 
 export type SendState = 'sending' | 'sent' | 'seen' | 'failed';
 /** One line of the conversation as shown: stored messages, then the outbox. */
 export interface Line {
   key: string;
+  clientId: string;
   author: MessageAuthor;
   authorName?: string;
   text: string;
@@ -72,7 +77,7 @@ export function linesOf(s: ChatState): Line[] {
     ),
     ...s.outbox
       .filter((o) => !stored.has(o.clientId))
-      .map((o): Line => ({ key: o.clientId, author: 'visitor', text: o.text, state: o.failed ? 'failed' : 'sending' })),
+      .map((o): Line => ({ key: o.clientId, clientId: o.clientId, author: 'visitor', text: o.text, state: o.failed ? 'failed' : 'sending' })),
   ];
 }
 
@@ -85,6 +90,11 @@ export function queueOf({ conversation: c, queue: q }: ChatState) {
 /** Nobody can answer (soon): offer "leave a message" instead of a chat that would only wait. */
 export const shouldLeaveMessage = (s: ChatState) =>
   !!queueOf(s)?.offerLeaveMessage || (s.agentsOnline === false && (!isOpen(s.conversation) || WAITING.includes(s.conversation!.status)));
+
+/** Agent messages of the shown conversation the visitor has not had on screen. */
+export const unreadOf = (s: ChatState) => s.messages.filter((m) => m.author === 'agent' && m.seq > s.readUpTo).length;
+/** In progress (waiting or with an agent) or with unread replies: the next page view reconnects at once. */
+export const isLive = (s: ChatState) => ['queued', 'offered', 'active'].includes(s.conversation?.status ?? '') || unreadOf(s) > 0;
 
 export type ChatStore = ReturnType<typeof createChatStore>;
 
@@ -118,6 +128,8 @@ export function createChatStore({
     emailEnabled: null,
     connected: false,
     seen: 0,
+    readUpTo: 0,
+    synced: false,
   };
   const listeners = new Set<() => void>();
 
@@ -140,16 +152,22 @@ export function createChatStore({
     set(patch);
   }
 
+  /** How far this device has read a conversation (stored, so the count survives a reload). */
+  const readOf = (id?: string) => {
+    const r = storage.get<{ conversationId?: string; seq?: number }>(readKey(site));
+    return id && r?.conversationId === id && typeof r.seq === 'number' ? r.seq : 0;
+  };
+
   /** Switch to a conversation: its messages replace the previous one's. */
   function adopt(conversation: VisitorConversationDto | null) {
     const seen = conversation?.agentReadSeq ?? 0;
     if (conversation?.id !== state.conversation?.id) {
       readSeq = 0;
-      set({ conversation, messages: [], seen, endError: undefined });
+      set({ conversation, messages: [], seen, endError: undefined, readUpTo: readOf(conversation?.id) });
     } else set({ conversation, seen: Math.max(state.seen, seen) });
   }
 
-  const onPage = page ? { page: page.slice(0, 2000) } : {};
+  let onPage = page ? { page: page.slice(0, 2000) } : {};
 
   /** The highest agent message seq told to the server as read. */
   let readSeq = 0;
@@ -197,6 +215,7 @@ export function createChatStore({
             }
             adopt(r.data.conversation);
             take(r.data.messages);
+            if (!state.synced) set({ synced: true });
             known = state.conversation;
             if (r.data.messages.length < SYNC_PAGE) break;
           }
@@ -263,6 +282,50 @@ export function createChatStore({
     return flush();
   }
 
+  /** Availability and the site's name: no visitor identity needed, so it runs before the visitor opens the widget. */
+  function load() {
+    void client.status().then((r) => {
+      // The socket's availability event is newer than this answer if it came first.
+      if (r.ok) set({ siteName: r.data.siteName, agentsOnline: state.agentsOnline ?? r.data.agentsOnline, emailEnabled: r.data.emailEnabled });
+    });
+  }
+
+  /** Connects (getting a visitor identity first): sync, then the outbox, on every connect. Returns the function that stops. */
+  function connect() {
+    return client.connect({
+      async connect() {
+        epoch++;
+        set({ connected: true });
+        await sync();
+        await retry();
+      },
+      disconnect: () => set({ connected: false }),
+      availability: (online) => set({ agentsOnline: online }),
+      message(m) {
+        if (m.author === 'agent') set({ leftTicket: undefined, typing: undefined });
+        if (m.conversationId === state.conversation?.id) take([m]);
+        else void sync(true);
+      },
+      updated(c) {
+        const known = state.conversation;
+        if (c.id === known?.id) set({ conversation: c });
+        else if (!known || c.createdAt >= known.createdAt) void sync(true);
+      },
+      queue: (queue) => set({ queue }),
+      typing(t) {
+        if (t.conversationId !== state.conversation?.id) return;
+        // A lost "stopped" must not leave the indicator up.
+        clearTimeout(agentTyping);
+        if (t.typing) agentTyping = setTimeout(() => set({ typing: undefined }), 6000);
+        // '' when the server does not name the agent: the panel says "Agent" in the visitor's language.
+        set({ typing: t.typing ? (t.name ?? '') : undefined });
+      },
+      read(r) {
+        if (r.conversationId === state.conversation?.id) set({ seen: Math.max(state.seen, r.seq) });
+      },
+    });
+  }
+
   return {
     get: () => state,
     subscribe(listener: () => void) {
@@ -270,43 +333,12 @@ export function createChatStore({
       return () => void listeners.delete(listener);
     },
 
-    /** Connects and loads availability; returns the function that stops. */
+    load,
+    connect,
+    /** Loads availability and connects; returns the function that stops. */
     start() {
-      void client.status().then((r) => {
-        // The socket's availability event is newer than this answer if it came first.
-        if (r.ok) set({ siteName: r.data.siteName, agentsOnline: state.agentsOnline ?? r.data.agentsOnline, emailEnabled: r.data.emailEnabled });
-      });
-      return client.connect({
-        async connect() {
-          epoch++;
-          set({ connected: true });
-          await sync();
-          await retry();
-        },
-        disconnect: () => set({ connected: false }),
-        availability: (online) => set({ agentsOnline: online }),
-        message(m) {
-          if (m.author === 'agent') set({ leftTicket: undefined, typing: undefined });
-          if (m.conversationId === state.conversation?.id) take([m]);
-          else void sync(true);
-        },
-        updated(c) {
-          const known = state.conversation;
-          if (c.id === known?.id) set({ conversation: c });
-          else if (!known || c.createdAt >= known.createdAt) void sync(true);
-        },
-        queue: (queue) => set({ queue }),
-        typing(t) {
-          if (t.conversationId !== state.conversation?.id) return;
-          // A lost "stopped" must not leave the indicator up.
-          clearTimeout(agentTyping);
-          if (t.typing) agentTyping = setTimeout(() => set({ typing: undefined }), 6000);
-          set({ typing: t.typing ? (t.name ?? 'Agent') : undefined });
-        },
-        read(r) {
-          if (r.conversationId === state.conversation?.id) set({ seen: Math.max(state.seen, r.seq) });
-        },
-      });
+      load();
+      return connect();
     },
 
     /** Queue a message and send it when connected. */
@@ -335,7 +367,7 @@ export function createChatStore({
     /** The visitor ends the chat; their next message starts a new one. */
     async end() {
       const r = await client.end({ conversationId: state.conversation!.id });
-      set({ endError: r.ok ? undefined : r.error.message });
+      set({ endError: r.ok ? undefined : r.error.code });
       // Either way catch up: the chat as ended, with its closing line, or as the server has it now.
       void sync();
       return r;
@@ -356,14 +388,25 @@ export function createChatStore({
       }
     },
 
-    /** The log is on screen: tell the agent how far the visitor has read. */
+    /** The log is on screen: the visitor has seen it all, and the agent is told how far. */
     read() {
       const c = state.conversation;
       const seq = state.messages.findLast((m) => m.author === 'agent')?.seq ?? 0;
-      if (c && state.connected && seq > readSeq) {
+      if (!c) return;
+      if (seq > state.readUpTo) {
+        storage.set(readKey(site), { conversationId: c.id, seq });
+        set({ readUpTo: seq });
+      }
+      if (state.connected && seq > readSeq) {
         readSeq = seq;
         client.read({ conversationId: c.id, seq });
       }
+    },
+
+    /** The visitor moved to another page of the site (`Kamflo('update', { page })`): their agent sees it. */
+    setPage(next: string) {
+      onPage = { page: next.slice(0, 2000) };
+      if (state.connected) void sync();
     },
   };
 }

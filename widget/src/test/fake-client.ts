@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { act } from '@testing-library/preact';
 import type { MessageDto, QueueStateDto, VisitorConversationDto } from '@kamflo/shared';
-import type { ClientEvents, WidgetClient } from '../app/client.ts';
+import type { ClientEvents, WidgetClient, WidgetUser } from '../app/client.ts';
 import type { KeyValue } from '../app/storage.ts';
 
 const ok = <T>(data: T) => ({ ok: true as const, data });
@@ -38,8 +38,13 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
   };
   const down = () => ({ ok: false as const, error: { code: 'unavailable' as const, message: 'Not connected' } });
 
+  let user: WidgetUser | undefined;
   const tab = () =>
     ({
+      setUser: vi.fn<WidgetClient['setUser']>((u) => {
+        user = u;
+      }),
+      user: () => user,
       status: vi.fn<WidgetClient['status']>(async () => ok({ site: 'default', siteName: 'Acme Support', agentsOnline, emailEnabled })),
       connect: vi.fn<WidgetClient['connect']>((e: ClientEvents) => {
         tabs.add(e);
@@ -101,6 +106,12 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
     say: (m: Pick<MessageDto, 'author' | 'text'> & { authorName?: string }) =>
       act(() => {
         const message = store({ clientId: `srv_${seq + 1}`, ...m });
+        all((e) => e.message(message));
+      }),
+    /** A system line as the server writes them (`sys_<kind>_<…>` client ids, English text). */
+    system: (key: string, text: string) =>
+      act(() => {
+        const message = store({ clientId: `sys_${key}`, author: 'system', text });
         all((e) => e.message(message));
       }),
     /** Pushes a message as is (to test duplicates). */
