@@ -291,3 +291,32 @@ it('speaks the browserâ€™s language: only that locale is fetched, and the pageâ€
   await expect.poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName)).toBe('BUTTON');
   await context.close();
 });
+
+it('shutdown forgets the visitor on this device, even when the page navigates away at once (sign-out)', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  type Api = (...args: unknown[]) => void;
+  const seen = watch(page);
+  await page.goto(host.url);
+  await launcherOf(page).click();
+  await widget(page).getByRole('tab', { name: 'Chat' }).waitFor();
+  await expect.poll(() => seen.requests.filter((r) => r === '/api/visitors').length).toBe(1);
+
+  // The same visitor on the next page view: no new identity.
+  await page.goto(host.url);
+  await launcherOf(page).click();
+  await widget(page).getByRole('tab', { name: 'Chat' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  expect(seen.requests.filter((r) => r === '/api/visitors')).toHaveLength(1);
+
+  // Sign-out: shutdown, then straight to another page.
+  await page.evaluate(() => {
+    (window as unknown as { Kamflo: Api }).Kamflo('shutdown');
+    location.href = '/';
+  });
+  await page.waitForURL(host.url);
+  await launcherOf(page).click();
+  await widget(page).getByRole('tab', { name: 'Chat' }).waitFor();
+  await expect.poll(() => seen.requests.filter((r) => r === '/api/visitors').length).toBe(2);
+  await context.close();
+});

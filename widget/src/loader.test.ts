@@ -281,15 +281,17 @@ describe('the page API', () => {
     localStorage.setItem('kamflo:visitor:default', '{"token":"t"}');
     localStorage.setItem('kamflo:hint:default', 'live');
     localStorage.setItem('unrelated', 'stays');
+    vi.spyOn(Date, 'now').mockReturnValue(1700000000000);
     Kamflo('shutdown');
-    expect(Object.keys(localStorage)).toEqual(['unrelated']);
+    // The page keeps only a new epoch for the site: any frame that remembers another forgets its visitor.
+    expect(Object.fromEntries(Object.entries(localStorage))).toEqual({ unrelated: 'stays', 'kamflo:epoch:default': '1700000000000' });
     expect(live.isConnected).toBe(false);
     expect(launcher()).toBeNull();
     // A hidden frame that only clears the frame's own storage.
     expect(frames()).toHaveLength(1);
     expect(query().get('x')).toBe('1');
     expect(shown()).toBe(false);
-    expect(fragment().k).toEqual({});
+    expect(fragment().k).toEqual({ 'kamflo:epoch:default': '1700000000000' });
 
     Kamflo('open');
     expect(errorText()).toEqual(["Kamflo: open: call Kamflo('boot') first"]);

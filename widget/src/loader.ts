@@ -158,6 +158,9 @@ if (!(prev && prev.l)) {
       // loaded only for that clears (`&x=1`: it shows nothing and connects nowhere).
       const had = f || keys().length;
       for (const k of keys()) ls!.removeItem(k);
+      // A new epoch for this site: a frame that remembers another one forgets its visitor before
+      // using anything, even if the page navigates away before the clearing frame has run.
+      if (ls) ls.setItem(`kamflo:epoch:${site}`, `${Date.now()}`);
       drop();
       if (had) frame('&x=1');
       cfg = f = 0;

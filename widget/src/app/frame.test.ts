@@ -52,6 +52,17 @@ describe('frame bridge', () => {
     send({ kamflo: ['open'] });
     expect(handler).toHaveBeenCalledTimes(3);
   });
+
+  it('keeps commands that arrive before the app subscribes, and hands them over in order', () => {
+    const { win, send } = frameWindow();
+    const bridge = createFrameBridge(HOST, 'acme', win);
+    bridge.ready();
+    send({ kamflo: ['open'] });
+    send({ kamflo: ['show', 'Hi'] });
+    const handler = vi.fn();
+    bridge.onCommand(handler);
+    expect(handler.mock.calls).toEqual([[{ kind: 'open' }], [{ kind: 'show', text: 'Hi' }]]);
+  });
 });
 
 describe('readCommand', () => {

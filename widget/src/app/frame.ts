@@ -60,20 +60,27 @@ export function createFrameBridge(
   };
   /** Keep a `kamflo:` key in the host page's localStorage. */
   const store = (k: string, v: string | null) => post({ kamflo: 'set', k, v });
+  // Listening from the start: widget.js posts what it queued as soon as we say ready, which may be
+  // before the app has subscribed (it does so in an effect). Those commands wait here for it.
+  let handler: ((command: FrameCommand) => void) | undefined;
+  const early: FrameCommand[] = [];
+  win.addEventListener('message', (e: MessageEvent) => {
+    if (e.origin !== host || e.source !== win.parent) return;
+    const command = readCommand(e.data);
+    if (command) handler ? handler(command) : early.push(command);
+  });
   return {
     ready: () => post({ kamflo: 'ready' }),
     opened: (open) => post({ kamflo: open ? 'open' : 'close' }),
     unread: (n) => post({ kamflo: 'unread', n }),
     hint: (value) => store(hintKey(site), value),
     store,
-    onCommand(handler) {
-      const listen = (e: MessageEvent) => {
-        if (e.origin !== host || e.source !== win.parent) return;
-        const command = readCommand(e.data);
-        if (command) handler(command);
+    onCommand(next) {
+      handler = next;
+      for (const command of early.splice(0)) next(command);
+      return () => {
+        if (handler === next) handler = undefined;
       };
-      win.addEventListener('message', listen);
-      return () => win.removeEventListener('message', listen);
     },
   };
 }

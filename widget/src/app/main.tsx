@@ -8,18 +8,20 @@ import { App } from './App.tsx';
 import { createClient, type Identity } from './client.ts';
 import { createFrameBridge } from './frame.ts';
 import { loadMessages, pickLocale } from './i18n.ts';
-import { browserStorage, forgetEverything, forgetVisitor, fromFragment, visitorKey } from './storage.ts';
+import { applyEpoch, browserStorage, forgetVisitor, fromFragment, visitorKey } from './storage.ts';
 import './styles.css';
 
 const params = new URLSearchParams(location.search);
 const site = params.get('site') || DEFAULT_SITE;
 const frame = createFrameBridge(params.get('host') ?? '', site);
 
-if (params.has('x')) {
-  forgetEverything();
-} else {
-  const { keys, user } = fromFragment(location.hash);
-  const storage = browserStorage({ initial: keys, mirror: frame.store });
+const { keys, user } = fromFragment(location.hash);
+const storage = browserStorage({ initial: keys, mirror: frame.store });
+// After a shutdown (a new epoch on the page) this site's visitor is forgotten first.
+applyEpoch(storage, site, keys);
+
+// `x`: widget.js loaded this frame only for that.
+if (!params.has('x')) {
   // A visitor saved for another signed-in user is not this one's: start afresh.
   const saved = storage.get<Identity>(visitorKey(site));
   if (saved?.user && user && saved.user !== user.id) forgetVisitor(storage, site);

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { browserStorage, forgetEverything, forgetVisitor, fromFragment } from './storage.ts';
+import { applyEpoch, browserStorage, forgetVisitor, fromFragment } from './storage.ts';
+import { memoryStorage } from '../test/fake-client.ts';
 
 describe('browserStorage', () => {
   it('uses localStorage when the browser allows it', () => {
@@ -37,14 +38,42 @@ describe('browserStorage', () => {
     expect(fromFragment('#%7Bnot json')).toEqual({ keys: {} });
   });
 
-  it("forgets a site's visitor, or every kamflo: key of the frame (shutdown)", () => {
+  it("forgets a site's visitor: identity, outbox and read position", () => {
     localStorage.clear();
     localStorage.setItem('mine', 'kept');
     const s = browserStorage({ ls: localStorage });
     for (const k of ['kamflo:visitor:a', 'kamflo:outbox:a', 'kamflo:read:a', 'kamflo:visitor:b']) s.set(k, 1);
     forgetVisitor(s, 'a');
     expect(Object.keys(localStorage).sort()).toEqual(['kamflo:visitor:b', 'mine']);
-    forgetEverything(localStorage);
-    expect(Object.keys(localStorage)).toEqual(['mine']);
+  });
+});
+
+describe('the shutdown epoch', () => {
+  const visitor = { token: 't', visitorId: 'v' };
+  it('keeps the visitor while the page and the frame agree, and forgets it once the page has a new one', () => {
+    const s = memoryStorage();
+    s.set('kamflo:visitor:a', visitor);
+    // Never shut down: neither has an epoch.
+    expect(applyEpoch(s, 'a', {})).toBe(false);
+    expect(s.get('kamflo:visitor:a')).toEqual(visitor);
+
+    // Kamflo('shutdown') wrote one on the page: this frame had none, so the visitor goes.
+    expect(applyEpoch(s, 'a', { 'kamflo:epoch:a': '1700000000000' })).toBe(true);
+    expect(s.get('kamflo:visitor:a')).toBeUndefined();
+    expect(s.get('kamflo:epoch:a')).toBe(1700000000000);
+
+    // The next visitor of that epoch is kept across page loads.
+    s.set('kamflo:visitor:a', visitor);
+    expect(applyEpoch(s, 'a', { 'kamflo:epoch:a': '1700000000000' })).toBe(false);
+    expect(s.get('kamflo:visitor:a')).toEqual(visitor);
+    // Another site's epoch is not this one's.
+    expect(applyEpoch(s, 'a', { 'kamflo:epoch:b': '5', 'kamflo:epoch:a': '1700000000000' })).toBe(false);
+  });
+
+  it('agrees with itself when the page keeps the frame its storage (third-party storage denied)', () => {
+    const keys = { 'kamflo:epoch:a': '1700000000000', 'kamflo:visitor:a': JSON.stringify(visitor) };
+    const s = browserStorage({ ls: null, initial: keys });
+    expect(applyEpoch(s, 'a', keys)).toBe(false);
+    expect(s.get('kamflo:visitor:a')).toEqual(visitor);
   });
 });

@@ -79,13 +79,19 @@ export function fromFragment(hash: string): { keys: Record<string, string | null
   }
 }
 
-/** Removes every `kamflo:` key from this frame's localStorage (Kamflo('shutdown')). */
-export function forgetEverything(ls: Storage | null = safeLocalStorage()) {
-  try {
-    for (const k of Object.keys(ls ?? {})) if (k.startsWith('kamflo:')) ls!.removeItem(k);
-  } catch {
-    /* nothing stored, or nothing we may touch */
-  }
+/**
+ * `Kamflo('shutdown')` leaves a new epoch (a number) in the page's `kamflo:epoch:<site>`. A frame
+ * whose own storage remembers another epoch forgets this site's visitor before anything reads it,
+ * then remembers the page's. So a sign-out sticks even when the page navigates away before the
+ * frame widget.js loads to clear its storage (`&x=1`) has run. Returns whether it forgot.
+ */
+export function applyEpoch(storage: KeyValue, site: string, pageKeys: Record<string, string | null>): boolean {
+  const key = epochKey(site);
+  const page = Number(pageKeys[key] ?? 0) || 0;
+  if ((storage.get<number>(key) ?? 0) === page) return false;
+  forgetVisitor(storage, site);
+  storage.set(key, page);
+  return true;
 }
 
 export const visitorKey = (site: string) => `kamflo:visitor:${site}`;
@@ -94,6 +100,8 @@ export const outboxKey = (site: string) => `kamflo:outbox:${site}`;
 export const readKey = (site: string) => `kamflo:read:${site}`;
 /** For widget.js, on the page's own storage: 'live' (reconnect at once) or 'idle'. */
 export const hintKey = (site: string) => `kamflo:hint:${site}`;
+/** Written by widget.js on `Kamflo('shutdown')`: see applyEpoch. */
+export const epochKey = (site: string) => `kamflo:epoch:${site}`;
 
 /** Forgets this site's visitor: identity, unsent messages, read position and the page's hint. */
 export function forgetVisitor(storage: KeyValue, site: string) {

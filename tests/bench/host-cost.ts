@@ -1,0 +1,138 @@
+/**
+ * What the widget costs the page that embeds it, on a first page view (a visitor with no
+ * conversation in progress): the same host page with and without the script tag, loaded in turn
+ * in Chromium with the CPU slowed 4× (Lighthouse's mobile profile). Prints, per variant, the
+ * main thread's script and task time (CDP Performance metrics), long tasks (> 50 ms, from a
+ * PerformanceObserver) and the requests the page made, then widget − bare (of the medians).
+ * Times are wall-clock on a shared machine: compare the two columns of one run, and look at the
+ * minimum too (the run least disturbed by other work).
+ *
+ *   npx -y pnpm@10.34.8 bench:host [runs=15]
+ *
+ * Needs the built widget (the script builds it) and Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const runs = Number(process.argv[2] ?? 15);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const loaderFile = path.resolve(here, '../../widget/dist/widget.js');
+if (!fs.existsSync(loaderFile)) throw new Error('widget/dist/widget.js is missing: build the widget first (pnpm build)');
+
+/** A static server for one origin. */
+async function serve(handler: http.RequestListener) {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+// The widget's origin (127.0.0.1) and the customer's site (localhost): cross-origin, as in production.
+const kamflo = await serve((req, res) => {
+  if (req.url?.startsWith('/widget.js')) {
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+    return res.end(fs.readFileSync(loaderFile));
+  }
+  // Nothing else may be asked for on a first view; answer so it would show in the request count.
+  res.writeHead(404).end();
+});
+const kamfloUrl = `http://127.0.0.1:${kamflo.port}`;
+const hostHtml = fs.readFileSync(path.resolve(here, '../fixtures/host.html'), 'utf8');
+const pages = {
+  bare: hostHtml.replace(/\s*<script[^>]*__KAMFLO__[^>]*><\/script>/, ''),
+  widget: hostHtml.replace('__KAMFLO__', kamfloUrl),
+};
+const host = await serve((req, res) => {
+  const html = req.url === '/widget' ? pages.widget : req.url === '/bare' ? pages.bare : undefined;
+  if (!html) return res.writeHead(404).end();
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(html);
+});
+const hostUrl = `http://localhost:${host.port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+
+interface Sample {
+  scriptMs: number;
+  taskMs: number;
+  longTasks: number;
+  longestMs: number;
+  requests: number;
+}
+
+async function measure(variant: keyof typeof pages): Promise<Sample> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await cdp.send('Performance.enable');
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  let requests = 0;
+  page.on('request', () => requests++);
+  // An async script runs before the load event; networkidle also waits for anything it starts.
+  // No DOM queries before the metrics are read: Playwright's own scripts would count as script time.
+  await page.goto(`${hostUrl}/${variant}`, { waitUntil: 'networkidle' });
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  if (variant === 'widget') await page.getByRole('button', { name: 'Chat', exact: true }).waitFor({ timeout: 5000 });
+  await context.close();
+  return {
+    scriptMs: metrics.ScriptDuration! * 1000,
+    taskMs: metrics.TaskDuration! * 1000,
+    longTasks: longTasks.length,
+    longestMs: Math.max(0, ...longTasks),
+    requests,
+  };
+}
+
+const samples: Record<keyof typeof pages, Sample[]> = { bare: [], widget: [] };
+// One warm-up each (caches, JIT in the browser process), then alternate so drift hits both.
+await measure('bare');
+await measure('widget');
+for (let i = 0; i < runs; i++) {
+  for (const variant of i % 2 ? (['widget', 'bare'] as const) : (['bare', 'widget'] as const)) samples[variant].push(await measure(variant));
+}
+await browser.close();
+kamflo.server.close();
+host.server.close();
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const max = (xs: number[]) => Math.max(...xs);
+const min = (xs: number[]) => Math.min(...xs);
+const col = (k: keyof Sample, v: keyof typeof pages) => samples[v].map((s) => s[k]);
+const f = (n: number) => n.toFixed(1).padStart(8);
+
+console.log(`\nhost page cost, first view, CPU ×4 slowdown, ${runs} runs each (median / min / max)\n`);
+console.log(`${''.padEnd(22)}${'bare'.padStart(27)}${'with widget.js'.padStart(28)}${'widget − bare'.padStart(16)}`);
+for (const [label, k] of [
+  ['main-thread script ms', 'scriptMs'],
+  ['main-thread tasks ms', 'taskMs'],
+  ['long tasks', 'longTasks'],
+  ['longest task ms', 'longestMs'],
+  ['requests', 'requests'],
+] as const) {
+  const b = col(k, 'bare');
+  const w = col(k, 'widget');
+  const cells = (xs: number[]) => `${f(median(xs))} /${f(min(xs))} /${f(max(xs))}`;
+  console.log(`${label.padEnd(22)}${cells(b)}${cells(w)}${f(median(w) - median(b)).padStart(16)}`);
+}
+const extraScript = median(col('scriptMs', 'widget')) - median(col('scriptMs', 'bare'));
+const widgetLong = max(col('longTasks', 'widget'));
+console.log(
+  `\ntarget: ≤ 10 ms of widget script on the main thread (${extraScript.toFixed(1)} ms), no long task (${widgetLong ? `${widgetLong} seen` : 'none'}), one request (${median(col('requests', 'widget')) - median(col('requests', 'bare'))})`,
+);
