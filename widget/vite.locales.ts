@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
 /**
- * locales/<code>.json hold every text of the widget. Three of them belong to widget.js (the
- * launcher's two labels and the frame's title): the loader build inlines those per locale, and
- * the frame's copies leave them out. The frame gets English inlined and every other locale as a
- * file of its own, fetched only by visitors who need it (ARCHITECTURE.md, "Size decisions").
+ * locales/<code>.json hold every text of the widget. One belongs to widget.js (`launcher`: the
+ * launcher's label and the frame's title): the loader build inlines it per locale, and the
+ * frame's copies leave it out. The frame gets English inlined and every other locale as a
+ * file of its own, fetched only by visitors who need it (ARCHITECTURE.md, "Widget size and storage decisions").
  */
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales');
 export const LOADER_KEYS = ['launcher'] as const;

@@ -4,8 +4,9 @@
  * in Chromium with the CPU slowed 4× (Lighthouse's mobile profile). Prints, per variant, the
  * main thread's script and task time (CDP Performance metrics), long tasks (> 50 ms, from a
  * PerformanceObserver) and the requests the page made, then widget − bare (of the medians).
- * Times are wall-clock on a shared machine: compare the two columns of one run, and look at the
- * minimum too (the run least disturbed by other work).
+ * Script and task times are wall-clock: on a shared machine other work stretches them, so compare
+ * the two columns of one run and look at the minimum (the run least disturbed). "CPU" is the main
+ * thread's own CPU time (ThreadTime), which the slowdown and other work stretch less.
  *
  *   npx -y pnpm@10.34.8 bench:host [runs=15]
  *
@@ -61,6 +62,7 @@ const browser = await chromium.launch({
 interface Sample {
   scriptMs: number;
   taskMs: number;
+  cpuMs: number;
   longTasks: number;
   longestMs: number;
   requests: number;
@@ -91,6 +93,7 @@ async function measure(variant: keyof typeof pages): Promise<Sample> {
   return {
     scriptMs: metrics.ScriptDuration! * 1000,
     taskMs: metrics.TaskDuration! * 1000,
+    cpuMs: metrics.ThreadTime! * 1000,
     longTasks: longTasks.length,
     longestMs: Math.max(0, ...longTasks),
     requests,
@@ -122,6 +125,7 @@ console.log(`${''.padEnd(22)}${'bare'.padStart(27)}${'with widget.js'.padStart(2
 for (const [label, k] of [
   ['main-thread script ms', 'scriptMs'],
   ['main-thread tasks ms', 'taskMs'],
+  ['main-thread CPU ms', 'cpuMs'],
   ['long tasks', 'longTasks'],
   ['longest task ms', 'longestMs'],
   ['requests', 'requests'],

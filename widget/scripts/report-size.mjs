@@ -9,7 +9,7 @@ const dist = fileURLToPath(new URL('../dist', import.meta.url));
 const LOADER = 'widget.js';
 // widget.js draws the launcher, holds the page's API (argument checks, events) and relays to the
 // frame it creates on intent: the smallest loader that does that is ~1.75 KB, far over the old
-// 1 KB for a loader that only framed the app (ARCHITECTURE.md, "Size decisions").
+// 1 KB for a loader that only framed the app (ARCHITECTURE.md, "Widget size and storage decisions").
 const LOADER_BUDGET = 2304;
 const TOTAL_BUDGET = 25600;
 

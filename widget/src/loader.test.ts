@@ -271,6 +271,10 @@ describe('the page API', () => {
     const post = frameReady();
     Kamflo('update', { locale: 'de', page: 'https://shop.example/b' });
     expect(post).toHaveBeenLastCalledWith({ kamflo: ['update', { locale: 'de', page: 'https://shop.example/b' }] }, SERVER);
+    // The launcher's label and the frame's title follow the language.
+    Kamflo('update', { locale: 'ar' });
+    expect(launcher()!.getAttribute('aria-label')).toBe('الدردشة');
+    expect(frame().title).toBe('الدردشة');
   });
 
   it("shutdown: forgets the visitor on the page and in the frame's storage, and removes the widget", async () => {

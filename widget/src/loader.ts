@@ -83,6 +83,17 @@ if (!(prev && prev.l)) {
     root.append(f);
   };
 
+  /** The page's language if we have it, else the browser's, else English; labels follow. */
+  const pick = () => {
+    loc = 'en';
+    for (const tag of [navigator.language, cfg && cfg.locale]) {
+      const base = `${tag}`.split('-')[0]!.toLowerCase();
+      if (LABELS[base]) loc = base;
+    }
+    if (button) button.setAttribute('aria-label', LABELS[loc]!);
+    if (f) f.title = LABELS[loc]!;
+  };
+
   const show = () => {
     frame();
     open = 1;
@@ -123,18 +134,13 @@ if (!(prev && prev.l)) {
       drop();
       cfg = Object.assign({}, a) as Options;
       site = cfg.site || script.getAttribute('data-site') || 'default';
-      // The page's language if we have it, else the browser's, else English.
-      loc = 'en';
-      for (const tag of [navigator.language, cfg.locale]) {
-        const base = `${tag}`.split('-')[0]!.toLowerCase();
-        if (LABELS[base]) loc = base;
-      }
+      pick();
       if (!cfg.hideLauncher) {
         button = make(
           'button',
           'position:fixed;bottom:16px;right:16px;width:56px;height:56px;border:0;border-radius:50%;background:#4f46e5;box-shadow:0 4px 14px #0004;cursor:pointer',
         ) as HTMLButtonElement;
-        button.setAttribute('aria-label', LABELS[loc]!);
+        pick();
         badge = make('span', 'position:absolute;top:0;right:0;padding:0 6px;border-radius:9px;background:#c0262d;color:#fff;font:600 12px/18px sans-serif');
         badge.hidden = true;
         // A speech bubble drawn with a border: no SVG, no image (a strict CSP may block data: URLs).
@@ -152,6 +158,7 @@ if (!(prev && prev.l)) {
     else if (c === 'update') {
       if (!valid(c, a)) return;
       Object.assign(cfg, a);
+      pick();
       post(['update', a]);
     } else if (c === 'shutdown') {
       // Forget the visitor: the page's keys here, and the frame's own storage, which a hidden frame

@@ -67,7 +67,7 @@ export function systemText(t: Translate, m: Pick<MessageDto, 'clientId' | 'text'
   switch (kind?.[1]) {
     case 'joined': {
       const name = agent(' joined the chat');
-      return name ? t('sysJoined', { agent: name }) : m.text;
+      return name ? t('joined', { agent: name }) : m.text;
     }
     case 'ticket':
       return /^\d+$/.test(kind[2]!) ? t('sysTicket', { number: kind[2]! }) : m.text;

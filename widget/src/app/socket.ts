@@ -2,7 +2,7 @@
  * A minimal Socket.IO client (Socket.IO protocol v5 over Engine.IO v4), for one namespace of one
  * server: WebSocket first, long-polling over fetch() only when WebSocket fails, acknowledgements
  * with a timeout, heartbeats, and reconnection with backoff. socket.io-client was ~10.7 KB of the
- * widget's 25.6 KB budget; this is ~1 KB (ARCHITECTURE.md, "Size decisions").
+ * widget's 25.6 KB budget; this is ~1.2 KB (ARCHITECTURE.md, "Widget size and storage decisions").
  *
  * Left out because Kamflo never uses them: binary attachments, several namespaces on one
  * connection, upgrading a polling connection to WebSocket, and acks the server asks of us.
