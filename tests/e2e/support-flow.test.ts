@@ -310,11 +310,15 @@ it('shutdown forgets the visitor on this device, even when the page navigates aw
   expect(seen.requests.filter((r) => r === '/api/visitors')).toHaveLength(1);
 
   // Sign-out: shutdown, then straight to another page.
+  const reloaded = page.waitForEvent('load');
   await page.evaluate(() => {
     (window as unknown as { Kamflo: Api }).Kamflo('shutdown');
-    location.href = '/';
+    // On the next task, so this evaluate has returned before the page goes.
+    setTimeout(() => {
+      location.href = '/';
+    });
   });
-  await page.waitForURL(host.url);
+  await reloaded;
   await launcherOf(page).click();
   await widget(page).getByRole('tab', { name: 'Chat' }).waitFor();
   await expect.poll(() => seen.requests.filter((r) => r === '/api/visitors').length).toBe(2);
