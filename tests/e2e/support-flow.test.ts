@@ -301,6 +301,9 @@ it('shutdown forgets the visitor on this device, even when the page navigates aw
   await launcherOf(page).click();
   await widget(page).getByRole('tab', { name: 'Chat' }).waitFor();
   await expect.poll(() => seen.requests.filter((r) => r === '/api/visitors').length).toBe(1);
+  // The frame has synced (so its identity is saved) once it leaves its hint on the page.
+  const hint = () => page.evaluate(() => localStorage.getItem('kamflo:hint:default'));
+  await expect.poll(hint).toBe('idle');
 
   // The same visitor on the next page view: no new identity.
   await page.goto(host.url);
