@@ -1,18 +1,18 @@
 /**
  * What the widget costs the page that embeds it, on a first page view (a visitor with no
- * conversation in progress): the same host page with and without the script tag, loaded in turn
- * in Chromium with the CPU slowed 4× (Lighthouse's mobile profile). Prints, per variant, the
- * main thread's script and task time (CDP Performance metrics), long tasks (> 50 ms, from a
- * PerformanceObserver) and the requests the page made, then widget − bare (of the medians).
- * Script and task times are wall-clock: on a shared machine other work stretches them, so compare
- * the two columns of one run and look at the minimum (the run least disturbed). "CPU" is the main
- * thread's own CPU time (ThreadTime), which the slowdown and other work stretch less. "widget.js
- * own" comes from a devtools trace: the time in events that run widget.js's code (compiling and
- * evaluating it, its callbacks), wall and CPU.
+ * conversation in progress). The same host page three ways: without a script, with an empty script
+ * from the widget's origin (what any third-party script tag costs), and with widget.js; loaded in
+ * turn in Chromium with the CPU slowed 4× (Lighthouse's mobile profile). Per variant: the time of
+ * the script's own events from a devtools trace (compiling and evaluating it, its callbacks; wall
+ * and CPU), the main thread's script, task and CPU time (CDP Performance metrics: ScriptDuration,
+ * TaskDuration, ThreadTime), long tasks (> 50 ms, PerformanceObserver) and the requests made; then
+ * widget minus each baseline (of the medians). Times are wall-clock unless "CPU": on a shared
+ * machine other work stretches them, so compare the columns of one run, and the minimum (the run
+ * least disturbed); the load average is printed beside them.
  *
  *   npx -y pnpm@10.34.8 bench:host [runs=15]
  *
- * Needs the built widget (the script builds it) and Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
+ * Needs Chromium (CHROMIUM_PATH, default /usr/bin/chromium); the pnpm script builds the widget first.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -36,21 +36,26 @@ async function serve(handler: http.RequestListener) {
 
 // The widget's origin (127.0.0.1) and the customer's site (localhost): cross-origin, as in production.
 const kamflo = await serve((req, res) => {
-  if (req.url?.startsWith('/widget.js')) {
+  const body = req.url === '/widget.js' ? fs.readFileSync(loaderFile) : req.url === '/empty.js' ? 'void 0;' : undefined;
+  if (body) {
     res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-    return res.end(fs.readFileSync(loaderFile));
+    return res.end(body);
   }
   // Nothing else may be asked for on a first view; answer so it would show in the request count.
   res.writeHead(404).end();
 });
 const kamfloUrl = `http://127.0.0.1:${kamflo.port}`;
 const hostHtml = fs.readFileSync(path.resolve(here, '../fixtures/host.html'), 'utf8');
+// The same page without a script, with an empty script from the same origin (what any third-party
+// script tag costs), and with widget.js.
 const pages = {
   bare: hostHtml.replace(/\s*<script[^>]*__KAMFLO__[^>]*><\/script>/, ''),
+  empty: hostHtml.replace('__KAMFLO__/widget.js', `${kamfloUrl}/empty.js`),
   widget: hostHtml.replace('__KAMFLO__', kamfloUrl),
 };
+type Variant = keyof typeof pages;
 const host = await serve((req, res) => {
-  const html = req.url === '/widget' ? pages.widget : req.url === '/bare' ? pages.bare : undefined;
+  const html = pages[req.url?.slice(1) as Variant];
   if (!html) return res.writeHead(404).end();
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(html);
@@ -81,11 +86,11 @@ interface TraceEvent {
   tdur?: number;
   args?: { data?: { url?: string; stackTrace?: { url?: string }[] }; fileName?: string };
 }
-/** Time in top-level events that run widget.js's code: compiling and evaluating it, and its callbacks. */
+/** Time in top-level events that run the variant's script: compiling and evaluating it, and its callbacks. */
 function ownTime(events: TraceEvent[]) {
   const mine = (e: TraceEvent) => {
     const d = e.args?.data;
-    return [d?.url, e.args?.fileName, d?.stackTrace?.[0]?.url].some((u) => u?.endsWith('/widget.js'));
+    return [d?.url, e.args?.fileName, d?.stackTrace?.[0]?.url].some((u) => u?.endsWith('/widget.js') || u?.endsWith('/empty.js'));
   };
   let wall = 0;
   let cpu = 0;
@@ -97,7 +102,7 @@ function ownTime(events: TraceEvent[]) {
   return { wall, cpu };
 }
 
-async function measure(variant: keyof typeof pages): Promise<Sample> {
+async function measure(variant: Variant): Promise<Sample> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -133,12 +138,15 @@ async function measure(variant: keyof typeof pages): Promise<Sample> {
   };
 }
 
-const samples: Record<keyof typeof pages, Sample[]> = { bare: [], widget: [] };
-// One warm-up each (caches, JIT in the browser process), then alternate so drift hits both.
-await measure('bare');
-await measure('widget');
+const variants = Object.keys(pages) as Variant[];
+const samples = Object.fromEntries(variants.map((v) => [v, [] as Sample[]])) as Record<Variant, Sample[]>;
+// One warm-up each (caches, JIT in the browser process), then rotate the order so drift hits all.
+for (const v of variants) await measure(v);
 for (let i = 0; i < runs; i++) {
-  for (const variant of i % 2 ? (['widget', 'bare'] as const) : (['bare', 'widget'] as const)) samples[variant].push(await measure(variant));
+  for (let j = 0; j < variants.length; j++) {
+    const v = variants[(i + j) % variants.length]!;
+    samples[v].push(await measure(v));
+  }
 }
 await browser.close();
 kamflo.server.close();
@@ -150,17 +158,19 @@ const median = (xs: number[]) => {
 };
 const max = (xs: number[]) => Math.max(...xs);
 const min = (xs: number[]) => Math.min(...xs);
-const col = (k: keyof Sample, v: keyof typeof pages) => samples[v].map((s) => s[k]);
-const f = (n: number) => n.toFixed(1).padStart(8);
+const col = (k: keyof Sample, v: Variant) => samples[v].map((s) => s[k]);
+const f = (n: number) => n.toFixed(1).padStart(7);
 
 const load = os.loadavg().map((n) => n.toFixed(1));
 console.log(
   `\nhost page cost, first view, CPU ×4 slowdown, ${runs} runs each (median / min / max); load average ${load.join(' ')} on ${os.cpus().length} CPUs\n`,
 );
-console.log(`${''.padEnd(22)}${'bare'.padStart(27)}${'with widget.js'.padStart(28)}${'widget − bare'.padStart(16)}`);
+console.log(
+  `${''.padEnd(22)}${'bare'.padStart(24)}${'empty script'.padStart(24)}${'widget.js'.padStart(24)}${'widget − bare'.padStart(15)}${'− empty'.padStart(9)}`,
+);
 for (const [label, k] of [
-  ['widget.js own ms', 'ownMs'],
-  ['widget.js own CPU ms', 'ownCpuMs'],
+  ["script's own ms", 'ownMs'],
+  ["script's own CPU ms", 'ownCpuMs'],
   ['main-thread script ms', 'scriptMs'],
   ['main-thread tasks ms', 'taskMs'],
   ['main-thread CPU ms', 'cpuMs'],
@@ -168,16 +178,13 @@ for (const [label, k] of [
   ['longest task ms', 'longestMs'],
   ['requests', 'requests'],
 ] as const) {
-  const b = col(k, 'bare');
-  const w = col(k, 'widget');
-  const cells = (xs: number[]) => `${f(median(xs))} /${f(min(xs))} /${f(max(xs))}`;
-  console.log(`${label.padEnd(22)}${cells(b)}${cells(w)}${f(median(w) - median(b)).padStart(16)}`);
+  const cells = (v: Variant) => `${f(median(col(k, v)))} /${f(min(col(k, v)))} /${f(max(col(k, v)))}`;
+  const delta = (v: Variant) => median(col(k, 'widget')) - median(col(k, v));
+  console.log(`${label.padEnd(22)}${variants.map(cells).join(' ')}${f(delta('bare')).padStart(15)}${f(delta('empty')).padStart(9)}`);
 }
-const extraScript = median(col('scriptMs', 'widget')) - median(col('scriptMs', 'bare'));
 const own = median(col('ownMs', 'widget'));
-const extraLong = max(col('longTasks', 'widget')) - max(col('longTasks', 'bare'));
 console.log(
-  `\ntarget: ≤ 10 ms of widget script on the main thread: widget.js's own ${own.toFixed(1)} ms (min ${min(col('ownMs', 'widget')).toFixed(1)}),` +
-    ` page script +${extraScript.toFixed(1)} ms; no long task: ${max(col('longTasks', 'widget'))} at most with it, ${max(col('longTasks', 'bare'))} without` +
-    `${extraLong > 0 ? ' (more with it)' : ''}; one request: +${median(col('requests', 'widget')) - median(col('requests', 'bare'))}`,
+  `\ntarget: ≤ 10 ms of widget script on the main thread: widget.js's own ${own.toFixed(1)} ms (min ${min(col('ownMs', 'widget')).toFixed(1)}; an empty script's ${median(col('ownMs', 'empty')).toFixed(1)}),` +
+    ` page script +${(median(col('scriptMs', 'widget')) - median(col('scriptMs', 'bare'))).toFixed(1)} ms;` +
+    ` long tasks at most ${max(col('longTasks', 'widget'))} with it, ${max(col('longTasks', 'bare'))} without; requests +${median(col('requests', 'widget')) - median(col('requests', 'bare'))}`,
 );
