@@ -11,7 +11,9 @@ export default defineConfig({
     emptyOutDir: false,
     target: 'es2018',
     sourcemap: false,
-    minify: 'esbuild',
+    // A few dozen bytes smaller than esbuild's minifier; every page view of every site loads it.
+    minify: 'terser',
+    terserOptions: { ecma: 2018, compress: { passes: 3 } },
     lib: {
       entry: 'src/loader.ts',
       formats: ['iife'],
