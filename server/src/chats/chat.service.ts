@@ -14,8 +14,6 @@ import type { ConversationGuard, ConversationStore } from './conversation-store.
 import { assignedOwner, routeKey, type Router } from './routing.ts';
 import type { Claims } from '../db/claims.ts';
 
-/** A start writes its conversation within milliseconds of its claim; a claim older than this without one is a crash's leftover. */
-const STALE_OPEN_CLAIM_MS = 30_000;
 type Agent = Pick<AgentDoc, '_id' | 'name'>;
 
 export interface ChatHooks {
@@ -115,31 +113,33 @@ export function createChatService(deps: {
 
   /** The visitor's open conversation, created (and routed) on the first message. */
   async function ensureOpenConversation(v: VisitorIdentity, input: ChatStartInput): Promise<{ conv: ConversationDoc; created: boolean }> {
-    // Waits of 10 ms doubling up to 1.3 s (2.5 s in all) ride out a slow database under the racing start.
-    for (let attempt = 0; attempt < 8; attempt++) {
+    for (let attempt = 0; attempt < 5; attempt++) {
       const claim = await conversations.openClaim(v.site, v.visitorId);
       if (claim) {
         const conv = await conversations.find(claim.conversationId);
         if (conv) return { conv, created: false };
-        // The claim's conversation is not there: a racing start is writing it right now, or its
-        // writer died in between. Only a claim too old for the first is freed; freeing a young
-        // one let concurrent starts open several conversations for one visitor.
-        if (clock.now().getTime() - claim.at.getTime() > STALE_OPEN_CLAIM_MS) {
-          await conversations.releaseOpen({ _id: claim.conversationId, site: v.site, visitorId: v.visitorId });
-        } else {
-          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-        }
-        continue;
+        // The claim names a conversation not written yet: its writer is writing it right now, or
+        // died in between (a killed process). Either start may write it: the claimed id is the
+        // conversation's _id, so only one write succeeds and nobody waits for a dead writer.
+        return writeClaimed(v, input, claim.conversationId);
       }
       const id = new Types.ObjectId();
-      // A racing start won: use its conversation.
+      // A racing start won the claim: use its conversation on the next turn.
       if (!(await conversations.claimOpen(v.site, v.visitorId, id, clock.now()))) continue;
-      const now = clock.now();
-      // Writing again after an ended chat opens a new conversation that points to the old one.
-      const previous = await conversations.latestIdOf(v.site, v.visitorId);
+      return writeClaimed(v, input, id);
+    }
+    throw new AppError('unavailable', 'Could not open a conversation; try again');
+  }
+
+  /** Writes the claimed conversation; when a racing start wrote it first, that one is the visitor's. */
+  async function writeClaimed(v: VisitorIdentity, input: ChatStartInput, id: Types.ObjectId): Promise<{ conv: ConversationDoc; created: boolean }> {
+    const now = clock.now();
+    // Writing again after an ended chat opens a new conversation that points to the old one.
+    const previous = await conversations.latestIdOf(v.site, v.visitorId);
+    try {
       const conv = await conversations.create({
         _id: id,
-        ...(previous ? { previousConversationId: previous } : {}),
+        ...(previous && !previous.equals(id) ? { previousConversationId: previous } : {}),
         site: v.site,
         visitorId: v.visitorId,
         visitorName: input.name ?? `Visitor ${v.visitorId.slice(0, 4)}`,
@@ -152,8 +152,12 @@ export function createChatService(deps: {
         routing: [{ type: 'queued', at: now }],
       });
       return { conv, created: true };
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      const conv = await conversations.find(id);
+      if (!conv) throw new AppError('unavailable', 'Could not open a conversation; try again');
+      return { conv, created: false };
     }
-    throw new AppError('conflict', 'Could not open a conversation; try again');
   }
 
   async function start(v: VisitorIdentity, input: ChatStartInput) {

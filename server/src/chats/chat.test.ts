@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequestDto, MessageDto } from '@kamflo/shared';
+import { Types } from 'mongoose';
+import { claimKey, openClaimModel } from './conversation.model.ts';
 import { ask, askUnchecked, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 
 let s: TestServer;
@@ -164,6 +166,21 @@ describe('races are settled by the database', () => {
     // No gaps, no repeats: 1..n in order, so "sync after the last contiguous seq" misses nothing.
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     expect(sync.data.messages.filter((m: MessageDto) => /^m\d+$/.test(m.text))).toHaveLength(20);
+  });
+  it('a start whose process died between claiming and writing the conversation does not block the next start', async () => {
+    const v = await s.visitor();
+    // What a SIGKILL right after the claim leaves behind: a claim naming a conversation never written.
+    const orphan = new Types.ObjectId();
+    await openClaimModel(s.conn).create({ _id: claimKey('default', v.visitorId), conversationId: orphan, at: new Date() });
+    const res = (await ask(v.socket, 'chat:start', { clientId: cid(), text: 'still there?' })) as any;
+    expect(res).toMatchObject({ ok: true, data: { conversation: { id: String(orphan) }, message: { text: 'still there?' } } });
+    // Two racing starts on such a claim write it once.
+    const w = await s.visitor();
+    const orphan2 = new Types.ObjectId();
+    await openClaimModel(s.conn).create({ _id: claimKey('default', w.visitorId), conversationId: orphan2, at: new Date() });
+    const both = (await Promise.all([1, 2].map(() => ask(w.socket, 'chat:start', { clientId: cid(), text: 'hello' })))) as any[];
+    expect(both.map((r) => r.data?.conversation.id)).toEqual([String(orphan2), String(orphan2)]);
+    expect(await s.services.conversations.Conversation.countDocuments({ visitorId: w.visitorId })).toBe(1);
   });
 });
 
