@@ -39,6 +39,9 @@ import { ticketRoutes } from './tickets/ticket.routes.ts';
 import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { createApiRoutes } from './http/api-routes.ts';
+import { openApiDocument, openApiRoutes } from './http/openapi.ts';
+import { createSessionCookie } from './agents/session-cookie.ts';
+import { KAMFLO_VERSION } from './version.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './http/static.ts';
 import { syncIndexes } from './db/indexes.ts';
@@ -184,6 +187,7 @@ export async function createApp(deps: AppDeps) {
   notificationRoutes(api.route, { notifications });
   emailRoutes(api.route, { email, channels, store: ticketStore });
   app.use(api.router);
+  app.use(openApiRoutes(() => openApiDocument(api.registry, { version: KAMFLO_VERSION, sessionCookie: createSessionCookie(config.cookieSecure).name })));
   app.use(emailDocumentRoutes({ conn, agents, email }));
   app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
   app.use(notFoundHandler);

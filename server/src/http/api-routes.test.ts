@@ -1,50 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpApi } from '@kamflo/shared';
+import { EVERY_ROUTE } from '../test/every-route.ts';
 import { startTestServer, type TestServer } from '../test/harness.ts';
-
-// Listing every route of HttpApi here is checked by the compiler (a key missing or unknown fails
-// the typecheck); the test checks that the server declares each of them.
-const EVERY_ROUTE: Record<keyof HttpApi, true> = {
-  'GET /healthz': true,
-  'POST /api/visitors': true,
-  'GET /api/widget/status': true,
-  'POST /api/helpcenter/requests': true,
-  'POST /api/auth/sign-in': true,
-  'POST /api/auth/sign-out': true,
-  'GET /api/auth/me': true,
-  'POST /api/auth/password': true,
-  'POST /api/conversations/:id/ticket': true,
-  'GET /api/conversations/:id': true,
-  'GET /api/tickets': true,
-  'GET /api/tickets/:number': true,
-  'POST /api/tickets/:number/replies': true,
-  'POST /api/tickets/:number/notes': true,
-  'POST /api/tickets/:number/resolve': true,
-  'GET /api/dashboard': true,
-  'POST /api/tickets': true,
-  'POST /api/tickets/:number/status': true,
-  'POST /api/tickets/:number/assign': true,
-  'POST /api/tickets/:number/priority': true,
-  'POST /api/tickets/:number/category': true,
-  'POST /api/tickets/:number/escalate': true,
-  'POST /api/tickets/:number/needs-approval': true,
-  'POST /api/tickets/:number/approve': true,
-  'GET /api/dashboard/weekly': true,
-  'GET /api/settings/sla': true,
-  'PUT /api/settings/sla': true,
-  'GET /api/settings/alert-rules': true,
-  'PUT /api/settings/alert-rules': true,
-  'GET /api/notifications': true,
-  'POST /api/notifications/:id/read': true,
-  'GET /api/agents': true,
-  'POST /api/agents': true,
-  'GET /api/admin/tickets/:number/verify': true,
-  'GET /api/settings/email': true,
-  'PUT /api/settings/email': true,
-  'POST /api/tickets/:number/deliveries/:id/retry': true,
-  'GET /api/admin/sites/:site/secret': true,
-  'POST /api/admin/sites/:site/secret': true,
-};
 
 let s: TestServer;
 beforeAll(async () => {
