@@ -34,6 +34,15 @@ import type {
   TicketPriorityInput,
   TicketStatusInput,
 } from './schemas.ts';
+import type {
+  ArticleCreateInput,
+  ArticlePreviewInput,
+  ArticleUpdateInput,
+  HcArticleDetailDto,
+  HcArticleDto,
+  HcSettingsDto,
+  HcSettingsInput,
+} from './helpcenter.ts';
 
 /**
  * The HTTP API. Success bodies are the types below; errors are `{ error: ErrorBody }` with a 4xx/5xx status.
@@ -116,4 +125,21 @@ export interface HttpApi {
   'GET /api/admin/sites/:site/secret': { res: SiteSecretDto };
   /** Admins: a new secret for the site; every visitor token of the site stops working at once. */
   'POST /api/admin/sites/:site/secret': { res: SiteSecretDto };
+  // Help Center articles (console). Query ?site= (default site when left out).
+  /** Every article of the site, drafts included, newest change first. Query: site, status. */
+  'GET /api/helpcenter/articles': { res: HcArticleDto[] };
+  /** helpcenter.write: a new draft. */
+  'POST /api/helpcenter/articles': { body: ArticleCreateInput; res: HcArticleDetailDto };
+  'GET /api/helpcenter/articles/:id': { res: HcArticleDetailDto };
+  /** helpcenter.write: save the draft (a new revision); a new slug leaves the old one redirecting. */
+  'PUT /api/helpcenter/articles/:id': { body: ArticleUpdateInput; res: HcArticleDetailDto };
+  /** helpcenter.publish: the draft becomes the public revision. */
+  'POST /api/helpcenter/articles/:id/publish': { res: HcArticleDetailDto };
+  /** helpcenter.publish: the article leaves the public site (its draft stays). */
+  'POST /api/helpcenter/articles/:id/unpublish': { res: HcArticleDetailDto };
+  /** helpcenter.write: Markdown rendered as the public site renders it. */
+  'POST /api/helpcenter/preview': { body: ArticlePreviewInput; res: { html: string } };
+  'GET /api/helpcenter/settings': { res: HcSettingsDto };
+  /** helpcenter.configure. Query: site. */
+  'PUT /api/helpcenter/settings': { body: HcSettingsInput; res: HcSettingsDto };
 }

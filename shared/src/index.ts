@@ -3,3 +3,4 @@ export * from './schemas.ts';
 export * from './dto.ts';
 export * from './events.ts';
 export * from './api.ts';
+export * from './helpcenter.ts';

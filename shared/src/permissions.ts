@@ -11,13 +11,19 @@ export const ACTIONS = [
   'tickets.unaddressed',
   'audit.verify',
   'sites.manage',
+  /** Help Center: write and edit article drafts, categories and sections. */
+  'helpcenter.write',
+  /** Help Center: publish and unpublish articles. */
+  'helpcenter.publish',
+  /** Help Center: switch a site's Help Center on or off, its name, logo and default locale. */
+  'helpcenter.configure',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
-  agent: ['chat.handle', 'ticket.work'],
-  team_lead: ['chat.handle', 'ticket.work', 'ticket.reassign', 'tickets.unaddressed'],
-  manager: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'tickets.unaddressed'],
+  agent: ['chat.handle', 'ticket.work', 'helpcenter.write'],
+  team_lead: ['chat.handle', 'ticket.work', 'ticket.reassign', 'tickets.unaddressed', 'helpcenter.write', 'helpcenter.publish'],
+  manager: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'tickets.unaddressed', 'helpcenter.write', 'helpcenter.publish'],
   admin: [
     'chat.handle',
     'ticket.work',
@@ -28,6 +34,9 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'tickets.unaddressed',
     'audit.verify',
     'sites.manage',
+    'helpcenter.write',
+    'helpcenter.publish',
+    'helpcenter.configure',
   ],
 };
 

@@ -83,6 +83,23 @@ export const helpCenterRequestInput = z.strictObject({
   email,
   subject: line(MAX_SUBJECT_LENGTH),
   message: messageText,
+  category: z.enum(CATEGORIES).optional(),
+  /** The Help Center site it was sent from (the visitor token's site wins). */
+  site: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'must be a site key')
+    .optional(),
+  /** The slug of the article the visitor read before asking. */
+  article: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be an article slug')
+    .max(80)
+    .optional(),
+  /** The search (or suggestion) that led here: the deflection report counts it as not deflected. */
+  searchId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,40}$/, 'must be a search id')
+    .optional(),
 });
 export const siteKey = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a site key');
 export const visitorSessionInput = z.strictObject({ site: siteKey.optional() });

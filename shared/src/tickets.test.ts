@@ -47,6 +47,14 @@ describe('permissions', () => {
     expect(can('agent', 'ticket.reassign')).toBe(false);
     expect(can('agent', 'ticket.work')).toBe(true);
   });
+
+  it('every role writes Help Center articles; team leads and above publish; only admins configure it', () => {
+    expect(can('agent', 'helpcenter.write')).toBe(true);
+    expect(can('agent', 'helpcenter.publish')).toBe(false);
+    expect(can('team_lead', 'helpcenter.publish')).toBe(true);
+    expect(can('manager', 'helpcenter.configure')).toBe(false);
+    expect(can('admin', 'helpcenter.configure')).toBe(true);
+  });
 });
 
 describe('escalation levels and ISO weeks', () => {

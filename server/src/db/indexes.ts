@@ -14,6 +14,7 @@ import { markModel } from '../chats/marks.model.ts';
 import { deliveryModel } from '../channels/delivery.model.ts';
 import { inboundEmailModel } from '../email/email.model.ts';
 import { attachmentChunksModel, attachmentFilesModel } from '../email/attachments.ts';
+import { articleModel, feedbackModel, hcSettingsModel, revisionModel, slugModel } from '../helpcenter/article.model.ts';
 
 /**
  * Create every collection and index before serving. The unique indexes carry our invariants
@@ -41,6 +42,11 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     inboundEmailModel(conn),
     attachmentFilesModel(conn),
     attachmentChunksModel(conn),
+    articleModel(conn),
+    revisionModel(conn),
+    slugModel(conn),
+    feedbackModel(conn),
+    hcSettingsModel(conn),
   ];
   const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const model of models) {

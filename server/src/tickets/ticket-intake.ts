@@ -115,12 +115,22 @@ export function createTicketIntake(deps: { store: TicketStore; conversations: Co
     const ticket = await store.insert({
       subject: input.subject,
       priority: 'medium',
-      category: 'general',
+      category: input.category ?? 'general',
       source: 'help_center',
       requester: { name: input.name, email: input.email },
       ...(v ? { site: v.site, visitorId: v.visitorId } : {}),
       transcript: [],
-      created: { type: 'created', visibility: 'public', actorKind: 'customer', actorName: input.name, text: input.message },
+      created: {
+        type: 'created',
+        visibility: 'public',
+        actorKind: 'customer',
+        actorName: input.name,
+        text: input.message,
+        // Which article the visitor read and which search led here (the Help Center's reports).
+        ...(input.article || input.searchId
+          ? { data: { ...(input.article ? { article: input.article } : {}), ...(input.searchId ? { searchId: input.searchId } : {}) } }
+          : {}),
+      },
     });
     return { ticketNumber: ticket.number };
   }

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { cleanLine, cleanProse, siteKey } from './schemas.ts';
+
+// The Help Center (issue 12): articles with drafts and published revisions, stable slugs,
+// feedback and per-site settings. Inputs are zod schemas here;
+// the DTOs below are what leaves the server.
+
+export const HC_MAX_TITLE = 200;
+export const HC_MAX_BODY = 100_000;
+export const ARTICLE_STATUSES = ['draft', 'published'] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+const line = (max: number) => z.string().overwrite(cleanLine).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const prose = (max: number) => z.string().overwrite(cleanProse).max(max, `must be at most ${max} characters`);
+
+/** `refund-policy`: lowercase letters and digits in words joined by single hyphens. */
+export const hcSlug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase letters and digits joined by hyphens')
+  .max(80, 'must be at most 80 characters');
+/** `en`, `de`, `pt-BR`. */
+export const hcLocale = z.string().regex(/^[a-z]{2}(?:-[A-Z]{2})?$/, 'must be a locale such as en or pt-BR');
+
+export const articleCreateInput = z.strictObject({
+  site: siteKey.optional(),
+  title: line(HC_MAX_TITLE),
+  /** Markdown. Rendered to sanitized HTML by the server; raw HTML in it is sanitized too. */
+  body: prose(HC_MAX_BODY),
+  locale: hcLocale.optional(),
+  /** Derived from the title when left out. */
+  slug: hcSlug.optional(),
+});
+export const articleUpdateInput = z.strictObject({
+  title: line(HC_MAX_TITLE).optional(),
+  body: prose(HC_MAX_BODY).optional(),
+  locale: hcLocale.optional(),
+  /** A new slug: the old one keeps redirecting to this article. */
+  slug: hcSlug.optional(),
+});
+export const articlePreviewInput = z.strictObject({ body: prose(HC_MAX_BODY) });
+export const siteQuery = z.strictObject({ site: siteKey.optional() });
+export const articleListQuery = z.strictObject({ site: siteKey.optional(), status: z.enum(ARTICLE_STATUSES).optional() });
+
+export const hcSettingsInput = z.strictObject({
+  enabled: z.boolean(),
+  name: line(100),
+  logoText: line(40),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #1f6feb'),
+  defaultLocale: hcLocale,
+});
+
+export const hcFeedbackInput = z.strictObject({ helpful: z.boolean() });
+
+export type ArticleCreateInput = z.infer<typeof articleCreateInput>;
+export type ArticleUpdateInput = z.infer<typeof articleUpdateInput>;
+export type ArticlePreviewInput = z.infer<typeof articlePreviewInput>;
+export type HcSettingsInput = z.infer<typeof hcSettingsInput>;
+export type HcFeedbackInput = z.infer<typeof hcFeedbackInput>;
+
+export interface HcArticleDto {
+  id: string;
+  site: string;
+  slug: string;
+  title: string;
+  body: string;
+  locale: string;
+  /** Published once a revision is live; the draft may be ahead of it (`unpublishedChanges`). */
+  status: ArticleStatus;
+  unpublishedChanges: boolean;
+  /** The draft's revision number (every save is one). */
+  revision: number;
+  publishedRevision: number | null;
+  authorName: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  /** The public page (published articles). */
+  url: string;
+}
+export interface HcRevisionDto {
+  n: number;
+  title: string;
+  authorName: string;
+  at: string;
+  /** This revision was published (at some point). */
+  published: boolean;
+}
+export interface HcArticleDetailDto extends HcArticleDto {
+  /** The draft body rendered as the public site will show it. */
+  html: string;
+  oldSlugs: string[];
+  revisions: HcRevisionDto[];
+  feedback: { yes: number; no: number };
+}
+export interface HcSettingsDto extends HcSettingsInput {
+  site: string;
+  /** The public site's home page. */
+  url: string;
+}
+/** A readable slug from a title: `How do I get a refund?` → `how-do-i-get-a-refund`. */
+export function slugify(title: string): string {
+  const s = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 70)
+    .replace(/-+$/g, '');
+  return s || 'article';
+}
