@@ -42,4 +42,13 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'POST /api/tickets/:number/deliveries/:id/retry': true,
   'GET /api/admin/sites/:site/secret': true,
   'POST /api/admin/sites/:site/secret': true,
+  'GET /api/helpcenter/articles': true,
+  'POST /api/helpcenter/articles': true,
+  'GET /api/helpcenter/articles/:id': true,
+  'PUT /api/helpcenter/articles/:id': true,
+  'POST /api/helpcenter/articles/:id/publish': true,
+  'POST /api/helpcenter/articles/:id/unpublish': true,
+  'POST /api/helpcenter/preview': true,
+  'GET /api/helpcenter/settings': true,
+  'PUT /api/helpcenter/settings': true,
 };
