@@ -2,8 +2,9 @@
 import os from 'node:os';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
-import { connectDatabase, startEmbeddedMongo, type EmbeddedDatabase } from './db/connect.ts';
+import { connectDatabase, EmbeddedMongoMissing, startEmbeddedMongo, type EmbeddedDatabase } from './db/connect.ts';
 import { createApp } from './app.ts';
+import { KAMFLO_VERSION } from './version.ts';
 
 async function resolveDatabase(config: Config, log: Logger): Promise<{ uri: string; embedded?: EmbeddedDatabase }> {
   if (config.mongodbUri) return { uri: config.mongodbUri };
@@ -11,6 +12,15 @@ async function resolveDatabase(config: Config, log: Logger): Promise<{ uri: stri
     const embedded = await startEmbeddedMongo(config.dataDir, log);
     return { uri: embedded.uri, embedded };
   } catch (err) {
+    if (err instanceof EmbeddedMongoMissing) {
+      process.stderr.write(
+        `\nMONGODB_URI is not set, and the embedded MongoDB is not installed (mongodb-memory-server is a ` +
+          `development dependency; a production install leaves it out). Either set MONGODB_URI to your ` +
+          `database, for example MONGODB_URI=mongodb://127.0.0.1:27017/kamflo, or install the embedded ` +
+          `one: run \`pnpm install\` without --prod (or \`pnpm --filter @kamflo/server add mongodb-memory-server\`).\n\n`,
+      );
+      process.exit(1);
+    }
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     process.stderr.write(
       `\nKamflo could not start its embedded MongoDB (${reason}). With MONGODB_URI unset, Kamflo runs ` +
@@ -63,6 +73,10 @@ async function main() {
       api: `${base}/api`,
       health: `${base}/healthz`,
       socketio: `${base}/socket.io (namespaces /visitor, /agent)`,
+      version: KAMFLO_VERSION,
+      // Since the process began (Node's own start included), and its resident memory now.
+      startMs: Math.round(performance.now()),
+      rssMb: Math.round(process.memoryUsage.rss() / 1048576),
     },
     `Kamflo is running: console ${base}/console/ · demo site ${base}/demo/`,
   );

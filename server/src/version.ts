@@ -1,4 +1,6 @@
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serverRoot } from './lib/paths.ts';
 
 /** The server's version, from its package.json (the release's, see CHANGELOG.md). */
-export const KAMFLO_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const KAMFLO_VERSION: string = (JSON.parse(fs.readFileSync(path.join(serverRoot(), 'package.json'), 'utf8')) as { version: string }).version;

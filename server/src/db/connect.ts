@@ -28,10 +28,22 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** mongodb-memory-server is a development dependency: a production install (`--prod`) has none. */
+export class EmbeddedMongoMissing extends Error {}
+
 /** MONGODB_URI unset: run a real mongod under our data folder so data survives restarts. */
 export async function startEmbeddedMongo(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+  let memoryServer: typeof import('mongodb-memory-server');
+  try {
+    memoryServer = await import('mongodb-memory-server');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String(err).includes("'mongodb-memory-server'"))
+      throw new EmbeddedMongoMissing('mongodb-memory-server is not installed');
+    throw err;
+  }
+  const { MongoMemoryServer } = memoryServer;
   fs.mkdirSync(dataDir, { recursive: true });
-  const { MongoMemoryServer } = await import('mongodb-memory-server');
   log.info({ dataDir }, 'starting embedded MongoDB (first start downloads mongod)');
   const server = await MongoMemoryServer.create({
     instance: { dbPath: dataDir, storageEngine: 'wiredTiger', dbName: 'kamflo' },

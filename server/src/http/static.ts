@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { serverRoot } from '../lib/paths.ts';
 import { consoleHeaders, demoHeaders, loaderHeaders, widgetFrameHeaders } from './security.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// From the package's folder, not this module's: the production bundle (dist/main.js) sits elsewhere.
+const root = serverRoot();
 export const defaultStaticDirs = {
-  widget: path.resolve(here, '../../../widget/dist'),
+  widget: path.resolve(root, '../widget/dist'),
   /** The page API's TypeScript declarations: a source file of the widget, never sent to visitors. */
-  widgetTypes: path.resolve(here, '../../../widget/widget.d.ts'),
-  console: path.resolve(here, '../../../console/dist'),
-  demo: path.resolve(here, '../demo'),
+  widgetTypes: path.resolve(root, '../widget/widget.d.ts'),
+  console: path.resolve(root, '../console/dist'),
+  demo: path.resolve(root, 'src/demo'),
 };
 export type StaticDirs = typeof defaultStaticDirs;
 
