@@ -37,10 +37,10 @@ export function createChatService(deps: {
   const { conversations, clock, notify, presence, router, claims, hooks, log } = deps;
   const { marks } = conversations;
 
-  // Hints kept by this process, so storing a message costs two round trips, not four: the last
-  // seq it stored per conversation (a stale one only costs a retry: the unique seq index refuses
-  // it), and when it last wrote a conversation's activity mark (idle chats end within seconds
-  // of their time either way). Cleared when large: they are only hints.
+  // Hints kept by this process: the last seq it stored per conversation (a stale one only costs
+  // a retry: the unique seq index refuses it), and when it last wrote a conversation's activity
+  // mark (idle chats end within seconds of their time either way). Cleared when large: they are
+  // only hints.
   const lastStoredSeq = new Map<string, number>();
   const activityWrittenAt = new Map<string, number>();
   const ACTIVITY_EVERY_MS = 10_000;
@@ -49,23 +49,92 @@ export function createChatService(deps: {
     map.set(key, value);
   };
 
+  // One lane per conversation in this process: its appends run one after another, so each takes
+  // the seq after the one this process stored last, with one insert. Without it, n concurrent
+  // messages all try the same seq and n-1 of them retry, again and again: O(n²) round trips.
+  // Only another process can still take a seq first (a collision, then a read of the top).
+  // A lane holds the guard reads of its queued messages and is dropped when it drains.
+  interface Lane {
+    tail: Promise<void>;
+    /** Guard reads by guard, with the tick each started at. */
+    reads: Map<string, { tick: number; conv: Promise<ConversationDoc | null> }>;
+  }
+  const lanes = new Map<string, Lane>();
+  // Orders arrivals and guard reads in this process (the injectable clock may stand still).
+  let ticks = 0;
+
+  /**
+   * The conversation as `guard` finds it, read after the message arrived: a read that started
+   * after it arrived serves it (and every other queued message it arrived before), so a burst in
+   * one conversation costs one read, and the ownership and state check is never older than the
+   * message it admits.
+   */
+  function guardedRead(lane: Lane, guard: ConversationGuard, arrived: number): Promise<ConversationDoc | null> {
+    const key = JSON.stringify(guard);
+    const known = lane.reads.get(key);
+    if (known && known.tick > arrived) return known.conv;
+    const conv = conversations.findGuarded(guard);
+    lane.reads.set(key, { tick: ++ticks, conv });
+    conv.catch(() => {
+      if (lane.reads.get(key)?.conv === conv) lane.reads.delete(key);
+    });
+    return conv;
+  }
+
+  /** How long a sender waits for its acknowledgement (the widget's timeout): then it retries or gives up. */
+  const SENDER_WAITS_MS = 10_000;
+
   /**
    * Store a message exactly once, as the next seq of its conversation.
    * The seq is the highest stored seq + 1 and the unique (conversationId, seq) index decides
-   * between racing writers, so seqs have no gaps and a seq is only ever stored after every
-   * lower one: a client that holds 1..n and syncs after n can never miss a message. A retry
-   * with the same clientId hits the other unique index and gets the first copy back.
+   * between racing writers (other processes; this one queues them in the conversation's lane),
+   * so seqs have no gaps and a seq is only ever stored after every lower one: a client that
+   * holds 1..n and syncs after n can never miss a message. A retry with the same clientId hits
+   * the other unique index and gets the first copy back.
    * `guard` checks ownership and state (e.g. the visitor's own, not ended).
+   * `senderWaits`: a client is waiting for the acknowledgement; once it stopped waiting (it
+   * retries with the same clientId, or gave up) the message is refused instead of stored late.
    */
-  async function appendMessage(
+  function appendMessage(
     guard: ConversationGuard,
     m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
+    opts: { senderWaits?: boolean } = {},
+  ): Promise<{ conv: ConversationDoc; message: MessageDto }> {
+    const key = String(guard._id);
+    const arrived = ++ticks;
+    const giveUpAt = opts.senderWaits ? clock.now().getTime() + SENDER_WAITS_MS : Infinity;
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = { tail: Promise.resolve(), reads: new Map() };
+      lanes.set(key, lane);
+    }
+    const l = lane;
+    const result = l.tail.then(() => storeNext(l, guard, m, arrived, giveUpAt));
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    l.tail = tail;
+    void tail.then(() => {
+      if (l.tail === tail) lanes.delete(key);
+    });
+    return result;
+  }
+
+  /** One message on its lane: one insert, unless another process took the seq. */
+  async function storeNext(
+    lane: Lane,
+    guard: ConversationGuard,
+    m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
+    arrived: number,
+    giveUpAt: number,
   ): Promise<{ conv: ConversationDoc; message: MessageDto }> {
     const conversationId = guard._id;
     const key = String(conversationId);
-    let known = lastStoredSeq.get(key);
     for (let attempt = 0; attempt < 50; attempt++) {
-      const [conv, top] = await Promise.all([conversations.findGuarded(guard), known === undefined ? conversations.topSeq(conversationId) : 0]);
+      if (clock.now().getTime() > giveUpAt) throw new AppError('unavailable', 'The conversation is too busy; try again');
+      const known = lastStoredSeq.get(key);
+      const [conv, top] = await Promise.all([guardedRead(lane, guard, arrived), known === undefined ? conversations.topSeq(conversationId) : 0]);
       if (!conv) throw await explainGuardFailure(guard);
       const now = clock.now();
       const seq = (known ?? top) + 1;
@@ -84,8 +153,8 @@ export function createChatService(deps: {
         if (!isDuplicateKey(e)) throw e;
         const first = await conversations.messageByClientId(conversationId, m.clientId);
         if (first) return { conv, message: toMessageDto(first) };
-        // Someone else took this seq: read the top and try the next one.
-        known = undefined;
+        // Another process took this seq: read the top and try the next one.
+        lastStoredSeq.delete(key);
       }
     }
     throw new AppError('unavailable', 'The conversation is too busy; try again');
@@ -165,6 +234,7 @@ export function createChatService(deps: {
     const { conv: after, message } = await appendMessage(
       { _id: conv._id, visitorId: v.visitorId, site: v.site },
       { clientId: input.clientId, author: 'visitor', authorName: conv.visitorName, text: input.text },
+      { senderWaits: true },
     );
     deliver(after, message);
     // Routing runs after the acknowledgement: the visitor's message is safe either way.
@@ -176,6 +246,7 @@ export function createChatService(deps: {
     const { conv, message } = await appendMessage(
       { _id: new Types.ObjectId(input.conversationId), visitorId: v.visitorId, site: v.site, status: { $ne: 'ended' } },
       { clientId: input.clientId, author: 'visitor', authorName: undefined, text: input.text },
+      { senderWaits: true },
     );
     deliver(conv, message);
     // The ticket hears of it after the acknowledgement, and again on a retried send (a
@@ -237,6 +308,7 @@ export function createChatService(deps: {
     const { conv, message } = await appendMessage(
       { _id: new Types.ObjectId(input.conversationId), assignee: agent._id, status: 'active' },
       { clientId: input.clientId, author: 'agent', authorId: String(agent._id), authorName: agent.name, text: input.text },
+      { senderWaits: true },
     );
     deliver(conv, message);
     return message;

@@ -47,7 +47,7 @@ export function createConversationStore(conn: Connection) {
       return Conversation.findById(id, fields).lean();
     },
     findGuarded(guard: ConversationGuard): Promise<ConversationDoc | null> {
-      return Conversation.findOne(guard).lean();
+      return Conversation.findOne(guard).lean().exec();
     },
     /** The visitor's conversation by id, or their latest one. */
     ofVisitor(v: { site: string; visitorId: string }, conversationId?: string): Promise<ConversationDoc | null> {

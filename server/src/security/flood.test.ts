@@ -92,8 +92,7 @@ describe('socket events are rate-limited', () => {
   });
 
   it('concurrent starts past the limit are refused however they interleave, and the accepted ones open one conversation', async () => {
-    // Ten accepted at once: enough to race for the open-conversation claim. (Many more concurrent
-    // messages in one conversation are slow for another reason: their seqs collide and retry.)
+    // Ten accepted at once: enough to race for the open-conversation claim.
     const s = await server({ visitorEvents: long(10) });
     const flooder = await s.visitor();
     // Fewer refusals than DISCONNECT_AFTER_REFUSALS (20), so every event is answered.
