@@ -41,6 +41,8 @@ import { createArticleService } from './helpcenter/article.service.ts';
 import { publicHelpCenter } from './helpcenter/public-site.ts';
 import { healthRoutes } from './http/health.ts';
 import { createApiRoutes } from './http/api-routes.ts';
+import { createApiTokenService } from './api-tokens/api-token.service.ts';
+import { apiTokenRoutes } from './api-tokens/api-token.routes.ts';
 import { openApiDocument, openApiRoutes } from './http/openapi.ts';
 import { createSessionCookie } from './agents/session-cookie.ts';
 import { KAMFLO_VERSION } from './version.ts';
@@ -178,7 +180,8 @@ export async function createApp(deps: AppDeps) {
   app.use(origins.http(['POST /api/visitors', 'POST /api/helpcenter/requests']));
   app.use(httpLimits(limits));
   app.use(express.json({ limit: '64kb' }));
-  const api = createApiRoutes({ agents, tokens });
+  const apiTokens = createApiTokenService({ conn, clock });
+  const api = createApiRoutes({ agents, tokens, apiTokens });
   healthRoutes(api.route, conn);
   authRoutes(api.route, agents);
   visitorRoutes(api.route, { tokens, sites, presence, emailEnabled: () => channels.has('email') });
@@ -189,8 +192,17 @@ export async function createApp(deps: AppDeps) {
   settingsRoutes(api.route, { settings });
   notificationRoutes(api.route, { notifications });
   emailRoutes(api.route, { email, channels, store: ticketStore });
+  apiTokenRoutes(api.route, { apiTokens });
   app.use(api.router);
-  app.use(openApiRoutes(() => openApiDocument(api.registry, { version: KAMFLO_VERSION, sessionCookie: createSessionCookie(config.cookieSecure).name })));
+  app.use(
+    openApiRoutes(() =>
+      openApiDocument(api.registry, {
+        version: KAMFLO_VERSION,
+        sessionCookie: createSessionCookie(config.cookieSecure).name,
+        scopeOf: (r) => r.scope,
+      }),
+    ),
+  );
   app.use(publicHelpCenter({ articles, publicUrl: config.publicUrl }));
   app.use(emailDocumentRoutes({ conn, agents, email }));
   app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
@@ -296,6 +308,7 @@ export async function createApp(deps: AppDeps) {
       presence,
       sites,
       tokens,
+      apiTokens,
       sweep,
       settings,
       notifications,

@@ -1,5 +1,7 @@
 import type { DeliveryDto, EmailStatusDto } from './channels.ts';
 import type {
+  ApiTokenDto,
+  CreatedApiTokenDto,
   AgentDto,
   AlertRulesDto,
   ChainVerificationDto,
@@ -15,6 +17,7 @@ import type {
   VisitorTokenDto,
 } from './dto.ts';
 import type {
+  CreateApiTokenInput,
   ChangePasswordInput,
   ConvertToTicketInput,
   HelpCenterRequestInput,
@@ -46,7 +49,8 @@ import type {
 
 /**
  * The HTTP API. Success bodies are the types below; errors are `{ error: ErrorBody }` with a 4xx/5xx status.
- * Agent routes use the httpOnly session cookie set by sign-in. Visitor routes take
+ * Agent routes use the httpOnly session cookie set by sign-in; those with a scope in ROUTE_SCOPES
+ * (permissions.ts) also take `Authorization: Bearer <API token>`. Visitor routes take
  * `Authorization: Bearer <visitor token>`.
  *
  * Two agent routes answer with something other than JSON and are linked from DTOs instead:
@@ -142,4 +146,11 @@ export interface HttpApi {
   'GET /api/helpcenter/settings': { res: HcSettingsDto };
   /** helpcenter.configure. Query: site. */
   'PUT /api/helpcenter/settings': { body: HcSettingsInput; res: HcSettingsDto };
+  // API tokens (api_tokens.manage: admins)
+  /** Every API token, newest first, revoked ones included; never their secrets. */
+  'GET /api/admin/api-tokens': { res: ApiTokenDto[] };
+  /** A new token: the answer holds its secret, shown this once. */
+  'POST /api/admin/api-tokens': { body: CreateApiTokenInput; res: CreatedApiTokenDto };
+  /** The token stops working at once; it stays listed as revoked. */
+  'POST /api/admin/api-tokens/:id/revoke': { res: ApiTokenDto };
 }

@@ -1,4 +1,5 @@
 import type { Role } from './agents.ts';
+import type { ApiScope } from './permissions.ts';
 import type { CustomerReachDto, DeliveryDto, InboundEmailDto } from './channels.ts';
 import type { AlertCondition, AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from './tickets.ts';
 
@@ -225,4 +226,24 @@ export interface SiteSecretDto {
   /** 32 random bytes, base64url. */
   secret: string;
   rotatedAt: string;
+}
+
+/** An API token as admins see it: never its secret. */
+export interface ApiTokenDto {
+  id: string;
+  name: string;
+  scopes: ApiScope[];
+  /** The secret's first characters (`kf_` and 8 more), to tell tokens apart. */
+  prefix: string;
+  createdAt: string;
+  createdBy: AgentRef;
+  /** Updated at most once a minute. */
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
+/** A new token: the only time its secret is shown. */
+export interface CreatedApiTokenDto {
+  token: ApiTokenDto;
+  secret: string;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALERT_CONDITIONS, ALERT_RECIPIENTS, CATEGORIES, ESCALATION_LEVELS, NEXT_STEPS, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from './tickets.ts';
 import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
 import { ROLES } from './agents.ts';
+import { API_SCOPES } from './permissions.ts';
 
 // Input schemas: every request and socket event is parsed with one of these at the edge.
 // Types are inferred from them, never written twice.
@@ -281,3 +282,14 @@ export type ApproveTicketInput = z.infer<typeof approveTicketInput>;
 export type SlaSettingsInput = z.infer<typeof slaSettingsInput>;
 export type AlertRulesInput = z.infer<typeof alertRulesInput>;
 export type TicketListQuery = z.infer<typeof ticketListQuery>;
+
+// API tokens
+export const createApiTokenInput = z.strictObject({
+  /** What the token is for, e.g. "CRM sync". */
+  name: personName.pipe(z.string().max(60, 'must be at most 60 characters')),
+  scopes: z
+    .array(z.enum(API_SCOPES, `must be one of ${API_SCOPES.join(', ')}`))
+    .min(1, 'must name at least one scope')
+    .refine((s) => new Set(s).size === s.length, 'must not repeat a scope'),
+});
+export type CreateApiTokenInput = z.infer<typeof createApiTokenInput>;

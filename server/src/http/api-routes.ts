@@ -1,11 +1,12 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import type { Action, HttpApi } from '@kamflo/shared';
+import { can, ROUTE_SCOPES, type Action, type ApiScope, type HttpApi } from '@kamflo/shared';
 import { parse, type Issues } from '../lib/validate.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
 import type { AgentService, AgentSession } from '../agents/agent.service.ts';
 import { sessionOf } from '../agents/authenticate.ts';
 import { AppError } from '../lib/errors.ts';
+import type { ApiTokenService } from '../api-tokens/api-token.service.ts';
 import type { VisitorIdentity, VisitorTokens } from '../visitors/visitor-token.ts';
 
 export type ApiRoute = keyof HttpApi;
@@ -19,7 +20,8 @@ type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer R
 
 /**
  * Who may call a route: anyone; a signed-in agent (the session cookie), optionally one whose role
- * allows `permission`; or anyone, with a visitor token when they have one (`Authorization: Bearer`).
+ * allows `permission`, or an API token with the route's scope (ROUTE_SCOPES in shared's
+ * permissions.ts); or anyone, with a visitor token when they have one (`Authorization: Bearer`).
  */
 export type Access = 'public' | 'agent' | 'visitor-optional';
 
@@ -78,6 +80,8 @@ export interface DeclaredRoute {
   summary: string;
   access: Access;
   permission?: Action;
+  /** The scope an API token needs here (none: tokens are refused). */
+  scope?: ApiScope;
   status: number;
   params?: Record<string, z.ZodType>;
   query?: Parts;
@@ -93,6 +97,28 @@ async function visitorFromRequest(req: Request, tokens: VisitorTokens): Promise<
   return { visitorId: identity.visitorId, site: identity.site };
 }
 
+/** The secret of `Authorization: Bearer <secret>`, or null without such a header. */
+export function bearerOf(req: Pick<Request, 'headers'>): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m ? m[1]! : null;
+}
+
+/**
+ * An agent route called with an API token: the token must exist, not be revoked, and have the
+ * route's scope. The token never falls back to the session cookie.
+ */
+async function tokenSession(apiTokens: ApiTokenService, req: Request, key: ApiRoute, permission?: Action): Promise<AgentSession> {
+  const header = req.headers.authorization ?? '';
+  const secret = bearerOf(req);
+  if (!secret) throw new AppError('unauthorized', `Malformed Authorization header ${JSON.stringify(header.split(/\s/)[0])}: use "Bearer <API token>"`);
+  const actor = await apiTokens.authenticate(secret);
+  const scope = ROUTE_SCOPES[key];
+  if (!scope) throw new AppError('forbidden', `API tokens cannot be used on ${key}; it needs a signed-in agent`);
+  if (!actor.scopes.includes(scope)) throw new AppError('forbidden', `This API token lacks the scope ${scope}, which ${key} needs`);
+  if (permission && !can(actor.role, permission)) throw new AppError('forbidden', 'This API token does not allow this');
+  return { agent: actor, sessionId: `api-token:${actor.apiTokenId}` };
+}
+
 function parseParts(parts: Parts | undefined, input: Record<string, unknown>): unknown {
   if (!parts) return undefined;
   if (typeof (parts as z.ZodType).safeParse === 'function') return parse(parts as z.ZodType, input);
@@ -104,7 +130,7 @@ function parseParts(parts: Parts | undefined, input: Record<string, unknown>): u
  * route's `res`, and params, query and body are parsed with the given schemas before it runs
  * (in that order, after access). Declared routes are kept in `registry`.
  */
-export function createApiRoutes(deps: { agents: AgentService; tokens: VisitorTokens }) {
+export function createApiRoutes(deps: { agents: AgentService; tokens: VisitorTokens; apiTokens: ApiTokenService }) {
   const router = Router();
   const registry: DeclaredRoute[] = [];
 
@@ -124,6 +150,7 @@ export function createApiRoutes(deps: { agents: AgentService; tokens: VisitorTok
       summary: spec.summary,
       access: spec.access,
       ...(spec.permission ? { permission: spec.permission } : {}),
+      ...(spec.access === 'agent' && ROUTE_SCOPES[key] ? { scope: ROUTE_SCOPES[key] } : {}),
       status: spec.status ?? 200,
       ...(params ? { params } : {}),
       ...(spec.query ? { query: spec.query as Parts } : {}),
@@ -132,7 +159,11 @@ export function createApiRoutes(deps: { agents: AgentService; tokens: VisitorTok
     router[method](path, ...(spec.before ?? []), async (req: Request, res: Response) => {
       const who: { agent?: AgentDoc; session?: AgentSession; visitor?: VisitorIdentity | null } = {};
       if (spec.access === 'agent') {
-        who.session = await sessionOf(deps.agents, req, spec.permission, spec.forbidden);
+        // An Authorization header on an agent route is an API token, and only that counts.
+        who.session =
+          req.headers.authorization !== undefined
+            ? await tokenSession(deps.apiTokens, req, key, spec.permission)
+            : await sessionOf(deps.agents, req, spec.permission, spec.forbidden);
         who.agent = who.session.agent;
       }
       if (spec.access === 'visitor-optional') who.visitor = await visitorFromRequest(req, deps.tokens);

@@ -31,12 +31,15 @@ export function createOriginCheck(deps: { consoleOrigins: string[]; address: Cli
   const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
   /**
    * Express middleware for every state-changing request, except the public routes the widget
-   * calls from any site (they take no cookie, only the visitor token).
+   * calls from any site (they take no cookie, only the visitor token), and requests that carry
+   * `Authorization: Bearer` (API tokens): a route given one never reads the cookie
+   * (http/api-routes.ts), and a page on another origin cannot add that header without a CORS
+   * preflight, which Kamflo never grants.
    */
   function http(publicRoutes: string[]): RequestHandler {
     const open = new Set(publicRoutes);
     return (req, _res, next) => {
-      if (SAFE.has(req.method) || open.has(`${req.method} ${req.path}`)) return next();
+      if (SAFE.has(req.method) || open.has(`${req.method} ${req.path}`) || /^Bearer\s/i.test(req.headers.authorization ?? '')) return next();
       const why = refusal(factsOf(req));
       next(why ? new AppError('forbidden', `Cross-origin request refused: ${why}`) : undefined);
     };

@@ -51,4 +51,7 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'POST /api/helpcenter/preview': true,
   'GET /api/helpcenter/settings': true,
   'PUT /api/helpcenter/settings': true,
+  'GET /api/admin/api-tokens': true,
+  'POST /api/admin/api-tokens': true,
+  'POST /api/admin/api-tokens/:id/revoke': true,
 };

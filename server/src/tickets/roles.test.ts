@@ -23,6 +23,7 @@ const EXPECTED: Record<string, Record<Role, boolean>> = {
   'change SLA settings': { agent: false, team_lead: false, manager: false, admin: true },
   'manage agents': { agent: false, team_lead: false, manager: false, admin: true },
   'see the unaddressed queue': { agent: false, team_lead: true, manager: true, admin: true },
+  'manage API tokens': { agent: false, team_lead: false, manager: false, admin: true },
 };
 
 let counter = 0;
@@ -55,6 +56,8 @@ const attempt: Record<string, (role: Role) => Promise<number>> = {
       })
     ).status,
   'see the unaddressed queue': async (role) => (await s.api('/api/tickets?queue=unaddressed', { cookie: people[role].cookie })).status,
+  'manage API tokens': async (role) =>
+    (await s.api('/api/admin/api-tokens', { cookie: people[role].cookie, body: { name: `Token of ${role}`, scopes: ['tickets:read'] } })).status,
 };
 
 describe('roles × actions', () => {
@@ -75,6 +78,7 @@ describe('roles × actions', () => {
       'change SLA settings': 'sla.configure',
       'manage agents': 'agents.manage',
       'see the unaddressed queue': 'tickets.unaddressed',
+      'manage API tokens': 'api_tokens.manage',
     };
     for (const [action, byRole] of Object.entries(EXPECTED))
       for (const role of ROLES) expect(can(role, actionOf[action]!), `${role} ${action}`).toBe(byRole[role]);

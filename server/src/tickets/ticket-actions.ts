@@ -29,6 +29,7 @@ import type { TicketDoc } from './ticket.model.ts';
 import type { NewTicketEvent } from './event-chain.ts';
 import { agentActor, type Change, type TicketAgent, type TicketStore } from './ticket-store.ts';
 import type { Channels } from '../channels/channels.ts';
+import { isTokenActor } from '../api-tokens/api-token.service.ts';
 
 type TicketActor = Pick<AgentDoc, '_id' | 'name' | 'role'>;
 
@@ -70,7 +71,8 @@ export function createTicketActions(deps: {
         events.push({ type: 'status_changed', visibility: 'public', ...agentActor(agent), from: 'open', to: 'in_progress' });
         set.status = 'in_progress';
       }
-      if (!t.assignee) Object.assign(set, { assignee: agent._id, assigneeName: agent.name });
+      // An API token answering leaves the ticket for a person to take.
+      if (!t.assignee && !isTokenActor(agent)) Object.assign(set, { assignee: agent._id, assigneeName: agent.name });
       return { events, set };
     });
     await deliverToCustomer(t, lastSeqOf(t, 'reply'), text, agent);
@@ -325,7 +327,8 @@ export function createTicketActions(deps: {
         events.push({ type: 'status_changed', visibility: 'public', ...agentActor(agent), from: 'open', to: 'in_progress' });
         set.status = 'in_progress';
       }
-      if (!t.assignee) Object.assign(set, { assignee: agent._id, assigneeName: agent.name });
+      // An API token answering leaves the ticket for a person to take.
+      if (!t.assignee && !isTokenActor(agent)) Object.assign(set, { assignee: agent._id, assigneeName: agent.name });
       return { events, set };
     });
     await deliverToCustomer(t, lastSeqOf(t, 'reply'), update, agent);

@@ -7,6 +7,7 @@ import type { ChatService } from '../chats/chat.service.ts';
 import type { ConversationDoc } from '../chats/conversation.model.ts';
 import type { ConversationGuard, ConversationStore } from '../chats/conversation-store.ts';
 import { toTicketDto, type TicketDoc, type TranscriptLine } from './ticket.model.ts';
+import { isTokenActor } from '../api-tokens/api-token.service.ts';
 import { agentActor, type NewTicket, type TicketAgent, type TicketStore } from './ticket-store.ts';
 
 /** Where tickets come from: a live chat, a message left in the widget, the Help Center, an agent. */
@@ -170,7 +171,8 @@ export function createTicketIntake(deps: { store: TicketStore; conversations: Co
       category: input.category,
       source: 'agent',
       requester: { ...(input.requesterName ? { name: input.requesterName } : {}), email: input.requesterEmail },
-      assignee: agent,
+      // A ticket an API token opens is nobody's until someone takes it.
+      ...(isTokenActor(agent) ? {} : { assignee: agent }),
       transcript: [],
       created: { type: 'created', visibility: 'public', ...agentActor(agent), text: input.message },
     });
