@@ -66,10 +66,12 @@ describe('releases', () => {
     expect(read('LICENSE')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} Kamflo contributors\n/);
   });
 
-  it('compose.yml pins every image to a version', () => {
+  it('compose.yml pins every image to a version, its own to the release', () => {
     const images = [...read('compose.yml').matchAll(/^\s+image: (\S+)$/gm)].map((m) => m[1]!);
     expect(images.length).toBeGreaterThanOrEqual(3);
     for (const image of images) expect(image).toMatch(/:\d+\.\d+\.\d+(-[a-z0-9.]+)?$/);
     expect(read('Dockerfile')).toMatch(/^FROM node:\d+\.\d+\.\d+-/m);
+    // The image compose builds is named after the release it holds.
+    expect(images).toContain(`kamflo:${(JSON.parse(read('server/package.json')) as { version: string }).version}`);
   });
 });
