@@ -126,7 +126,7 @@ async function main() {
     };
     visitors.push({ socket, conversationId: ack.data.conversation.id });
   }
-  for (let i = 0; i < 100 && (await kamflo.services.chats.Conversation.countDocuments({ status: 'active' })) < visitors.length; i++) {
+  for (let i = 0; i < 100 && (await kamflo.services.conversations.Conversation.countDocuments({ status: 'active' })) < visitors.length; i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
 
@@ -195,7 +195,7 @@ async function main() {
         `${name.padEnd(16)} others' delivery ms: p50=${q(xs, 0.5)} p95=${q(xs, 0.95)} p99=${q(xs, 0.99)} max=${xs.at(-1)!.toFixed(1)} (n=${xs.length}, undelivered ${lost}); ${load.get(name)}`,
       );
   }
-  const stored = await kamflo.services.chats.Conversation.db
+  const stored = await kamflo.services.conversations.Conversation.db
     .collection('messages')
     .countDocuments({ conversationId: new (await import('mongoose')).Types.ObjectId(started.data.conversation.id) });
   console.log(

@@ -1,91 +1,95 @@
 /**
- * Message delivery latency, visitor → agent, under load: N visitors each chatting with one of M
- * agents, every visitor sending a message every `interval` ms. Prints p50/p95/p99/max.
+ * Message delivery latency, visitor → agent, under load: Kamflo and a baseline relay
+ * (baseline-relay.ts: one insert, one emit) in the same run, one after the other, with the same
+ * load from a process of its own (load.ts): N visitors each chatting with one of M agents, every
+ * visitor sending a message every 0.5–1 s. Prints p50/p95/p99/max of each, errors and lost
+ * messages, and the ratios Kamflo/baseline: on a shared machine the ratios hold, absolute times
+ * don't.
  *
- *   MONGODB_URI=… npx -y pnpm@10.34.8 bench [visitors=100] [agents=10] [seconds=20]
+ *   MONGODB_URI=… npx -y pnpm@10.34.8 bench [visitors=200] [agents=10] [seconds=15]
+ *   MONGODB_URI=… npx -y pnpm@10.34.8 bench 1000 50
  */
 import crypto from 'node:crypto';
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { io as connect, type Socket } from 'socket.io-client';
+import { fileURLToPath } from 'node:url';
 import { connectDatabase } from '../../server/src/db/connect.ts';
 import { createApp } from '../../server/src/app.ts';
 import { testConfig } from '../../server/src/config.ts';
 import { silentLogger } from '../../server/src/lib/logger.ts';
+import { startBaselineRelay } from './baseline-relay.ts';
+import type { LoadPlan, LoadResult } from './load.ts';
 
-const [visitorsN = 100, agentsN = 10, seconds = 20] = process.argv.slice(2).map(Number);
+const [visitorsN = 200, agentsN = 10, seconds = 15] = process.argv.slice(2).map(Number);
 const uri = process.env.MONGODB_URI;
 if (!uri) throw new Error('Set MONGODB_URI (tests/db/ferretdb.sh prints one)');
+const warmMs = 1000;
 
-const conn = await connectDatabase(uri, { dbName: `kamflo_bench_${crypto.randomBytes(3).toString('hex')}` });
-const kamflo = await createApp({ conn, config: testConfig(), log: silentLogger, sweepIntervalMs: process.env.BENCH_NO_SWEEP ? false : 1000 });
-await new Promise<void>((r) => kamflo.httpServer.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${(kamflo.httpServer.address() as AddressInfo).port}`;
-
-const opts = { transports: ['websocket'], forceNew: true, reconnection: false };
-const agents: Socket[] = [];
-for (let i = 0; i < agentsN; i++) {
-  const email = `bench${i}@example.com`;
-  await kamflo.services.agents.createAgent({ email, name: `Agent ${i}`, role: 'agent', password: 'bench password' });
-  // Room for every visitor, so every message has an agent to reach.
-  await kamflo.services.agents.Agent.updateOne({ email }, { $set: { capacity: Math.ceil(visitorsN / agentsN) } });
-  const { token } = await kamflo.services.agents.signIn(email, 'bench password');
-  const s = connect(`${url}/agent`, { ...opts, extraHeaders: { cookie: `kamflo_session=${token}` } });
-  // Accept everything offered.
-  s.on('chat:requests', (reqs: { conversationId: string; state: string }[]) => {
-    for (const r of reqs) if (r.state === 'offered') s.emit('chat:accept', { conversationId: r.conversationId }, () => {});
+/** Runs the load process against one target and returns what it measured. */
+function drive(plan: LoadPlan): Promise<LoadResult> {
+  const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], { execArgv: process.execArgv });
+  return new Promise((resolve, reject) => {
+    child.once('message', (r) => resolve(r as LoadResult));
+    child.once('exit', (code) => reject(new Error(`the load process for ${plan.target} exited with ${code}`)));
+    child.send(plan);
   });
-  agents.push(s);
 }
 
-const latencies: number[] = [];
-const sentAt = new Map<string, number>();
-for (const a of agents)
-  a.on('chat:message', (m: { clientId: string }) => {
-    const t = sentAt.get(m.clientId);
-    if (t !== undefined) {
-      if (Date.now() > warmUntil) latencies.push(performance.now() - t);
-      sentAt.delete(m.clientId);
+const freshDatabase = (target: string) => connectDatabase(uri, { dbName: `kamflo_bench_${target}_${crypto.randomBytes(3).toString('hex')}` });
+
+async function baseline(): Promise<LoadResult> {
+  const conn = await freshDatabase('baseline');
+  const relay = await startBaselineRelay(conn);
+  try {
+    const agents = Array.from({ length: agentsN }, (_, i) => ({ agentId: `a${i}` }));
+    const visitors = Array.from({ length: visitorsN }, (_, i) => ({ agentId: `a${i % agentsN}` }));
+    return await drive({ target: 'baseline', url: relay.url, agents, visitors, seconds, warmMs });
+  } finally {
+    await relay.close();
+    await conn.dropDatabase();
+    await conn.close();
+  }
+}
+
+async function kamflo(): Promise<LoadResult> {
+  const conn = await freshDatabase('kamflo');
+  const app = await createApp({ conn, config: testConfig(), log: silentLogger, sweepIntervalMs: process.env.BENCH_NO_SWEEP ? false : 1000 });
+  await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+    const { agents: accounts, tokens } = app.services;
+    const agents: LoadPlan['agents'] = [];
+    for (let i = 0; i < agentsN; i++) {
+      const email = `bench${i}@example.com`;
+      await accounts.createAgent({ email, name: `Agent ${i}`, role: 'agent', password: 'bench password' });
+      // Room for every visitor, so every message has an agent to reach.
+      await accounts.Agent.updateOne({ email }, { $set: { capacity: Math.ceil(visitorsN / agentsN) } });
+      const { token } = await accounts.signIn(email, 'bench password');
+      agents.push({ cookie: `${accounts.cookie.name}=${token}` });
     }
-  });
-
-const visitors: { socket: Socket; conversationId: string }[] = [];
-for (let i = 0; i < visitorsN; i++) {
-  const { token } = await kamflo.services.tokens.issue('default');
-  const socket = connect(`${url}/visitor`, { ...opts, auth: { token } });
-  const ack: any = await socket.timeout(10_000).emitWithAck('chat:start', { clientId: crypto.randomUUID(), text: 'hello' });
-  visitors.push({ socket, conversationId: ack.data.conversation.id });
-}
-// Wait until every chat is with an agent.
-for (let i = 0; i < 200; i++) {
-  if ((await kamflo.services.conversations.Conversation.countDocuments({ status: 'active' })) === visitorsN) break;
-  await new Promise((r) => setTimeout(r, 100));
+    const visitors: LoadPlan['visitors'] = [];
+    for (let i = 0; i < visitorsN; i++) visitors.push({ token: (await tokens.issue('default')).token });
+    return await drive({ target: 'kamflo', url, agents, visitors, seconds, warmMs });
+  } finally {
+    await app.close(500);
+    await conn.dropDatabase();
+    await conn.close();
+  }
 }
 
-// The first second warms connection pools (FerretDB opens PostgreSQL connections lazily): not measured.
-const warmUntil = Date.now() + 1000;
-const end = warmUntil + seconds * 1000;
-let sent = 0;
-await Promise.all(
-  visitors.map(async (v) => {
-    while (Date.now() < end) {
-      const clientId = crypto.randomUUID();
-      sentAt.set(clientId, performance.now());
-      sent++;
-      await v.socket.timeout(10_000).emitWithAck('chat:message', { conversationId: v.conversationId, clientId, text: `m${sent}` });
-      await new Promise((r) => setTimeout(r, 500 + Math.random() * 500));
-    }
-  }),
-);
-await new Promise((r) => setTimeout(r, 500));
+const ms = (x: number) => x.toFixed(1);
+function print(r: LoadResult) {
+  console.log(
+    `${r.target.padEnd(8)} sent=${r.sent} (${r.rate.toFixed(0)} msg/s) measured=${r.measured} errors=${r.errors} lost=${r.lost}  ` +
+      `p50=${ms(r.p50)} p95=${ms(r.p95)} p99=${ms(r.p99)} max=${ms(r.max)} ms`,
+  );
+}
 
-latencies.sort((a, b) => a - b);
-const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1);
-console.log(`visitors=${visitorsN} agents=${agentsN} seconds=${seconds} sent=${sent} delivered=${latencies.length} rate=${(sent / seconds).toFixed(0)} msg/s`);
-console.log(`visitor→agent delivery ms: p50=${q(0.5)} p95=${q(0.95)} p99=${q(0.99)} max=${latencies.at(-1)!.toFixed(1)}`);
-
-for (const v of visitors) v.socket.disconnect();
-for (const a of agents) a.disconnect();
-await kamflo.close(500);
-await conn.dropDatabase();
-await conn.close();
+console.log(`visitors=${visitorsN} agents=${agentsN} seconds=${seconds} per target (+${warmMs / 1000} s warm-up); visitor→agent delivery:`);
+const base = await baseline();
+print(base);
+const ours = await kamflo();
+print(ours);
+const ratio = (k: 'p50' | 'p95' | 'p99' | 'max') => (ours[k] / base[k]).toFixed(1);
+console.log(`kamflo/baseline p50=${ratio('p50')}× p95=${ratio('p95')}× p99=${ratio('p99')}× max=${ratio('max')}×`);
 process.exit(0);
