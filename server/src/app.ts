@@ -40,6 +40,9 @@ import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
 import { createArticleService } from './helpcenter/article.service.ts';
 import { publicHelpCenter } from './helpcenter/public-site.ts';
 import { healthRoutes } from './http/health.ts';
+import { createReadiness } from './ops/readiness.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { requestLog } from './ops/request-log.ts';
 import { createApiRoutes } from './http/api-routes.ts';
 import { createApiTokenService } from './api-tokens/api-token.service.ts';
 import { apiTokenRoutes } from './api-tokens/api-token.routes.ts';
@@ -93,6 +96,8 @@ export async function createApp(deps: AppDeps) {
   const cluster = config.redisUrl ? await attachCluster(io, { url: config.redisUrl, key: config.redisKey, log }) : null;
   const limits = createRateLimits({ limits: config.limits, redis: cluster?.redis, keyPrefix: config.redisKey, log });
   const origins = createOriginCheck({ consoleOrigins: config.consoleOrigins, address });
+  const readiness = createReadiness({ conn, redis: cluster?.redis });
+  const metrics = config.metricsToken ? createMetrics({ conn, log }) : undefined;
 
   const notify = createNotifier(visitorNs, agentNs);
   // Late-bound: presence is needed to build the router, and going offline needs the router.
@@ -156,16 +161,30 @@ export async function createApp(deps: AppDeps) {
     channels,
     owner: () => channels.outbox.owner(),
   });
-  const sla = createSlaSweeper({ conn, clock, claims, ticketStore, ticketActions: tickets.actions, settings, notifications, log });
+  const sla = createSlaSweeper({
+    conn,
+    clock,
+    claims,
+    ticketStore,
+    ticketActions: tickets.actions,
+    settings,
+    notifications,
+    log,
+    onFired: metrics?.slaAlertFired,
+  });
   const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
   onAgentOffline = () => {
     // Offers to an agent who left go back to the queue and on to the next agent.
     router.sweep().catch((err) => log.warn({ err }, 'sweep after going offline failed'));
   };
+  if (metrics) hooks.onMessageStored = (message) => metrics.messageStored(message.author);
   hooks.onCustomerMessageOnTicket = async (conv, message) => {
     if (conv.ticketId) await tickets.actions.customerMessage(conv.ticketId, message, conv.visitorName);
   };
 
+  // Request ids and logs first, so every answer (refusals too) has an id; then the metrics' timer.
+  app.use(requestLog(log));
+  if (metrics) app.use(metrics.http);
   // Requests in flight, so shutdown can let them finish.
   let inFlight = 0;
   app.use((_req, res, next) => {
@@ -174,7 +193,7 @@ export async function createApp(deps: AppDeps) {
     next();
   });
   app.use(noSniff);
-  app.use(['/api', '/healthz'], apiHeaders);
+  app.use(['/api', '/healthz', '/readyz', '/metrics'], apiHeaders);
   // Forged cross-origin requests are refused before anything reads the body or the cookie; the
   // widget's two public POSTs take a visitor token, never a cookie, and may come from anywhere.
   app.use(origins.http(['POST /api/visitors', 'POST /api/helpcenter/requests']));
@@ -182,7 +201,9 @@ export async function createApp(deps: AppDeps) {
   app.use(express.json({ limit: '64kb' }));
   const apiTokens = createApiTokenService({ conn, clock });
   const api = createApiRoutes({ agents, tokens, apiTokens });
-  healthRoutes(api.route, conn);
+  healthRoutes(api.route, readiness);
+  // Off (a 404) unless KAMFLO_METRICS_TOKEN is set; not an HttpApi route: the answer is Prometheus text.
+  if (metrics && config.metricsToken) app.get('/metrics', metrics.endpoint(config.metricsToken));
   authRoutes(api.route, agents);
   visitorRoutes(api.route, { tokens, sites, presence, emailEnabled: () => channels.has('email') });
   siteRoutes(api.route, { sites, onRotated: revokeSite });
@@ -209,6 +230,9 @@ export async function createApp(deps: AppDeps) {
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
+  // Counted before the limits, so refused events are counted too.
+  metrics?.instrument('visitor', visitorNs);
+  metrics?.instrument('agent', agentNs);
   // Limits first: a refused event reaches nothing else. Per visitor token and per address for
   // visitors (tokens are free, addresses are not); leaving a message also counts as a public ticket.
   const visitorKey = (s: { data: { visitor: { site: string; visitorId: string } } }) => `${s.data.visitor.site}:${s.data.visitor.visitorId}`;
@@ -277,6 +301,7 @@ export async function createApp(deps: AppDeps) {
 
   /** Stop accepting, let in-flight requests finish, close sockets. The caller closes the database. */
   async function close(graceMs = 10_000): Promise<void> {
+    readiness.drain();
     clearInterval(sweeper);
     clearInterval(renewer);
     await sla.stop();
@@ -290,6 +315,7 @@ export async function createApp(deps: AppDeps) {
     httpServer.closeAllConnections?.();
     await closed;
     await cluster?.close();
+    metrics?.close();
   }
 
   return {
@@ -297,7 +323,10 @@ export async function createApp(deps: AppDeps) {
     io,
     httpServer,
     close,
+    /** What /readyz answers; drain() makes it 503 from then on (close() starts with it). */
+    readiness,
     routes: api.registry,
+    metrics,
     services: {
       agents,
       conversations,

@@ -14,6 +14,12 @@ describe('configuration', () => {
     );
   });
 
+  it('metrics are off without KAMFLO_METRICS_TOKEN; a token must be at least 16 characters', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ KAMFLO_METRICS_TOKEN: 'a-long-enough-token' }).metricsToken).toBe('a-long-enough-token');
+    expect(() => loadConfig({ KAMFLO_METRICS_TOKEN: 'short' })).toThrowError(/KAMFLO_METRICS_TOKEN: must be at least 16 characters/);
+  });
+
   it('uses secure cookies behind an https public URL', () => {
     expect(loadConfig({ KAMFLO_PUBLIC_URL: 'https://support.example.com' }).cookieSecure).toBe(true);
   });

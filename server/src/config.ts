@@ -85,6 +85,7 @@ const envSchema = z.object({
   KAMFLO_IMAP_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   KAMFLO_EMAIL_MAX_MESSAGE_MB: z.coerce.number().positive().max(200).default(25),
   KAMFLO_EMAIL_MAX_ATTACHMENT_MB: z.coerce.number().positive().max(200).default(10),
+  KAMFLO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -118,6 +119,8 @@ export interface Config {
   /** Prefix of the Redis channels, so several installations can share one Redis. */
   redisKey: string;
   logLevel: string;
+  /** /metrics is served (and metrics collected) only when set; scrapers send it as a Bearer token. */
+  metricsToken?: string;
   email: EmailConfig;
 }
 
@@ -234,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisKey: e.KAMFLO_REDIS_KEY,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.KAMFLO_METRICS_TOKEN,
     email: Object.freeze({
       smtpUrl: e.KAMFLO_SMTP_URL,
       ...(e.KAMFLO_SUPPORT_ADDRESS ? { supportAddress: parseAddress(e.KAMFLO_SUPPORT_ADDRESS) } : {}),

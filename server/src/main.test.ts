@@ -48,7 +48,7 @@ describe('the server process', () => {
   it('starts, prints where everything is and the first admin password once, and stops cleanly on SIGTERM', async () => {
     const dbName = `kamflo_main_${crypto.randomBytes(4).toString('hex')}`;
     const uri = inject('mongoUri').replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
-    const first = start({ MONGODB_URI: uri, LOG_LEVEL: 'info' });
+    const first = start({ MONGODB_URI: uri, LOG_LEVEL: 'info', KAMFLO_METRICS_TOKEN: 'main-test-metrics-token' });
     const admin = await first.waitFor((l) => l.msg?.includes('first admin'));
     expect(admin).toMatchObject({ email: 'admin@localhost', adminPassword: expect.any(String) });
     const running = await first.waitFor((l) => l.msg?.startsWith('Kamflo is running'));
@@ -57,12 +57,21 @@ describe('the server process', () => {
     expect(running.widget).toMatch(/\/widget\.js$/);
     const base = new URL(running.console).origin;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const signIn = await fetch(`${base}/api/auth/sign-in`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-request-id': 'main-test-sign-in' },
       body: JSON.stringify({ email: 'admin@localhost', password: admin.adminPassword }),
     });
     expect(signIn.status).toBe(200);
+    // The request's log line carries its id.
+    expect(await first.waitFor((l) => l.reqId === 'main-test-sign-in')).toMatchObject({
+      req: { method: 'POST', url: '/api/auth/sign-in' },
+      res: { statusCode: 200 },
+    });
+    // With KAMFLO_METRICS_TOKEN the process times its database round trips (command monitoring on).
+    const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer main-test-metrics-token' } })).text();
+    expect(metrics).toMatch(/^kamflo_db_command_duration_seconds_count\{command="find"\} [1-9]/m);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);

@@ -46,7 +46,8 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   const db = await resolveDatabase(config, log);
-  const conn = await connectDatabase(db.uri);
+  // Command monitoring times every database round trip for /metrics; it costs nothing while off.
+  const conn = await connectDatabase(db.uri, { monitorCommands: Boolean(config.metricsToken) });
   log.info({ database: db.embedded ? 'embedded' : 'MONGODB_URI' }, 'database connected');
 
   const kamflo = await createApp({ conn, config, log });
@@ -72,6 +73,8 @@ async function main() {
       widget: `${base}/widget.js`,
       api: `${base}/api`,
       health: `${base}/healthz`,
+      ready: `${base}/readyz`,
+      ...(config.metricsToken ? { metrics: `${base}/metrics` } : {}),
       socketio: `${base}/socket.io (namespaces /visitor, /agent)`,
       version: KAMFLO_VERSION,
       // Since the process began (Node's own start included), and its resident memory now.
@@ -85,9 +88,10 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: finishing in-flight work');
+    log.info({ signal }, 'shutting down: draining (/readyz answers 503), finishing in-flight work');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
+      // Draining first, then stop accepting (the listener closes), then in-flight requests finish.
       await kamflo.close();
       await conn.close();
       await db.embedded?.stop();

@@ -11,6 +11,7 @@ import type {
   WeeklyTicketsDto,
   DashboardCounts,
   HealthDto,
+  ReadinessDto,
   TicketDetailDto,
   TicketDto,
   SiteSecretDto,
@@ -48,7 +49,8 @@ import type {
 } from './helpcenter.ts';
 
 /**
- * The HTTP API. Success bodies are the types below; errors are `{ error: ErrorBody }` with a 4xx/5xx status.
+ * The HTTP API. Success bodies are the types below; errors are `{ error: ErrorBody, requestId }` with a 4xx/5xx status
+ * (`requestId` is also the response's `X-Request-Id` header, and is in the server's log line).
  * Agent routes use the httpOnly session cookie set by sign-in; those with a scope in ROUTE_SCOPES
  * (permissions.ts) also take `Authorization: Bearer <API token>`. Visitor routes take
  * `Authorization: Bearer <visitor token>`.
@@ -59,8 +61,10 @@ import type {
  * a sandboxed frame, `?remote=1` to load remote images; `InboundEmailDto.htmlUrl`).
  */
 export interface HttpApi {
-  /** 200 while the database answers, 503 (same body, degraded) otherwise. */
+  /** Liveness: 200 while the process answers. */
   'GET /healthz': { res: HealthDto };
+  /** Readiness: 200 while the database (and Redis, when configured) answer; 503 with the same body naming what failed, or while draining. */
+  'GET /readyz': { res: ReadinessDto };
   // visitors
   /** First contact: a signed visitor token for this site. Body: { site? }. */
   'POST /api/visitors': { body: { site?: string }; res: VisitorTokenDto };

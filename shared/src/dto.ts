@@ -174,9 +174,20 @@ export interface DashboardCounts {
   resolved: number;
 }
 
+/** Liveness: the process answers (it does not look at the database). */
 export interface HealthDto {
-  status: 'ok' | 'degraded';
-  database: 'connected' | 'connecting' | 'disconnected';
+  status: 'ok';
+}
+
+/** Readiness: whether this process should get traffic, and what stops it when not. */
+export interface ReadinessDto {
+  status: 'ready' | 'not_ready';
+  /** What failed: the database (ping), Redis (when configured), or this process is shutting down. */
+  failed: ('database' | 'redis' | 'draining')[];
+  database: 'up' | 'down';
+  /** Only when REDIS_URL is set. */
+  redis?: 'up' | 'down';
+  draining: boolean;
 }
 
 /** An alert for one agent (SLA alerts, re-opened tickets). */

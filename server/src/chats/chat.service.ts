@@ -22,6 +22,8 @@ export interface ChatHooks {
    * acknowledgement, again for every retry of the same message: it must be idempotent by message id.
    */
   onCustomerMessageOnTicket?: (conv: ConversationDoc, message: MessageDto) => Promise<void>;
+  /** A message was stored (once per message: not for a retry that finds the first copy). */
+  onMessageStored?: (message: MessageDto) => void;
 }
 
 export function createChatService(deps: {
@@ -148,7 +150,9 @@ export function createChatService(deps: {
           markDue ? marks.advance(conversationId, 'activity', seq, now) : null,
         ]);
         remember(lastStoredSeq, key, seq);
-        return { conv, message: toMessageDto(doc) };
+        const message = toMessageDto(doc);
+        hooks.onMessageStored?.(message);
+        return { conv, message };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         const first = await conversations.messageByClientId(conversationId, m.clientId);

@@ -30,6 +30,7 @@ describe('the route registry', () => {
     expect((await s.api('/api/agents', { body })).status).toBe(401);
     expect((await s.api('/api/agents', { cookie: agent.cookie, body })).body).toEqual({
       error: { code: 'forbidden', message: 'Your role does not allow this' },
+      requestId: expect.any(String),
     });
     const created = await s.api('/api/agents', { cookie: admin.cookie, body });
     expect(created.status).toBe(201);

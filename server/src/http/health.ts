@@ -1,25 +1,20 @@
-import type { Connection } from 'mongoose';
-import type { HealthDto } from '@kamflo/shared';
+import type { Readiness } from '../ops/readiness.ts';
 import type { DeclareRoute } from './api-routes.ts';
 
-const STATES: Record<number, HealthDto['database']> = { 0: 'disconnected', 1: 'connected', 2: 'connecting', 3: 'disconnected' };
-
-/** 200 while the database answers a ping, 503 otherwise. */
-export function healthRoutes(route: DeclareRoute, conn: Connection) {
+/** Liveness (/healthz: the process answers) and readiness (/readyz: it can serve, see ops/readiness.ts). */
+export function healthRoutes(route: DeclareRoute, readiness: Readiness) {
   route('GET /healthz', {
-    summary: 'Liveness: 200 while the database answers a ping, 503 otherwise',
+    summary: 'Liveness: 200 while the process answers (it does not check the database)',
+    access: 'public',
+    handle: () => ({ status: 'ok' }),
+  });
+  route('GET /readyz', {
+    summary: 'Readiness: 200 while the database and Redis (when configured) answer a ping; 503 naming what failed, or while shutting down',
     access: 'public',
     handle: async ({ res }) => {
-      let database = STATES[conn.readyState] ?? 'disconnected';
-      if (database === 'connected') {
-        try {
-          await Promise.race([conn.db!.admin().ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 1500).unref())]);
-        } catch {
-          database = 'disconnected';
-        }
-      }
-      if (database !== 'connected') res.status(503);
-      return { status: database === 'connected' ? 'ok' : 'degraded', database };
+      const ready = await readiness.check();
+      if (ready.status !== 'ready') res.status(503);
+      return ready;
     },
   });
 }

@@ -19,6 +19,8 @@ const errorBody = z.object({
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
+  /** The request's id, also its X-Request-Id answer header and in the server's log. */
+  requestId: z.string(),
 });
 
 function jsonSchema(schema: z.ZodType): JsonSchema {
@@ -123,7 +125,7 @@ export function openApiDocument(routes: readonly DeclaredRoute[], opts: OpenApiO
       title: 'Kamflo HTTP API',
       version: opts.version,
       description:
-        'Generated from the server’s route registry and the shared zod schemas. Errors are `{ error: { code, message, issues? } }`. The real-time API (Socket.IO namespaces /visitor and /agent) is typed in shared/src/events.ts.',
+        'Generated from the server’s route registry and the shared zod schemas. Errors are `{ error: { code, message, issues? }, requestId }`; every answer carries its request id as `X-Request-Id` (a sane incoming one is kept). The real-time API (Socket.IO namespaces /visitor and /agent) is typed in shared/src/events.ts.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',

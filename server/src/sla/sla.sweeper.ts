@@ -59,6 +59,8 @@ export function createSlaSweeper(deps: {
   settings: SettingsService;
   notifications: NotificationService;
   log: Logger;
+  /** Told once per alert this process fires (the metrics count them). */
+  onFired?: () => void;
 }) {
   const { clock, claims, ticketStore, ticketActions, settings, notifications, log } = deps;
   const Agent = agentModel(deps.conn);
@@ -82,6 +84,7 @@ export function createSlaSweeper(deps: {
     const text = alertText(rule, t);
     await ticketActions.recordAlert(t._id, rule, text);
     await notifications.send(await recipients(rule, t), { key, kind: 'sla_alert', ticketNumber: t.number, text, ruleId: rule.id, condition: rule.condition });
+    deps.onFired?.();
     return true;
   }
 

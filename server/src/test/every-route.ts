@@ -4,6 +4,7 @@ import type { HttpApi } from '@kamflo/shared';
 // the typecheck); the test checks that the server declares each of them.
 export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'GET /healthz': true,
+  'GET /readyz': true,
   'POST /api/visitors': true,
   'GET /api/widget/status': true,
   'POST /api/helpcenter/requests': true,
