@@ -40,6 +40,7 @@ describe('creating, listing and revoking API tokens', () => {
     expect((await s.api('/api/admin/api-tokens')).status).toBe(401);
     expect((await s.api('/api/admin/api-tokens', { cookie: agent.cookie })).body).toEqual({
       error: { code: 'forbidden', message: 'Only admins manage API tokens' },
+      requestId: expect.any(String),
     });
     expect((await s.api('/api/admin/api-tokens', { cookie: agent.cookie, body: { name: 'x', scopes: ['tickets:read'] } })).status).toBe(403);
     const { token } = await createToken('For revoking', ['tickets:read']);
@@ -132,7 +133,7 @@ describe('Authorization: Bearer with an API token', () => {
     const { token, secret } = await createToken('Soon revoked', ['tickets:read']);
     expect((await s.api('/api/tickets', { token: secret })).status).toBe(200);
     const unknown = await s.api('/api/tickets', { token: `kf_${crypto.randomBytes(32).toString('base64url')}` });
-    expect(unknown.body).toEqual({ error: { code: 'unauthorized', message: 'Unknown API token' } });
+    expect(unknown.body).toEqual({ error: { code: 'unauthorized', message: 'Unknown API token' }, requestId: expect.any(String) });
     expect((await s.api('/api/tickets', { token: 'not-a-token' })).status).toBe(401);
     expect((await s.api('/api/tickets', { headers: { authorization: 'Basic YTpi' } })).status).toBe(401);
 
