@@ -45,6 +45,24 @@ process.once('message', (plan: LoadPlan) => {
   );
 });
 
+/** A Kamflo chat:start, retried with the same clientId (stored once) when a loaded server is slow to answer. */
+async function start(socket: Socket): Promise<string> {
+  const clientId = crypto.randomUUID();
+  let last: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const ack = (await socket.timeout(20_000).emitWithAck('chat:start', { clientId, text: 'hello' })) as
+        | { ok: true; data: { conversation: { id: string } } }
+        | { ok: false; error: { code: string; message: string } };
+      if (ack.ok) return ack.data.conversation.id;
+      last = ack.error;
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw new Error(`chat:start failed 3 times: ${JSON.stringify(last)}`);
+}
+
 async function run(plan: LoadPlan): Promise<LoadResult> {
   const connected = (s: Socket) =>
     new Promise<Socket>((resolve, reject) => {
@@ -83,10 +101,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   for (const v of plan.visitors) {
     const socket = await connected(connect(`${plan.url}/visitor`, { ...opts, auth: v.token ? { token: v.token } : { agentId: v.agentId } }));
     if (plan.target === 'kamflo') {
-      const ack = (await socket.timeout(10_000).emitWithAck('chat:start', { clientId: crypto.randomUUID(), text: 'hello' })) as {
-        data: { conversation: { id: string } };
-      };
-      visitors.push({ socket, conversationId: ack.data.conversation.id });
+      visitors.push({ socket, conversationId: await start(socket) });
     } else {
       visitors.push({ socket, conversationId: crypto.randomBytes(12).toString('hex') });
     }
