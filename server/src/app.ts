@@ -46,6 +46,9 @@ import { requestLog } from './ops/request-log.ts';
 import { createApiRoutes } from './http/api-routes.ts';
 import { createApiTokenService } from './api-tokens/api-token.service.ts';
 import { apiTokenRoutes } from './api-tokens/api-token.routes.ts';
+import { createWebhooks } from './webhooks/webhook.service.ts';
+import { webhookRoutes } from './webhooks/webhook.routes.ts';
+import { chatEndedPayload, chatStartedPayload, messagePayload, ticketPayloads } from './webhooks/webhook-events.ts';
 import { openApiDocument, openApiRoutes } from './http/openapi.ts';
 import { createSessionCookie } from './agents/session-cookie.ts';
 import { KAMFLO_VERSION } from './version.ts';
@@ -127,7 +130,12 @@ export async function createApp(deps: AppDeps) {
     peers: cluster?.peers ?? noPeers,
     log,
   });
-  const hooks: ChatHooks = {};
+  const webhooks = createWebhooks({ conn, clock, claims, log, allowLocalhost: config.webhooksAllowLocalhost });
+  const hooks: ChatHooks = {
+    onChatStarted: (c) => webhooks.emit(chatStartedPayload(c)),
+    onMessage: (c, m) => webhooks.emit(messagePayload(c, m)),
+    onChatEnded: (c) => webhooks.emit(chatEndedPayload(c)),
+  };
   const chats = createChatService({ conversations, clock, notify, presence, router, claims, hooks, log });
   const settings = createSettingsService({ conn });
   const notifications = createNotificationService({ conn, clock, notify });
@@ -172,7 +180,10 @@ export async function createApp(deps: AppDeps) {
     log,
     onFired: metrics?.slaAlertFired,
   });
-  const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log });
+  const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log, hooks });
+  ticketStore.onPublished((t) => {
+    for (const p of ticketPayloads(t)) webhooks.emit(p);
+  });
   onAgentOffline = () => {
     // Offers to an agent who left go back to the queue and on to the next agent.
     router.sweep().catch((err) => log.warn({ err }, 'sweep after going offline failed'));
@@ -214,6 +225,7 @@ export async function createApp(deps: AppDeps) {
   notificationRoutes(api.route, { notifications });
   emailRoutes(api.route, { email, channels, store: ticketStore });
   apiTokenRoutes(api.route, { apiTokens });
+  webhookRoutes(api.route, { webhooks });
   app.use(api.router);
   app.use(
     openApiRoutes(() =>
@@ -294,6 +306,7 @@ export async function createApp(deps: AppDeps) {
     renewer.unref();
     sla.start(deps.slaSweepIntervalMs ?? 30_000);
     channels.outbox.start(deps.outboxIntervalMs ?? 10_000);
+    webhooks.start(deps.outboxIntervalMs ?? 10_000);
     channels.outbox.runSoon();
   }
   await email.start({ timers: deps.sweepIntervalMs !== false });
@@ -306,6 +319,7 @@ export async function createApp(deps: AppDeps) {
     clearInterval(renewer);
     await sla.stop();
     await channels.outbox.stop();
+    await webhooks.stop();
     await email.close();
     await presence.stop();
     const closed = new Promise<void>((resolve) => io.close(() => resolve()));
@@ -338,6 +352,7 @@ export async function createApp(deps: AppDeps) {
       sites,
       tokens,
       apiTokens,
+      webhooks,
       sweep,
       settings,
       notifications,

@@ -2,6 +2,9 @@ import type { DeliveryDto, EmailStatusDto } from './channels.ts';
 import type {
   ApiTokenDto,
   CreatedApiTokenDto,
+  CreatedWebhookDto,
+  WebhookDeliveryDto,
+  WebhookDto,
   AgentDto,
   AlertRulesDto,
   ChainVerificationDto,
@@ -19,6 +22,7 @@ import type {
 } from './dto.ts';
 import type {
   CreateApiTokenInput,
+  CreateWebhookInput,
   ChangePasswordInput,
   ConvertToTicketInput,
   HelpCenterRequestInput,
@@ -157,4 +161,14 @@ export interface HttpApi {
   'POST /api/admin/api-tokens': { body: CreateApiTokenInput; res: CreatedApiTokenDto };
   /** The token stops working at once; it stays listed as revoked. */
   'POST /api/admin/api-tokens/:id/revoke': { res: ApiTokenDto };
+  // Outgoing webhooks (webhooks.manage: admins)
+  'GET /api/admin/webhooks': { res: WebhookDto[] };
+  /** A new webhook; the answer holds its signing secret, shown this once. */
+  'POST /api/admin/webhooks': { body: CreateWebhookInput; res: CreatedWebhookDto };
+  /** The webhook and its pending deliveries go. */
+  'DELETE /api/admin/webhooks/:id': { res: { ok: true } };
+  /** The webhook's latest deliveries, newest first. */
+  'GET /api/admin/webhooks/:id/deliveries': { res: WebhookDeliveryDto[] };
+  /** Queue a `ping` delivery to the webhook, sent at once. */
+  'POST /api/admin/webhooks/:id/test': { res: WebhookDeliveryDto };
 }

@@ -1,5 +1,5 @@
 import type { Role } from './agents.ts';
-import type { ApiScope } from './permissions.ts';
+import type { ApiScope, WebhookEvent } from './permissions.ts';
 import type { CustomerReachDto, DeliveryDto, InboundEmailDto } from './channels.ts';
 import type { AlertCondition, AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from './tickets.ts';
 
@@ -257,4 +257,35 @@ export interface ApiTokenDto {
 export interface CreatedApiTokenDto {
   token: ApiTokenDto;
   secret: string;
+}
+
+/** An outgoing webhook as admins see it (its secret only once, at creation). */
+export interface WebhookDto {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  description?: string;
+  createdAt: string;
+}
+
+export interface CreatedWebhookDto {
+  webhook: WebhookDto;
+  /** Signs every delivery (`Kamflo-Signature`); shown this once. */
+  secret: string;
+}
+
+/** One event for one webhook, with how its sending went. */
+export interface WebhookDeliveryDto {
+  id: string;
+  /** Stable across retries: receivers deduplicate by it. */
+  eventId: string;
+  event: WebhookEvent | 'ping';
+  state: 'queued' | 'retrying' | 'sent' | 'failed';
+  attempts: number;
+  /** The HTTP status of the last attempt, when one answered. */
+  responseStatus?: number;
+  error?: string;
+  nextAttemptAt?: string;
+  createdAt: string;
+  updatedAt: string;
 }

@@ -20,6 +20,8 @@ export const ACTIONS = [
   'helpcenter.configure',
   /** Create, list and revoke API tokens. */
   'api_tokens.manage',
+  /** Register outgoing webhooks, read their delivery logs, send tests. */
+  'webhooks.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -41,6 +43,7 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'helpcenter.publish',
     'helpcenter.configure',
     'api_tokens.manage',
+    'webhooks.manage',
   ],
 };
 
@@ -98,3 +101,15 @@ export const ROUTE_SCOPES: Partial<Record<keyof HttpApi, ApiScope>> = {
 
 /** The prefix of every API token's secret, so a leaked one is recognisable (e.g. by secret scanners). */
 export const API_TOKEN_PREFIX = 'kf_';
+
+/** What an outgoing webhook may subscribe to. */
+export const WEBHOOK_EVENTS = [
+  'ticket.created',
+  'ticket.updated',
+  'ticket.resolved',
+  'ticket.reopened',
+  'message.created',
+  'chat.started',
+  'chat.ended',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALERT_CONDITIONS, ALERT_RECIPIENTS, CATEGORIES, ESCALATION_LEVELS, NEXT_STEPS, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from './tickets.ts';
 import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
 import { ROLES } from './agents.ts';
-import { API_SCOPES } from './permissions.ts';
+import { API_SCOPES, WEBHOOK_EVENTS } from './permissions.ts';
 
 // Input schemas: every request and socket event is parsed with one of these at the edge.
 // Types are inferred from them, never written twice.
@@ -293,3 +293,19 @@ export const createApiTokenInput = z.strictObject({
     .refine((s) => new Set(s).size === s.length, 'must not repeat a scope'),
 });
 export type CreateApiTokenInput = z.infer<typeof createApiTokenInput>;
+
+// Outgoing webhooks
+export const createWebhookInput = z.strictObject({
+  /** https:// (http://localhost too when the server allows it: the server checks that). */
+  url: z
+    .string()
+    .trim()
+    .max(2000, 'must be at most 2000 characters')
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an https:// URL' })),
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS, `must be one of ${WEBHOOK_EVENTS.join(', ')}`))
+    .min(1, 'must name at least one event')
+    .refine((s) => new Set(s).size === s.length, 'must not repeat an event'),
+  description: line(200).optional(),
+});
+export type CreateWebhookInput = z.infer<typeof createWebhookInput>;

@@ -13,7 +13,7 @@ import type { VisitorIdentity } from '../visitors/visitor-token.ts';
 import { toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { assignedOwner, routeKey, type Router } from './routing.ts';
-import type { ChatService } from './chat.service.ts';
+import type { ChatHooks, ChatService } from './chat.service.ts';
 
 type Agent = Pick<AgentDoc, '_id' | 'name' | 'role'>;
 
@@ -29,6 +29,7 @@ export function createChatControl(deps: {
   agents: AgentService;
   idleChatMs: number;
   log: Logger;
+  hooks?: ChatHooks;
 }) {
   const { conversations, clock, chats, router, claims, presence, notify, log } = deps;
   const { marks } = conversations;
@@ -41,6 +42,7 @@ export function createChatControl(deps: {
     notify.visitor(ended!.visitorId, 'chat:updated', toVisitorConversationDto(ended!));
     if (ended!.assignee) notify.agent(String(ended!.assignee), 'chat:updated', toConversationDto(ended!));
     router.publishSoon();
+    deps.hooks?.onChatEnded?.(ended!);
     return ended!;
   }
 

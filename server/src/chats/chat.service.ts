@@ -24,6 +24,12 @@ export interface ChatHooks {
   onCustomerMessageOnTicket?: (conv: ConversationDoc, message: MessageDto) => Promise<void>;
   /** A message was stored (once per message: not for a retry that finds the first copy). */
   onMessageStored?: (message: MessageDto) => void;
+  /** A new chat began (webhooks). Must not throw. */
+  onChatStarted?: (conv: ConversationDoc) => void;
+  /** A message went out to the chat's participants, again on a retried send (webhooks dedup by message id). Must not throw. */
+  onMessage?: (conv: ConversationDoc, message: MessageDto) => void;
+  /** A chat ended (webhooks). Must not throw. */
+  onChatEnded?: (conv: ConversationDoc) => void;
 }
 
 export function createChatService(deps: {
@@ -176,6 +182,7 @@ export function createChatService(deps: {
   function deliver(conv: ConversationDoc, message: MessageDto) {
     notify.visitor(conv.visitorId, 'chat:message', message);
     if (conv.assignee) notify.agent(String(conv.assignee), 'chat:message', message);
+    hooks.onMessage?.(conv, message);
   }
 
   async function postSystemMessage(conv: ConversationDoc, text: string, key: string): Promise<MessageDto> {
@@ -240,6 +247,7 @@ export function createChatService(deps: {
       { clientId: input.clientId, author: 'visitor', authorName: conv.visitorName, text: input.text },
       { senderWaits: true },
     );
+    if (created) hooks.onChatStarted?.(after);
     deliver(after, message);
     // Routing runs after the acknowledgement: the visitor's message is safe either way.
     if (created) router.rebalanceSoon();

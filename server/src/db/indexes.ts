@@ -14,6 +14,7 @@ import { markModel } from '../chats/marks.model.ts';
 import { deliveryModel } from '../channels/delivery.model.ts';
 import { inboundEmailModel } from '../email/email.model.ts';
 import { attachmentChunksModel, attachmentFilesModel } from '../email/attachments.ts';
+import { webhookModels } from '../webhooks/webhook.model.ts';
 import { apiTokenModels } from '../api-tokens/api-token.model.ts';
 import { articleModel, feedbackModel, hcSettingsModel, revisionModel, slugModel } from '../helpcenter/article.model.ts';
 
@@ -50,6 +51,8 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     hcSettingsModel(conn),
     apiTokenModels(conn).Token,
     apiTokenModels(conn).Use,
+    webhookModels(conn).Webhook,
+    webhookModels(conn).WebhookDelivery,
   ];
   const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const model of models) {

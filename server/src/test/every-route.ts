@@ -55,4 +55,9 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'GET /api/admin/api-tokens': true,
   'POST /api/admin/api-tokens': true,
   'POST /api/admin/api-tokens/:id/revoke': true,
+  'GET /api/admin/webhooks': true,
+  'POST /api/admin/webhooks': true,
+  'DELETE /api/admin/webhooks/:id': true,
+  'GET /api/admin/webhooks/:id/deliveries': true,
+  'POST /api/admin/webhooks/:id/test': true,
 };

@@ -24,6 +24,7 @@ const EXPECTED: Record<string, Record<Role, boolean>> = {
   'manage agents': { agent: false, team_lead: false, manager: false, admin: true },
   'see the unaddressed queue': { agent: false, team_lead: true, manager: true, admin: true },
   'manage API tokens': { agent: false, team_lead: false, manager: false, admin: true },
+  'manage webhooks': { agent: false, team_lead: false, manager: false, admin: true },
 };
 
 let counter = 0;
@@ -58,6 +59,8 @@ const attempt: Record<string, (role: Role) => Promise<number>> = {
   'see the unaddressed queue': async (role) => (await s.api('/api/tickets?queue=unaddressed', { cookie: people[role].cookie })).status,
   'manage API tokens': async (role) =>
     (await s.api('/api/admin/api-tokens', { cookie: people[role].cookie, body: { name: `Token of ${role}`, scopes: ['tickets:read'] } })).status,
+  'manage webhooks': async (role) =>
+    (await s.api('/api/admin/webhooks', { cookie: people[role].cookie, body: { url: 'https://crm.example/hooks', events: ['ticket.created'] } })).status,
 };
 
 describe('roles × actions', () => {
@@ -79,6 +82,7 @@ describe('roles × actions', () => {
       'manage agents': 'agents.manage',
       'see the unaddressed queue': 'tickets.unaddressed',
       'manage API tokens': 'api_tokens.manage',
+      'manage webhooks': 'webhooks.manage',
     };
     for (const [action, byRole] of Object.entries(EXPECTED))
       for (const role of ROLES) expect(can(role, actionOf[action]!), `${role} ${action}`).toBe(byRole[role]);
