@@ -199,6 +199,8 @@ export async function createApp(deps: AppDeps) {
   // Requests in flight, so shutdown can let them finish.
   let inFlight = 0;
   app.use((_req, res, next) => {
+    // Draining: keep-alive clients are told to take their next request elsewhere.
+    if (readiness.draining) res.setHeader('Connection', 'close');
     inFlight++;
     res.on('close', () => inFlight--);
     next();

@@ -88,7 +88,10 @@ it('/readyz answers 503 while draining: drain() and close() mark it before anyth
     expect((await s.get('/readyz')).status).toBe(200);
     s.kamflo.readiness.drain();
     expect(await s.get('/readyz')).toEqual({ status: 503, body: { status: 'not_ready', failed: ['draining'], database: 'up', draining: true } });
-    expect((await s.get('/healthz')).status).toBe(200);
+    const live = await fetch(`${s.base}/healthz`);
+    expect(live.status).toBe(200);
+    // Keep-alive clients are told to reconnect (elsewhere) for their next request.
+    expect(live.headers.get('connection')).toBe('close');
   } finally {
     await s.conn.dropDatabase();
     await s.kamflo.close(500);
