@@ -6,7 +6,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Claims } from '../db/claims.ts';
 import { AppError, isDuplicateKey } from '../lib/errors.ts';
-import { toWebhookDeliveryDto, toWebhookDto, webhookModels, type WebhookDeliveryDoc } from './webhook.model.ts';
+import { toWebhookDeliveryDto, toWebhookDto, webhookModels, type WebhookDeliveryDoc, type WebhookDoc } from './webhook.model.ts';
 import { signatureHeader } from './signature.ts';
 
 /** An event as receivers get it: `id` is stable across retries (deduplicate by it). */
@@ -25,6 +25,7 @@ export const MAX_ATTEMPTS = 8;
 export const CLAIM_LEASE_MS = 5 * 60_000;
 const SEND_TIMEOUT_MS = 10_000;
 const CLAIM_PREFIX = 'webhook:';
+export const SUBSCRIBERS_TTL_MS = 5000;
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export const retryDelayMs = (attempts: number) => FIRST_RETRY_MS * 4 ** (attempts - 1);
@@ -67,6 +68,7 @@ export function createWebhooks(deps: {
       secret,
       createdAt: clock.now(),
     });
+    forget();
     return { webhook: toWebhookDto(doc.toObject()), secret };
   }
 
@@ -76,6 +78,7 @@ export function createWebhooks(deps: {
 
   async function remove(id: string): Promise<void> {
     const res = await Webhook.deleteOne({ _id: id });
+    forget();
     if (!res.deletedCount) throw new AppError('not_found', 'No such webhook');
     await WebhookDelivery.deleteMany({ webhookId: new Types.ObjectId(id) });
   }
@@ -114,8 +117,25 @@ export function createWebhooks(deps: {
   }
 
   /** Queue an event for every webhook subscribed to it (once per webhook, however often called), then send soon. */
+  // Who subscribed to what, read at most every SUBSCRIBERS_TTL_MS: every chat message is an
+  // event, and most installations have no webhook. A webhook created or removed here is seen at
+  // once; one created on another process within that time.
+  let subscribers: { at: number; list: Promise<Pick<WebhookDoc, '_id' | 'events'>[]> } | null = null;
+  const forget = () => {
+    subscribers = null;
+  };
+  function subscribed(type: WebhookPayload['type']) {
+    const now = clock.now().getTime();
+    if (!subscribers || now - subscribers.at >= SUBSCRIBERS_TTL_MS || now < subscribers.at) {
+      const list = Webhook.find({}, { _id: 1, events: 1 }).limit(200).lean().exec();
+      subscribers = { at: now, list };
+      list.catch(forget);
+    }
+    return subscribers.list.then((all) => all.filter((w) => (w.events as string[]).includes(type)));
+  }
+
   async function enqueue(payload: WebhookPayload): Promise<number> {
-    const hooks = await Webhook.find({ events: payload.type }, { _id: 1 }).lean();
+    const hooks = await subscribed(payload.type);
     for (const h of hooks) await record(h._id, payload);
     if (hooks.length) runSoon();
     return hooks.length;
@@ -182,7 +202,11 @@ export function createWebhooks(deps: {
       const d = await WebhookDelivery.findById(id).lean();
       if (!d || (d.state !== 'queued' && d.state !== 'retrying') || (d.nextAttemptAt && d.nextAttemptAt > clock.now())) return d;
       const w = await Webhook.findById(d.webhookId).lean();
-      if (!w) return d;
+      if (!w) {
+        // Queued from a stale subscriber list just as the webhook was removed: nothing to send to.
+        await WebhookDelivery.deleteOne({ _id: id });
+        return null;
+      }
       const result = await post(w.url, w.secret, d);
       const now = clock.now();
       const attempts = d.attempts + 1;

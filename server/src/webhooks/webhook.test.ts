@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webcrypto } from 'node:crypto';
+import { Types } from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookDeliveryDto } from '@kamflo/shared';
 import { ask, startTestServer, type TestServer } from '../test/harness.ts';
@@ -275,5 +276,22 @@ describe('deliveries', () => {
     s.clock.advance(FIRST_RETRY_MS);
     await sweep();
     expect(r.got).toHaveLength(1);
+  });
+
+  it('a delivery whose webhook is gone (queued from a stale list on another process) is dropped, not retried forever', async () => {
+    const now = s.clock.now();
+    const base = {
+      eventId: 'orphan-event',
+      event: 'ticket.created',
+      body: '{}',
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await s.services.webhooks.WebhookDelivery.create({ ...base, webhookId: new Types.ObjectId() });
+    await sweep();
+    expect(await s.services.webhooks.WebhookDelivery.countDocuments({ eventId: 'orphan-event' })).toBe(0);
   });
 });
