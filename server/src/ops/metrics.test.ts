@@ -116,7 +116,9 @@ describe('/metrics', () => {
       (sample(after, 'kamflo_chat_queue_length', 'kamflo_chat_queue_length', { state: 'queued' }) ?? 0) +
       (sample(after, 'kamflo_chat_queue_length', 'kamflo_chat_queue_length', { state: 'offered' }) ?? 0);
     expect(waiting).toBe(1);
-    expect(sample(after, 'kamflo_outbox_backlog', 'kamflo_outbox_backlog', { state: 'queued' })).toBe(0);
+    for (const outbox of ['customers', 'webhooks']) {
+      for (const state of ['queued', 'retrying']) expect(sample(after, 'kamflo_outbox_backlog', 'kamflo_outbox_backlog', { outbox, state }), outbox).toBe(0);
+    }
     expect(sample(after, 'kamflo_db_command_duration_seconds', 'kamflo_db_command_duration_seconds_count', { command: 'insert' })).toBeGreaterThan(0);
     expect(sample(after, 'kamflo_sla_alerts_fired_total', 'kamflo_sla_alerts_fired_total', {})).toBe(0);
 
@@ -146,6 +148,16 @@ describe('/metrics', () => {
     s.clock.advance(3 * 3600_000);
     expect(await s.services.sla.sweep()).toBe(1);
     expect(sample(await scrape(), 'kamflo_sla_alerts_fired_total', 'kamflo_sla_alerts_fired_total', {})).toBe(1);
+
+    // Backlogs: a customer delivery and a webhook delivery waiting for their retry (not yet due).
+    const later = new Date(Date.now() + 86_400_000);
+    await s.conn
+      .collection<{ _id: string; state: string; nextAttemptAt: Date }>('deliveries')
+      .insertOne({ _id: 'metrics-test:1:email', state: 'retrying', nextAttemptAt: later });
+    await s.conn.collection('webhook_deliveries').insertOne({ state: 'retrying', nextAttemptAt: later });
+    const backlog = await scrape();
+    expect(sample(backlog, 'kamflo_outbox_backlog', 'kamflo_outbox_backlog', { outbox: 'customers', state: 'retrying' })).toBe(1);
+    expect(sample(backlog, 'kamflo_outbox_backlog', 'kamflo_outbox_backlog', { outbox: 'webhooks', state: 'retrying' })).toBe(1);
   });
 });
 

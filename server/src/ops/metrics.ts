@@ -8,11 +8,12 @@ import { AppError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { conversationModel } from '../chats/conversation.model.ts';
 import { deliveryModel } from '../channels/delivery.model.ts';
+import { webhookModels } from '../webhooks/webhook.model.ts';
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Waiting chats, as the routing pass sees them. */
 const WAITING: ConversationStatus[] = ['queued', 'offered'];
-/** Deliveries the outbox still has to send. */
+/** Deliveries an outbox still has to send (customer deliveries and webhook deliveries share the states). */
 const PENDING: DeliveryState[] = ['queued', 'retrying'];
 /** A scrape's database counts give up after this; the gauges then keep their last value. */
 const COUNT_TIMEOUT_MS = 2000;
@@ -103,14 +104,21 @@ export function createMetrics(deps: { conn: Connection; log: Logger }) {
 
   const Conversation = conversationModel(conn);
   const Delivery = deliveryModel(conn);
+  const { WebhookDelivery } = webhookModels(conn);
   /** Database-wide, so every process reports the same value: aggregate with max(), not sum(). */
-  async function countByState(gauge: Gauge<'state'>, metric: string, states: string[], count: (state: string) => Promise<number>) {
+  async function countByState<L extends string>(
+    gauge: Gauge<L | 'state'>,
+    metric: string,
+    states: string[],
+    count: (state: string) => Promise<number>,
+    labels = {} as Partial<Record<L, string>>,
+  ) {
     try {
       const counts = await Promise.race([
         Promise.all(states.map(count)),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('count timed out')), COUNT_TIMEOUT_MS).unref()),
       ]);
-      for (const [i, state] of states.entries()) gauge.set({ state }, counts[i]!);
+      for (const [i, state] of states.entries()) gauge.set({ ...labels, state } as Partial<Record<L | 'state', string>>, counts[i]!);
     } catch (err) {
       log.debug({ err, metric }, 'metrics: count failed');
     }
@@ -126,11 +134,14 @@ export function createMetrics(deps: { conn: Connection; log: Logger }) {
   });
   new Gauge({
     name: 'kamflo_outbox_backlog',
-    help: 'Customer deliveries the outbox has still to send (queued, or retrying after a failure), all processes',
-    labelNames: ['state'] as const,
+    help: 'Deliveries an outbox has still to send (queued, or retrying after a failure): to customers, or to webhooks; all processes',
+    labelNames: ['outbox', 'state'] as const,
     registers,
     async collect() {
-      await countByState(this, 'kamflo_outbox_backlog', PENDING, (state) => Delivery.countDocuments({ state }));
+      await Promise.all([
+        countByState(this, 'kamflo_outbox_backlog', PENDING, (state) => Delivery.countDocuments({ state }), { outbox: 'customers' }),
+        countByState(this, 'kamflo_outbox_backlog', PENDING, (state) => WebhookDelivery.countDocuments({ state }), { outbox: 'webhooks' }),
+      ]);
     },
   });
 
