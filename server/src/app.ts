@@ -5,6 +5,10 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import { loadSigningSecret } from './db/settings.ts';
+import { runMigrations } from './db/migrations.ts';
+import { loadAuditKey } from './tickets/audit-key.ts';
+import { createEventChain } from './tickets/event-chain.ts';
+import { ticketTimelineMigration } from './tickets/timeline-migration.ts';
 import { createAgentService } from './agents/agent.service.ts';
 import { createPresence } from './agents/presence.ts';
 import { authRoutes } from './agents/auth.routes.ts';
@@ -156,11 +160,14 @@ export async function createApp(deps: AppDeps) {
     notify,
     channels: { widget: widgetChannel, ...(email.channel ? { email: email.channel } : {}) },
   });
-  const ticketStore = createTicketStore({ conn, clock, claims, settings, notify });
+  const chain = createEventChain(await loadAuditKey({ conn, auditKey: config.auditKey, secret: config.secret, dataDir: config.dataDir }));
+  await runMigrations({ conn, claims, log, migrations: [ticketTimelineMigration({ conn, chain })] });
+  const ticketStore = createTicketStore({ conn, clock, claims, settings, notify, chain });
   const tickets = {
     store: ticketStore,
+    chain,
     counts: createTicketCounts({ store: ticketStore, clock, notify }),
-    queries: createTicketQueries({ store: ticketStore, clock, detail: channels.detail }),
+    queries: createTicketQueries({ store: ticketStore, chain, clock, detail: channels.detail }),
     intake: createTicketIntake({ store: ticketStore, conversations, chats, claims }),
     actions: createTicketActions({ store: ticketStore, clock, settings, agents, notifications, customers: channels }),
   };

@@ -16,6 +16,7 @@ const envSchema = z.object({
     .refine((u) => /^https?:/.test(u), 'must be an http:// or https:// URL')
     .optional(),
   KAMFLO_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  KAMFLO_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   KAMFLO_ADMIN_EMAIL: z
     .string()
     .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
@@ -97,6 +98,8 @@ export interface Config {
   dataDir: string;
   publicUrl?: string;
   secret?: string;
+  /** The tickets' audit chain key (tickets/audit-key.ts); never stored in the database. */
+  auditKey?: string;
   admin: { email?: string; password?: string };
   cookieSecure: boolean;
   offerTimeoutMs: number;
@@ -219,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.KAMFLO_DATA_DIR),
     publicUrl: e.KAMFLO_PUBLIC_URL,
     secret: e.KAMFLO_SECRET,
+    auditKey: e.KAMFLO_AUDIT_KEY,
     admin: Object.freeze({ email: e.KAMFLO_ADMIN_EMAIL, password: e.KAMFLO_ADMIN_PASSWORD }),
     cookieSecure: e.KAMFLO_COOKIE_SECURE === 'true' || (e.KAMFLO_PUBLIC_URL?.startsWith('https:') ?? false),
     offerTimeoutMs: e.KAMFLO_OFFER_TIMEOUT_SECONDS * 1000,

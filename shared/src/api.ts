@@ -17,6 +17,9 @@ import type {
   ReadinessDto,
   TicketDetailDto,
   TicketDto,
+  TicketEventDto,
+  TimelinePage,
+  MessageDto,
   SiteSecretDto,
   VisitorTokenDto,
 } from './dto.ts';
@@ -92,6 +95,10 @@ export interface HttpApi {
    */
   'GET /api/tickets': { res: TicketDto[] };
   'GET /api/tickets/:number': { res: TicketDetailDto };
+  /** The ticket's history after `after` (a seq), `limit` at a time (1–500, default 100); `next` continues. */
+  'GET /api/tickets/:number/events': { res: TimelinePage<TicketEventDto> };
+  /** The chat transcript the ticket was made from, paged the same way. */
+  'GET /api/tickets/:number/transcript': { res: TimelinePage<MessageDto> };
   'POST /api/tickets/:number/replies': { body: TicketTextInput; res: TicketDetailDto };
   'POST /api/tickets/:number/notes': { body: TicketTextInput; res: TicketDetailDto };
   'POST /api/tickets/:number/resolve': { body: ResolveTicketInput; res: TicketDetailDto };

@@ -156,6 +156,10 @@ export interface TicketEventDto {
 }
 
 export interface TicketDetailDto extends TicketDto {
+  /** Set when the ticket has more events than came with it: GET /api/tickets/:number/events?after=<eventsNext>. */
+  eventsNext?: number;
+  /** The same for a long transcript: GET /api/tickets/:number/transcript?after=<transcriptNext>. */
+  transcriptNext?: number;
   /** The chat as it stood when the ticket was made. */
   transcript: MessageDto[];
   events: TicketEventDto[];
@@ -215,12 +219,21 @@ export interface WeeklyTicketsDto {
 }
 
 /** The result of recomputing a ticket's hash chain. */
+/** One page of a ticket's timeline; `next` is the seq to continue after, absent at the end. */
+export interface TimelinePage<T> {
+  items: T[];
+  next?: number;
+}
+
 export interface ChainVerificationDto {
   number: number;
   events: number;
   ok: boolean;
-  /** The first event whose hash does not hold. */
+  /** The first event whose hash does not hold (or that is missing, or whose state the ticket no longer has). */
   brokenSeq?: number;
+  /** altered: the event was edited; missing: events were removed; ticket_altered: the ticket's `field` was edited; before_migration: the unkeyed chain of an earlier version was already broken here. */
+  reason?: 'altered' | 'missing' | 'ticket_altered' | 'before_migration';
+  field?: 'status' | 'assignee' | 'priority' | 'level' | 'requesterName' | 'requesterEmail';
 }
 
 /** A visitor's signed token: `Authorization: Bearer` on HTTP, `auth.token` on the /visitor socket. */

@@ -309,3 +309,9 @@ export const createWebhookInput = z.strictObject({
   description: line(200).optional(),
 });
 export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
+
+/** A page of a ticket's timeline: the seqs after `after`, at most `limit`. */
+export const timelinePageQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).max(1e9).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

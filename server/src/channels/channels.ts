@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Claims } from '../db/claims.ts';
 import type { Notifier } from '../realtime/notify.ts';
 import { AppError } from '../lib/errors.ts';
-import { toTicketDetailDto, type TicketDoc } from '../tickets/ticket.model.ts';
+import { toTicketDetailDto, type TicketDoc, type TicketWithTimeline } from '../tickets/ticket.model.ts';
 import { inboundEmailModel, toInboundEmailDto } from '../email/email.model.ts';
 import type { CustomerChannel, CustomerMessage } from './channel.ts';
 import { toDeliveryDto, type DeliveryDoc } from './delivery.model.ts';
@@ -90,8 +90,8 @@ export function createChannels(deps: {
   }
 
   /** The ticket as agents see it, with the channels' part joined in. */
-  async function detail(t: TicketDoc): Promise<TicketDetailDto> {
-    return { ...toTicketDetailDto(t), ...(await timelineOf(t)) };
+  async function detail(t: TicketWithTimeline): Promise<TicketDetailDto> {
+    return { ...toTicketDetailDto(t), ...(await timelineOf(t.ticket)) };
   }
 
   return { reach, assertReachable, deliver, timelineOf, detail, outbox, has: (c: Channel) => !!deps.channels[c] };

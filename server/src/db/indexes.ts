@@ -3,10 +3,11 @@ import { agentModel } from '../agents/agent.model.ts';
 import { sessionModel } from '../agents/session.model.ts';
 import { conversationModel, openClaimModel } from '../chats/conversation.model.ts';
 import { messageModel } from '../chats/message.model.ts';
-import { ticketModel } from '../tickets/ticket.model.ts';
+import { ticketEventModel, ticketModel, ticketTranscriptModel } from '../tickets/ticket.model.ts';
 import { counterModel } from './counters.ts';
 import { settingModel } from './settings.ts';
 import { claimModel } from './claims.ts';
+import { migrationModel } from './migrations.ts';
 import { siteModel } from '../sites/site.service.ts';
 import { notificationModel } from '../notifications/notification.model.ts';
 import { presenceModel } from '../agents/presence.model.ts';
@@ -33,9 +34,12 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     openClaimModel(conn),
     messageModel(conn),
     ticketModel(conn),
+    ticketEventModel(conn),
+    ticketTranscriptModel(conn),
     counterModel(conn),
     settingModel(conn),
     claimModel(conn),
+    migrationModel(conn),
     siteModel(conn),
     notificationModel(conn),
     presenceModel(conn),

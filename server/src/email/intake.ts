@@ -85,8 +85,8 @@ export function createEmailIntake(deps: {
     }
     const byNumber = ticketNumberFromSubject(p.subject);
     const found: TicketDoc[] = [];
-    if (candidates.length) found.push(...(await tickets.Ticket.find({ _id: { $in: candidates } }, { events: 0, transcript: 0 }).lean()));
-    if (byNumber) found.push(...(await tickets.Ticket.find({ number: byNumber }, { events: 0, transcript: 0 }).lean()));
+    if (candidates.length) found.push(...(await tickets.Ticket.find({ _id: { $in: candidates } }).lean()));
+    if (byNumber) found.push(...(await tickets.Ticket.find({ number: byNumber }).lean()));
     if (!found.length) return null;
     const mine = found.find((t) => t.requester?.email?.toLowerCase() === p.from.address);
     if (mine) return mine;

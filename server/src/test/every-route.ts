@@ -16,6 +16,8 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'GET /api/conversations/:id': true,
   'GET /api/tickets': true,
   'GET /api/tickets/:number': true,
+  'GET /api/tickets/:number/events': true,
+  'GET /api/tickets/:number/transcript': true,
   'POST /api/tickets/:number/replies': true,
   'POST /api/tickets/:number/notes': true,
   'POST /api/tickets/:number/resolve': true,

@@ -436,10 +436,8 @@ describe('audit', () => {
 
     // Someone rewrites the note in the database.
     const raw = await s.conn.collection('tickets').findOne({ number: 1001 });
-    const events = raw!.events as any[];
-    events[2].text = 'nothing to see here';
-    await s.conn.collection('tickets').updateOne({ number: 1001 }, { $set: { events } });
-    expect((await verify()).body).toEqual({ number: 1001, events: 10, ok: false, brokenSeq: 3 });
+    await s.conn.collection('ticket_events').updateOne({ ticketId: raw!._id, seq: 3 }, { $set: { text: 'nothing to see here' } });
+    expect((await verify()).body).toEqual({ number: 1001, events: 10, ok: false, brokenSeq: 3, reason: 'altered' });
   });
 });
 

@@ -49,6 +49,10 @@ export function createTicketActions(deps: {
 }) {
   const { store, clock, settings, agents, notifications, customers } = deps;
 
+  async function detailOf(t: TicketDoc): Promise<TicketDetailDto> {
+    return customers.detail(await store.withTimeline(t));
+  }
+
   /** Hand a recorded customer-facing message to every channel that reaches the customer. */
   async function deliverToCustomer(t: TicketDoc, seq: number, text: string, agent: TicketAgent): Promise<void> {
     await customers.deliver(t, { seq, kind: 'reply', text, author: { id: String(agent._id), name: agent.name } });
@@ -75,14 +79,14 @@ export function createTicketActions(deps: {
       if (!t.assignee && !isTokenActor(agent)) Object.assign(set, { assignee: agent._id, assigneeName: agent.name });
       return { events, set };
     });
-    await deliverToCustomer(t, lastSeqOf(t, 'reply'), text, agent);
-    return customers.detail(t);
+    await deliverToCustomer(t, lastSeqOf(store, t, 'reply'), text, agent);
+    return detailOf(t);
   }
 
   /** An internal note: history only. Nothing here may ever reach a customer. */
   async function note(agent: TicketAgent, number: number, text: string): Promise<TicketDetailDto> {
     const t = await store.change(number, () => ({ events: [{ type: 'note', visibility: 'internal', ...agentActor(agent), text }] }));
-    return customers.detail(t);
+    return detailOf(t);
   }
 
   /** Resolve: only with a closing message to the customer, sent in the same action. */
@@ -110,8 +114,8 @@ export function createTicketActions(deps: {
         },
       };
     });
-    await deliverToCustomer(t, lastSeqOf(t, 'reply'), closingMessage, agent);
-    return customers.detail(t);
+    await deliverToCustomer(t, lastSeqOf(store, t, 'reply'), closingMessage, agent);
+    return detailOf(t);
   }
 
   /**
@@ -146,20 +150,20 @@ export function createTicketActions(deps: {
     let reopenedBy: number | undefined; // the seq of the re-open event
     let seq = 0;
     let closed = false;
-    const after = await store.change(number, (t) => {
+    const after = await store.change(number, async (t) => {
       reopenedBy = undefined;
       closed = t.status === 'closed';
       // Written before the chat became this ticket: the transcript has it.
-      if (m.transcriptSeq !== undefined && t.transcript.some((line) => line.seq === m.transcriptSeq)) return null;
-      const recorded = t.events.findIndex((e) => (e.type === 'customer_message' || e.type === 'created') && e.data?.[keyField] === keyValue);
-      if (recorded >= 0) {
-        seq = t.events[recorded]!.seq;
-        const next = t.events[recorded + 1];
+      if (m.transcriptSeq !== undefined && m.transcriptSeq <= t.transcriptCount && (await store.hasTranscriptLine(t._id, m.transcriptSeq))) return null;
+      const recorded = await store.eventByKey(t._id, `${keyField}:${keyValue}`);
+      if (recorded) {
+        seq = recorded.event.seq;
+        const next = recorded.next;
         if (next?.type === 'status_changed' && next.actorKind === 'system' && next.from === 'resolved') reopenedBy = next.seq;
         return null;
       }
       seq = t.eventCount + 1;
-      const events: NewTicketEvent[] = [
+      const events: Change['events'] = [
         {
           type: 'customer_message',
           visibility: 'public',
@@ -167,6 +171,7 @@ export function createTicketActions(deps: {
           ...(m.name ? { actorName: m.name } : {}),
           text: m.text,
           data: { [keyField]: keyValue },
+          key: `${keyField}:${keyValue}`,
         },
       ];
       if (t.status !== 'resolved') return { events };
@@ -218,7 +223,7 @@ export function createTicketActions(deps: {
       if (t.status === 'resolved') event.data = { reopened: 'true' };
       return { events: [event], set };
     });
-    return customers.detail(t);
+    return detailOf(t);
   }
 
   /**
@@ -249,7 +254,7 @@ export function createTicketActions(deps: {
         set: { assignee: target._id, assigneeName: target.name },
       };
     });
-    return customers.detail(t);
+    return detailOf(t);
   }
 
   function priorityChange(agent: TicketAgent, t: TicketDoc, priority: Priority, windows: Record<Priority, number>): Change | null {
@@ -276,7 +281,7 @@ export function createTicketActions(deps: {
       refuseFinished(t, 'priority');
       return priorityChange(agent, t, priority, windows);
     });
-    return customers.detail(t);
+    return detailOf(t);
   }
 
   async function setCategory(agent: TicketAgent, number: number, category: Category): Promise<TicketDetailDto> {
@@ -284,7 +289,7 @@ export function createTicketActions(deps: {
       refuseFinished(t, 'category');
       return categoryChange(agent, t, category);
     });
-    return customers.detail(t);
+    return detailOf(t);
   }
 
   /**
@@ -331,8 +336,8 @@ export function createTicketActions(deps: {
       if (!t.assignee && !isTokenActor(agent)) Object.assign(set, { assignee: agent._id, assigneeName: agent.name });
       return { events, set };
     });
-    await deliverToCustomer(t, lastSeqOf(t, 'reply'), update, agent);
-    return customers.detail(t);
+    await deliverToCustomer(t, lastSeqOf(store, t, 'reply'), update, agent);
+    return detailOf(t);
   }
 
   /** Policy exception or financial implication: resolving waits for a manager's approval. */
@@ -346,7 +351,7 @@ export function createTicketActions(deps: {
         set: { needsApproval: true, approvalReason: reason, approvedBy: null, approvedByName: null, approvedAt: null },
       };
     });
-    return customers.detail(t);
+    return detailOf(t);
   }
 
   async function approve(manager: TicketActor, number: number, note?: string): Promise<TicketDetailDto> {
@@ -358,7 +363,7 @@ export function createTicketActions(deps: {
         set: { needsApproval: false, approvedBy: manager._id, approvedByName: manager.name, approvedAt: clock.now() },
       };
     });
-    return customers.detail(t);
+    return detailOf(t);
   }
 
   /** Records that an SLA alert fired (the caller holds the alert's claim). */
@@ -389,8 +394,9 @@ export function createTicketActions(deps: {
 }
 export type TicketActions = ReturnType<typeof createTicketActions>;
 
-/** The seq of the ticket's last event of a type (the reply just written). */
-function lastSeqOf(t: TicketDoc, type: string): number {
-  for (let i = t.events.length - 1; i >= 0; i--) if (t.events[i]!.type === type) return t.events[i]!.seq;
+/** The seq of the last event of a type that the change returning `t` wrote (the reply just written). */
+function lastSeqOf(store: TicketStore, t: TicketDoc, type: string): number {
+  const events = store.written(t);
+  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.type === type) return events[i]!.seq;
   return t.eventCount;
 }

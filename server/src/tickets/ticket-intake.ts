@@ -159,6 +159,7 @@ export function createTicketIntake(deps: { store: TicketStore; conversations: Co
         ...(input.requester.name ? { actorName: input.requester.name } : {}),
         text: input.text,
         data: { email: input.emailKey },
+        key: `email:${input.emailKey}`,
       },
     });
   }

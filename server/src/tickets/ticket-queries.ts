@@ -1,18 +1,19 @@
 import { Types } from 'mongoose';
-import type { ChainVerificationDto, TicketDetailDto, TicketDto, TicketListQuery } from '@kamflo/shared';
+import type { ChainVerificationDto, MessageDto, TicketDetailDto, TicketDto, TicketEventDto, TicketListQuery, TimelinePage } from '@kamflo/shared';
 import type { Clock } from '../lib/clock.ts';
-import { toTicketDto, type TicketDoc } from './ticket.model.ts';
-import { verifyChain } from './event-chain.ts';
+import { toEventDto, toTicketDto, toTranscriptDto, type TicketDoc, type TicketWithTimeline } from './ticket.model.ts';
+import type { EventChain } from './event-chain.ts';
 import type { TicketStore } from './ticket-store.ts';
 
 /** Reading tickets: the filtered list, one ticket, and the audit of its history. */
 export function createTicketQueries(deps: {
   store: TicketStore;
+  chain: EventChain;
   clock: Clock;
   /** The detail as agents see it: with each message's delivery state and inbound mail (channels/). */
-  detail: (t: TicketDoc) => Promise<TicketDetailDto>;
+  detail: (t: TicketWithTimeline) => Promise<TicketDetailDto>;
 }) {
-  const { store, clock, detail } = deps;
+  const { store, chain, clock, detail } = deps;
   const { Ticket } = store;
 
   async function list(filter: TicketListQuery): Promise<TicketDto[]> {
@@ -27,21 +28,37 @@ export function createTicketQueries(deps: {
       q.slaDueAt = { $lt: clock.now() };
     }
     // Triage order: closest to (or furthest past) its first-response target first.
-    const docs = await Ticket.find(q, { transcript: 0, events: 0 }).sort({ slaDueAt: 1, _id: 1 }).limit(500).lean();
+    const docs = await Ticket.find(q).sort({ slaDueAt: 1, _id: 1 }).limit(500).lean();
     return docs.map((d) => toTicketDto(d as TicketDoc));
   }
 
   async function get(number: number): Promise<TicketDetailDto> {
-    return detail(await store.findByNumber(number));
+    return detail(await store.withTimeline(await store.findByNumber(number)));
   }
 
-  /** Recompute the hash chain: a direct edit in the database shows up as the first broken seq. */
+  /** Recompute the keyed chain: a direct edit in the database shows up as the first broken seq. */
   async function verify(number: number): Promise<ChainVerificationDto> {
     const t = await store.findByNumber(number);
-    const broken = verifyChain(t.events);
-    return { number, events: t.events.length, ok: !broken && t.lastHash === (t.events.at(-1)?.hash ?? ''), ...(broken ? { brokenSeq: broken.seq } : {}) };
+    const events = await store.allEvents(t);
+    const broken = chain.verify(t, events);
+    if (broken) return { number, events: events.length, ok: false, brokenSeq: broken.seq, reason: broken.reason, ...(broken.field ? { field: broken.field } : {}) };
+    if (t.chainBrokenBeforeMigration) return { number, events: events.length, ok: false, brokenSeq: t.chainBrokenBeforeMigration, reason: 'before_migration' };
+    return { number, events: events.length, ok: true };
   }
 
-  return { list, get, verify };
+  /** The history after `after`, a page at a time (a detail view loads the first pages). */
+  async function events(number: number, after: number, limit: number): Promise<TimelinePage<TicketEventDto>> {
+    const t = await store.findByNumber(number);
+    const page = await store.eventsPage(t, after, limit);
+    return { items: page.items.map((e) => toEventDto(String(t._id), e)), ...(page.next !== undefined ? { next: page.next } : {}) };
+  }
+
+  async function transcript(number: number, after: number, limit: number): Promise<TimelinePage<MessageDto>> {
+    const t = await store.findByNumber(number);
+    const page = await store.transcriptPage(t, after, limit);
+    return { items: page.items.map((l) => toTranscriptDto(t, l)), ...(page.next !== undefined ? { next: page.next } : {}) };
+  }
+
+  return { list, get, verify, events, transcript };
 }
 export type TicketQueries = ReturnType<typeof createTicketQueries>;

@@ -7,17 +7,31 @@ import type { Claims } from '../db/claims.ts';
 import { counterModel, nextSequence } from '../db/counters.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import { ticketModel, toTicketDto, type TicketDoc, type TranscriptLine } from './ticket.model.ts';
-import { chainEvents, type NewTicketEvent } from './event-chain.ts';
+import {
+  ticketEventModel,
+  ticketModel,
+  ticketTranscriptModel,
+  toTicketDto,
+  type StoredTicketEvent,
+  type TicketDoc,
+  type TicketEventDoc,
+  type TicketWithTimeline,
+  type TranscriptLine,
+} from './ticket.model.ts';
+import { auditedState, type EventChain, type NewTicketEvent } from './event-chain.ts';
 
 export type TicketAgent = Pick<AgentDoc, '_id' | 'name'>;
 export const agentActor = (a: TicketAgent) => ({ actorKind: 'agent' as const, actorId: String(a._id), actorName: a.name });
 
 /** What an action writes: new events, and the fields that change with them. */
 export interface Change {
-  events: NewTicketEvent[];
+  /** `key` marks an event for intake dedup (eventByKey). */
+  events: (NewTicketEvent & { key?: string })[];
   set?: Record<string, unknown>;
 }
+
+/** The most a detail view loads at once; the rest by cursor (eventsPage, transcriptPage). */
+export const TIMELINE_PAGE_MAX = 500;
 
 export interface NewTicket {
   _id?: Types.ObjectId;
@@ -31,17 +45,40 @@ export interface NewTicket {
   conversationId?: Types.ObjectId;
   assignee?: TicketAgent;
   transcript: TranscriptLine[];
-  created: NewTicketEvent;
+  created: NewTicketEvent & { key?: string };
 }
 
 /**
  * The tickets collection: reading a ticket, changing it (every change is events written under
  * the event claim), inserting one with the next number. Every write is published to the agents.
  */
-export function createTicketStore(deps: { conn: Connection; clock: Clock; claims: Claims; settings: SettingsService; notify: Notifier }) {
-  const { conn, clock, claims, settings, notify } = deps;
+export function createTicketStore(deps: { conn: Connection; clock: Clock; claims: Claims; settings: SettingsService; notify: Notifier; chain: EventChain }) {
+  const { conn, clock, claims, settings, notify, chain } = deps;
   const Ticket = ticketModel(conn);
+  const TicketEvent = ticketEventModel(conn);
+  const TicketTranscript = ticketTranscriptModel(conn);
   const listeners: ((t: TicketDoc) => void)[] = [];
+  // The events each change wrote, for the caller that needs their seqs (e.g. the reply to deliver).
+  const writtenBy = new WeakMap<TicketDoc, TicketEventDoc[]>();
+
+  const eventRow = (ticketId: TicketDoc['_id'], e: TicketEventDoc & { key?: string }): StoredTicketEvent => ({
+    ...e,
+    _id: `${ticketId}:${e.seq}`,
+    ticketId,
+  });
+
+  /**
+   * Store events at their positions. Only the holder of a position's claim writes it, and a row
+   * already there is left by a writer that died before its ticket update (the commit): it was
+   * never part of the history, so it is overwritten. Reads stop at the ticket's eventCount.
+   */
+  async function writeEvents(rows: StoredTicketEvent[]) {
+    if (!rows.length) return;
+    await TicketEvent.bulkWrite(
+      rows.map((row) => ({ replaceOne: { filter: { _id: row._id }, replacement: row, upsert: true } })),
+      { ordered: false },
+    );
+  }
 
   function published(t: TicketDoc) {
     notify.allAgents('ticket:updated', toTicketDto(t));
@@ -59,14 +96,14 @@ export function createTicketStore(deps: { conn: Connection; clock: Clock; claims
   }
 
   /**
-   * Apply a change and its history in one update of the ticket document. `decide` sees the
-   * current ticket and may refuse. Writers are serialized by a claim on the next event number
+   * Apply a change: its events go to ticket_events, then one update of the ticket (its fields,
+   * eventCount and lastHash) commits them. `decide` sees the current ticket and may refuse. Writers are serialized by a claim on the next event number
    * (db/claims.ts explains why not a conditional update); a loser decides again on fresh state.
    */
-  async function change(number: number, decide: (t: TicketDoc) => Change | null): Promise<TicketDoc> {
+  async function change(number: number, decide: (t: TicketDoc) => Change | null | Promise<Change | null>): Promise<TicketDoc> {
     for (let attempt = 0; attempt < 100; attempt++) {
       const t = await findByNumber(number);
-      const c = decide(t);
+      const c = await decide(t);
       if (!c) return t; // nothing to change (e.g. the same priority again)
       const key = `ticket-event:${t._id}:${t.eventCount + 1}`;
       if (!(await claims.take(key, 'writer'))) {
@@ -77,34 +114,106 @@ export function createTicketStore(deps: { conn: Connection; clock: Clock; claims
         continue;
       }
       const now = clock.now();
-      const events = chainEvents(c.events, t, now);
+      const state = auditedState({ ...t, ...(c.set as Partial<TicketDoc>) });
+      const events = chain.chain(c.events, t, now, state);
+      // The events first, then the ticket: the ticket's eventCount and lastHash are the commit.
+      await writeEvents(events.map((e, i) => eventRow(t._id, { ...e, ...(c.events[i]!.key ? { key: c.events[i]!.key } : {}) })));
       const updated = await Ticket.findOneAndUpdate(
-        { _id: t._id },
-        {
-          $set: { ...c.set, updatedAt: now, lastHash: events.at(-1)?.hash ?? t.lastHash, eventCount: t.eventCount + events.length },
-          $push: { events: { $each: events } },
-        },
+        { _id: t._id, eventCount: t.eventCount },
+        { $set: { ...c.set, updatedAt: now, lastHash: events.at(-1)?.hash ?? t.lastHash, eventCount: t.eventCount + events.length } },
         { new: true },
       ).lean();
-      published(updated!);
-      return updated!;
+      if (!updated) throw new AppError('conflict', 'The ticket changed at the same time; try again');
+      writtenBy.set(updated, events);
+      published(updated);
+      return updated;
     }
     throw new AppError('conflict', 'The ticket is changing too fast; try again');
   }
 
-  /** A new ticket, Open at L1, its SLA from the current windows, numbered by the counter. */
+  /** The events the change that returned `t` wrote (empty when it wrote none). */
+  function written(t: TicketDoc): TicketEventDoc[] {
+    return writtenBy.get(t) ?? [];
+  }
+
+  /** The event recorded with `key` (intake dedup), and the one after it. */
+  async function eventByKey(ticketId: TicketDoc['_id'], key: string): Promise<{ event: TicketEventDoc; next: TicketEventDoc | null } | null> {
+    const event = await TicketEvent.findOne({ ticketId, key }).lean();
+    if (!event) return null;
+    return { event, next: await TicketEvent.findById(`${ticketId}:${event.seq + 1}`).lean() };
+  }
+
+  async function hasTranscriptLine(ticketId: TicketDoc['_id'], seq: number): Promise<boolean> {
+    return !!(await TicketTranscript.exists({ _id: `${ticketId}:${seq}` }));
+  }
+
+  /** Events after `after`, in order, at most `limit`; only committed ones (seq ≤ eventCount). */
+  async function eventsPage(t: TicketDoc, after: number, limit: number): Promise<{ items: TicketEventDoc[]; next?: number }> {
+    const upTo = Math.min(t.eventCount, after + limit);
+    if (upTo <= after) return { items: [] };
+    const items = await TicketEvent.find({ ticketId: t._id, seq: { $gt: after, $lte: upTo } }, { _id: 0, ticketId: 0, key: 0 })
+      .sort({ seq: 1 })
+      .lean();
+    return { items, ...(upTo < t.eventCount ? { next: upTo } : {}) };
+  }
+
+  async function transcriptPage(t: TicketDoc, after: number, limit: number): Promise<{ items: TranscriptLine[]; next?: number }> {
+    const items = await TicketTranscript.find({ ticketId: t._id, seq: { $gt: after } }, { _id: 0, ticketId: 0 })
+      .sort({ seq: 1 })
+      .limit(limit + 1)
+      .lean();
+    const more = items.length > limit;
+    if (more) items.pop();
+    return { items, ...(more ? { next: items.at(-1)!.seq } : {}) };
+  }
+
+  /** A ticket with its timeline's first pages, as the detail view shows it. */
+  async function withTimeline(t: TicketDoc): Promise<TicketWithTimeline> {
+    const [events, transcript] = await Promise.all([eventsPage(t, 0, TIMELINE_PAGE_MAX), transcriptPage(t, 0, TIMELINE_PAGE_MAX)]);
+    return {
+      ticket: t,
+      events: events.items,
+      transcript: transcript.items,
+      ...(events.next !== undefined ? { eventsNext: events.next } : {}),
+      ...(transcript.next !== undefined ? { transcriptNext: transcript.next } : {}),
+    };
+  }
+
+  /** Every committed event of a ticket, for verification. */
+  async function allEvents(t: TicketDoc): Promise<TicketEventDoc[]> {
+    return TicketEvent.find({ ticketId: t._id, seq: { $lte: t.eventCount } }, { _id: 0, ticketId: 0, key: 0 })
+      .sort({ seq: 1 })
+      .lean();
+  }
+
+  /**
+   * A new ticket, Open at L1, its SLA from the current windows, numbered by the counter. The
+   * ticket is inserted first with no history, then its "created" event is written like any
+   * change: a retry with the same _id (a repeated email) finds the ticket and writes the event at
+   * most once.
+   */
   async function insert(fields: NewTicket): Promise<TicketDoc> {
     const _id = fields._id ?? new Types.ObjectId();
     const now = clock.now();
     const windows = await settings.slaWindowsMs();
-    const events = chainEvents([fields.created], { eventCount: 0, lastHash: '' }, now);
+    if (fields.transcript.length) {
+      // Keyed by this ticket's _id and seq: a retry writes the same rows again.
+      await TicketTranscript.bulkWrite(
+        fields.transcript.map((l) => {
+          const row = { ...l, _id: `${_id}:${l.seq}`, ticketId: _id };
+          return { replaceOne: { filter: { _id: row._id }, replacement: row, upsert: true } };
+        }),
+        { ordered: false },
+      );
+    }
+    let number = 0;
     // The counter is a hint; the unique index on number decides (FerretDB can lose an $inc).
-    for (let attempt = 0; ; attempt++) {
-      const number = await nextSequence(conn, 'ticket', FIRST_TICKET_NUMBER);
+    for (let attempt = 0; !number; attempt++) {
+      const next = await nextSequence(conn, 'ticket', FIRST_TICKET_NUMBER);
       try {
-        const doc = await Ticket.create({
+        await Ticket.create({
           _id,
-          number,
+          number: next,
           subject: fields.subject,
           priority: fields.priority,
           category: fields.category,
@@ -121,28 +230,34 @@ export function createTicketStore(deps: { conn: Connection; clock: Clock; claims
           slaDueAt: slaDueAt(now, fields.priority, windows),
           level: 'L1',
           openedWeek: isoWeekKey(now),
-          transcript: fields.transcript,
-          events,
-          eventCount: events.length,
-          lastHash: events.at(-1)!.hash,
+          eventCount: 0,
+          lastHash: '',
+          transcriptCount: fields.transcript.length,
         });
-        const t = doc.toObject();
-        published(t);
-        return t;
+        number = next;
       } catch (e) {
         if (!isDuplicateKey(e) || attempt > 50) throw e;
-        const existing = await Ticket.findById(_id).lean();
-        if (existing) return existing;
-        await counterModel(conn).updateOne({ _id: 'ticket', seq: { $lt: number } }, { $set: { seq: number } });
+        const existing = await Ticket.findById(_id, { number: 1 }).lean();
+        if (existing) number = existing.number;
+        else await counterModel(conn).updateOne({ _id: 'ticket', seq: { $lt: next } }, { $set: { seq: next } });
       }
     }
+    return change(number, (t) => (t.eventCount === 0 ? { events: [fields.created] } : null));
   }
 
   return {
     Ticket,
+    TicketEvent,
     findByNumber,
     numberOf,
     change,
+    written,
+    eventByKey,
+    hasTranscriptLine,
+    eventsPage,
+    transcriptPage,
+    withTimeline,
+    allEvents,
     insert,
     /** Called with every ticket written (after `ticket:updated` went out). */
     onPublished(listener: (t: TicketDoc) => void) {

@@ -3,6 +3,7 @@ import type {
   Category,
   EscalationLevel,
   MessageAuthor,
+  MessageDto,
   Priority,
   TicketDetailDto,
   TicketDto,
@@ -26,9 +27,37 @@ export interface TicketEventDoc {
   /** Details of the change (priority from/to, escalation levels, alert rule…); part of the hash. */
   data?: Record<string, string>;
   at: Date;
-  /** sha256 over this event's content and prevHash: an edit in the database breaks the chain. */
+  /**
+   * The ticket's audited fields as they stood after this event (event-chain.ts): the HMAC covers
+   * them, so an edit of the ticket's status, assignee, priority, level or requester shows.
+   */
+  state?: AuditedState;
+  /** HMAC-SHA256 under the server's audit key over this event, its state and prevHash. */
   prevHash: string;
   hash: string;
+}
+
+export interface AuditedState {
+  status: TicketStatus;
+  assignee: string;
+  priority: Priority;
+  level: EscalationLevel;
+  requesterName: string;
+  requesterEmail: string;
+}
+
+/** One row of the ticket_events collection: an event of one ticket, at its position. */
+export interface StoredTicketEvent extends TicketEventDoc {
+  _id: string;
+  ticketId: Types.ObjectId;
+  /** For intake dedup: "messageId:<id>" or "email:<message-id>", when the event records one. */
+  key?: string;
+}
+
+/** One row of ticket_transcripts: a line of the chat as it stood when the ticket was made. */
+export interface StoredTranscriptLine extends TranscriptLine {
+  _id: string;
+  ticketId: Types.ObjectId;
 }
 
 export interface TranscriptLine {
@@ -72,15 +101,33 @@ export interface TicketDoc {
   resolvedWeek?: string | null;
   /** Alert rules that fired on this ticket: a hint for the sweeper's query (the claim decides). */
   alertsFired?: string[];
-  transcript: TranscriptLine[];
-  /** Append-only history. The next event's claim (`ticket-event:<ticket>:<eventCount + 1>`) serialises writers. */
-  events: TicketEventDoc[];
+  /**
+   * The history lives in ticket_events (seq 1..eventCount) and the chat's transcript in
+   * ticket_transcripts, so list and count queries read small documents. The next event's claim
+   * (`ticket-event:<ticket>:<eventCount + 1>`) serialises writers.
+   */
   eventCount: number;
   lastHash: string;
+  transcriptCount: number;
+  /** Set by the migration when the unkeyed chain it found was already broken at this seq. */
+  chainBrokenBeforeMigration?: number;
 }
 
-const eventSchema = new Schema<TicketEventDoc>(
+/** A ticket with its timeline loaded (the detail view). */
+export interface TicketWithTimeline {
+  ticket: TicketDoc;
+  events: TicketEventDoc[];
+  transcript: TranscriptLine[];
+  /** Set when more events (or lines) exist after the loaded ones: the seq to continue after. */
+  eventsNext?: number;
+  transcriptNext?: number;
+}
+
+const eventSchema = new Schema<StoredTicketEvent>(
   {
+    _id: String,
+    ticketId: { type: Schema.Types.ObjectId, required: true },
+    key: String,
     seq: Number,
     type: String,
     visibility: String,
@@ -91,12 +138,29 @@ const eventSchema = new Schema<TicketEventDoc>(
     from: String,
     to: String,
     data: { type: Schema.Types.Mixed, default: undefined },
+    state: { type: Schema.Types.Mixed, default: undefined },
     at: Date,
     prevHash: String,
     hash: String,
   },
-  { _id: false },
+  { versionKey: false },
 );
+eventSchema.index({ ticketId: 1, seq: 1 }, { unique: true });
+eventSchema.index({ ticketId: 1, key: 1 });
+
+const transcriptSchema = new Schema<StoredTranscriptLine>(
+  {
+    _id: String,
+    ticketId: { type: Schema.Types.ObjectId, required: true },
+    seq: Number,
+    author: String,
+    authorName: String,
+    text: String,
+    at: Date,
+  },
+  { versionKey: false },
+);
+transcriptSchema.index({ ticketId: 1, seq: 1 }, { unique: true });
 
 const ticketSchema = new Schema<TicketDoc>(
   {
@@ -129,13 +193,10 @@ const ticketSchema = new Schema<TicketDoc>(
     openedWeek: String,
     resolvedWeek: { type: String, default: null },
     alertsFired: { type: [String], default: [] },
-    transcript: {
-      type: [{ _id: false, seq: Number, author: String, authorName: String, text: String, at: Date }],
-      default: [],
-    },
-    events: { type: [eventSchema], default: [] },
     eventCount: { type: Number, default: 0 },
     lastHash: { type: String, default: '' },
+    transcriptCount: { type: Number, default: 0 },
+    chainBrokenBeforeMigration: Number,
   },
   { versionKey: false },
 );
@@ -151,6 +212,12 @@ ticketSchema.index({ resolvedWeek: 1 });
 
 export function ticketModel(conn: Connection) {
   return conn.model<TicketDoc>('Ticket', ticketSchema, 'tickets');
+}
+export function ticketEventModel(conn: Connection) {
+  return conn.model<StoredTicketEvent>('TicketEvent', eventSchema, 'ticket_events');
+}
+export function ticketTranscriptModel(conn: Connection) {
+  return conn.model<StoredTranscriptLine>('TicketTranscript', transcriptSchema, 'ticket_transcripts');
 }
 
 export function toTicketDto(t: TicketDoc): TicketDto {
@@ -181,7 +248,7 @@ export function toTicketDto(t: TicketDoc): TicketDto {
   return dto;
 }
 
-function toEventDto(ticketId: string, e: TicketEventDoc): TicketEventDto {
+export function toEventDto(ticketId: string, e: TicketEventDoc): TicketEventDto {
   const dto: TicketEventDto = {
     id: `${ticketId}:${e.seq}`,
     seq: e.seq,
@@ -196,21 +263,27 @@ function toEventDto(ticketId: string, e: TicketEventDoc): TicketEventDto {
   return dto;
 }
 
+export function toTranscriptDto(t: Pick<TicketDoc, '_id' | 'conversationId'>, l: TranscriptLine): MessageDto {
+  return {
+    id: `${t._id}:t${l.seq}`,
+    conversationId: String(t.conversationId ?? ''),
+    clientId: `transcript_${l.seq}`,
+    seq: l.seq,
+    author: l.author,
+    ...(l.authorName ? { authorName: l.authorName } : {}),
+    text: l.text,
+    createdAt: l.at.toISOString(),
+  };
+}
+
 /** For agents only: includes internal notes. There is no visitor-facing ticket DTO on purpose. */
-export function toTicketDetailDto(t: TicketDoc): TicketDetailDto {
+export function toTicketDetailDto({ ticket: t, events, transcript, eventsNext, transcriptNext }: TicketWithTimeline): TicketDetailDto {
   const id = String(t._id);
   return {
     ...toTicketDto(t),
-    transcript: t.transcript.map((l) => ({
-      id: `${id}:t${l.seq}`,
-      conversationId: String(t.conversationId ?? ''),
-      clientId: `transcript_${l.seq}`,
-      seq: l.seq,
-      author: l.author,
-      ...(l.authorName ? { authorName: l.authorName } : {}),
-      text: l.text,
-      createdAt: l.at.toISOString(),
-    })),
-    events: t.events.map((e) => toEventDto(id, e)),
+    ...(eventsNext !== undefined ? { eventsNext } : {}),
+    ...(transcriptNext !== undefined ? { transcriptNext } : {}),
+    transcript: transcript.map((l) => toTranscriptDto(t, l)),
+    events: events.map((e) => toEventDto(id, e)),
   };
 }

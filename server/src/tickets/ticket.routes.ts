@@ -14,6 +14,7 @@ import {
   ticketPriorityInput,
   ticketStatusInput,
   ticketTextInput,
+  timelinePageQuery,
 } from '@kamflo/shared';
 import { AppError } from '../lib/errors.ts';
 import type { DeclareRoute } from '../http/api-routes.ts';
@@ -74,6 +75,22 @@ export function ticketRoutes(
     ...agent,
     params: byNumber,
     handle: ({ params }) => queries.get(params.number),
+  });
+
+  route('GET /api/tickets/:number/events', {
+    summary: "A page of the ticket's history, by seq",
+    ...agent,
+    params: byNumber,
+    query: timelinePageQuery,
+    handle: ({ params, query }) => queries.events(params.number, query.after, query.limit),
+  });
+
+  route('GET /api/tickets/:number/transcript', {
+    summary: "A page of the ticket's chat transcript, by seq",
+    ...agent,
+    params: byNumber,
+    query: timelinePageQuery,
+    handle: ({ params, query }) => queries.transcript(params.number, query.after, query.limit),
   });
 
   route('POST /api/tickets/:number/replies', {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { TicketDetailDto } from '@kamflo/shared';
+import type { ChainVerificationDto, TicketDetailDto } from '@kamflo/shared';
 import {
   CATEGORIES,
   CATEGORY_LABELS,
@@ -467,6 +467,23 @@ function ReasonForm(props: {
 }
 
 /** Admins: recompute the hash chain; a direct edit in the database shows as the first altered event. */
+const FIELD_LABELS: Record<NonNullable<ChainVerificationDto['field']>, string> = {
+  status: 'status',
+  assignee: 'assignee',
+  priority: 'priority',
+  level: 'escalation level',
+  requesterName: "requester's name",
+  requesterEmail: "requester's email",
+};
+
+function historyAltered(r: ChainVerificationDto): string {
+  const at = `event #${r.brokenSeq ?? '?'}`;
+  if (r.reason === 'missing') return `History altered: events from ${at} are missing`;
+  if (r.reason === 'ticket_altered') return `History altered: the ticket's ${r.field ? FIELD_LABELS[r.field] : 'fields'} no longer match ${at}`;
+  if (r.reason === 'before_migration') return `History altered before the upgrade to keyed hashes: ${at} did not match its hash`;
+  return `History altered: ${at} does not match its hash`;
+}
+
 function VerifyHistory({ number }: { number: number }) {
   const verify = useAppStore((s) => s.verifyHistory);
   const [result, setResult] = useState<string | null>(null);
@@ -479,7 +496,7 @@ function VerifyHistory({ number }: { number: number }) {
           const r = await verify(number);
           if (!r.ok) setResult(`Couldn't verify: ${r.message}`);
           else if (r.data.ok) setResult(`History intact: ${r.data.events} events, hash chain verified`);
-          else setResult(`History altered: event #${r.data.brokenSeq ?? '?'} does not match its hash`);
+          else setResult(historyAltered(r.data));
         }}
       >
         Verify history
