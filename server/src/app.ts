@@ -9,6 +9,7 @@ import { runMigrations } from './db/migrations.ts';
 import { loadAuditKey } from './tickets/audit-key.ts';
 import { createEventChain } from './tickets/event-chain.ts';
 import { ticketTimelineMigration } from './tickets/timeline-migration.ts';
+import { createTicketTallies, ticketTalliesMigration } from './tickets/ticket-tallies.ts';
 import { createAgentService } from './agents/agent.service.ts';
 import { createPresence } from './agents/presence.ts';
 import { authRoutes } from './agents/auth.routes.ts';
@@ -161,12 +162,13 @@ export async function createApp(deps: AppDeps) {
     channels: { widget: widgetChannel, ...(email.channel ? { email: email.channel } : {}) },
   });
   const chain = createEventChain(await loadAuditKey({ conn, auditKey: config.auditKey, secret: config.secret, dataDir: config.dataDir }));
-  await runMigrations({ conn, claims, log, migrations: [ticketTimelineMigration({ conn, chain })] });
-  const ticketStore = createTicketStore({ conn, clock, claims, settings, notify, chain });
+  await runMigrations({ conn, claims, log, migrations: [ticketTimelineMigration({ conn, chain }), ticketTalliesMigration({ conn })] });
+  const tallies = createTicketTallies({ conn, claims });
+  const ticketStore = createTicketStore({ conn, clock, claims, settings, notify, chain, tallies, log });
   const tickets = {
     store: ticketStore,
     chain,
-    counts: createTicketCounts({ store: ticketStore, clock, notify }),
+    counts: createTicketCounts({ store: ticketStore, tallies, clock, notify }),
     queries: createTicketQueries({ store: ticketStore, chain, clock, detail: channels.detail }),
     intake: createTicketIntake({ store: ticketStore, conversations, chats, claims }),
     actions: createTicketActions({ store: ticketStore, clock, settings, agents, notifications, customers: channels }),

@@ -18,6 +18,7 @@ import type {
   TicketDetailDto,
   TicketDto,
   TicketEventDto,
+  TicketPage,
   TimelinePage,
   MessageDto,
   SiteSecretDto,
@@ -90,10 +91,12 @@ export interface HttpApi {
   'POST /api/conversations/:id/ticket': { body: ConvertToTicketInput; res: TicketDto };
   'GET /api/conversations/:id': { res: ConversationDto };
   /**
-   * Sorted by SLA risk (soonest due first). Query (all optional, validated): status, priority,
-   * assignee (id or "none"), level, source, category, queue=unaddressed (team leads and above) | past_due.
+   * A page of tickets (50 by default, `limit` up to 100), sorted by SLA risk (soonest due first),
+   * `sort=newest` or `sort=updated`; `cursor` (the previous page's `next`) continues. Filters (all
+   * optional, validated): status, priority, assignee (id or "none"), level, source, category,
+   * queue=unaddressed (team leads and above) | past_due.
    */
-  'GET /api/tickets': { res: TicketDto[] };
+  'GET /api/tickets': { res: TicketPage };
   'GET /api/tickets/:number': { res: TicketDetailDto };
   /** The ticket's history after `after` (a seq), `limit` at a time (1–500, default 100); `next` continues. */
   'GET /api/tickets/:number/events': { res: TimelinePage<TicketEventDto> };

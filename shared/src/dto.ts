@@ -219,6 +219,12 @@ export interface WeeklyTicketsDto {
 }
 
 /** The result of recomputing a ticket's hash chain. */
+/** One page of the ticket list; `next` is the cursor of the page after it, absent on the last. */
+export interface TicketPage {
+  tickets: TicketDto[];
+  next?: string;
+}
+
 /** One page of a ticket's timeline; `next` is the seq to continue after, absent at the end. */
 export interface TimelinePage<T> {
   items: T[];

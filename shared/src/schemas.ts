@@ -257,6 +257,8 @@ export type EmailSettingsInput = z.infer<typeof emailSettingsInput>;
 export const deliveryIdParam = z.string().regex(/^[0-9a-f]{24}:\d{1,9}:[a-z]{2,20}$/, 'must be a delivery id');
 
 export const TICKET_QUEUES = ['unaddressed', 'past_due'] as const;
+export const TICKET_SORTS = ['sla', 'newest', 'updated'] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
 export const ticketListQuery = z.strictObject({
   status: z.enum(TICKET_STATUSES).optional(),
   priority: priority.optional(),
@@ -266,6 +268,11 @@ export const ticketListQuery = z.strictObject({
   source: z.enum(TICKET_SOURCES).optional(),
   category: category.optional(),
   queue: z.enum(TICKET_QUEUES).optional(),
+  /** sla (default): soonest due first; newest: created, newest first; updated: last changed first. */
+  sort: z.enum(TICKET_SORTS).optional(),
+  /** From the previous page's `next`. */
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 export type CreateTicketInput = z.infer<typeof createTicketInput>;

@@ -44,7 +44,7 @@ export function renderWith(app: TestApp, ui: ComponentChildren) {
 export function createConsoleApp(options: Parameters<typeof createTestApp>[0] = {}): TestApp {
   const app = createTestApp(options);
   app.api.routes['GET /api/dashboard'] ??= () => ({ highPriority: 0, open: 0, inProgress: 0, resolved: 0 });
-  app.api.routes['GET /api/tickets'] ??= () => [];
+  app.api.routes['GET /api/tickets'] ??= () => ({ tickets: [] });
   app.api.routes['GET /api/notifications'] ??= () => [];
   app.api.routes['GET /api/dashboard/weekly'] ??= () => ({ weeks: [] });
   app.realtime.responders['chat:list'] ??= () => ({ ok: true, data: { chats: [], requests: [] } });

@@ -8,6 +8,7 @@ import { counterModel } from './counters.ts';
 import { settingModel } from './settings.ts';
 import { claimModel } from './claims.ts';
 import { migrationModel } from './migrations.ts';
+import { tallyModel } from '../tickets/ticket-tallies.ts';
 import { siteModel } from '../sites/site.service.ts';
 import { notificationModel } from '../notifications/notification.model.ts';
 import { presenceModel } from '../agents/presence.model.ts';
@@ -40,6 +41,7 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     settingModel(conn),
     claimModel(conn),
     migrationModel(conn),
+    tallyModel(conn),
     siteModel(conn),
     notificationModel(conn),
     presenceModel(conn),

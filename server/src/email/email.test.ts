@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationDto, TicketDetailDto, TicketDto } from '@kamflo/shared';
+import type { NotificationDto, TicketDetailDto, TicketDto, TicketPage } from '@kamflo/shared';
 import { startTestServer, type TestServer } from '../test/harness.ts';
 import { composeMail, smtpRefusal, smtpSend } from '../test/mail.ts';
 import type { CaughtMail } from '../test/smtp-catcher.ts';
@@ -54,7 +54,7 @@ async function customerMail(m: {
 }
 
 async function ticketBySubject(subject: string): Promise<TicketDetailDto> {
-  const list = (await s.api<TicketDto[]>('/api/tickets?source=email', { cookie: alice.cookie })).body;
+  const list = (await s.api<TicketPage>('/api/tickets?source=email', { cookie: alice.cookie })).body.tickets;
   const t = list.find((x) => x.subject === subject);
   if (!t) throw new Error(`no ticket "${subject}"`);
   return (await s.api<TicketDetailDto>(`/api/tickets/${t.number}`, { cookie: alice.cookie })).body;
@@ -96,7 +96,7 @@ describe('a new email becomes a ticket', () => {
     const first = await smtpSend(port, raw, { from: 'dana@example.com', to: ['support@acme.test'] });
     const second = await smtpSend(port, raw, { from: 'dana@example.com', to: ['support@acme.test'] });
     expect(second).toBe(first);
-    const list = (await s.api<TicketDto[]>('/api/tickets?source=email', { cookie: alice.cookie })).body;
+    const list = (await s.api<TicketPage>('/api/tickets?source=email', { cookie: alice.cookie })).body.tickets;
     expect(list.filter((t) => t.subject === subject)).toHaveLength(1);
   });
 
@@ -316,7 +316,7 @@ describe('no mail loops', () => {
 
 describe('bad input: a clear refusal, nothing half-stored, and the listener keeps serving', () => {
   async function ticketCount() {
-    return (await s.api<TicketDto[]>('/api/tickets', { cookie: alice.cookie })).body.length;
+    return (await s.api<TicketPage>('/api/tickets', { cookie: alice.cookie })).body.tickets.length;
   }
 
   it('malformed MIME, a missing From, a 30 MB attachment, a stranger recipient', async () => {

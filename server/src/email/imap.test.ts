@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ImapFlow } from 'imapflow';
-import type { TicketDetailDto, TicketDto } from '@kamflo/shared';
+import type { TicketDetailDto, TicketDto, TicketPage } from '@kamflo/shared';
 import { startTestServer, type TestServer } from '../test/harness.ts';
 import { composeMail } from '../test/mail.ts';
 
@@ -60,7 +60,7 @@ async function unseen(box: string): Promise<number> {
   return st ? (st.unseen ?? -1) : -1;
 }
 
-const emailTickets = async (s: TestServer, cookie: string) => (await s.api<TicketDto[]>('/api/tickets?source=email', { cookie })).body;
+const emailTickets = async (s: TestServer, cookie: string) => (await s.api<TicketPage>('/api/tickets?source=email', { cookie })).body.tickets;
 
 describe('IMAP polling', () => {
   it('new mail becomes a ticket and is marked seen only once stored; a reply joins it; the console shows IMAP as connected', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TicketDetailDto, TicketDto } from '@kamflo/shared';
+import type { TicketDetailDto, TicketDto, TicketPage } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 
 let s: TestServer;
@@ -194,7 +194,7 @@ describe('assignment', () => {
     aliceSock.disconnect();
     await s.api('/api/auth/sign-out', { cookie: alice.cookie, body: {} });
 
-    const queue = () => s.api<TicketDto[]>('/api/tickets?queue=unaddressed', { cookie: lead.cookie });
+    const queue = async () => ({ body: (await s.api<TicketPage>('/api/tickets?queue=unaddressed', { cookie: lead.cookie })).body.tickets });
     expect((await queue()).body).toEqual([]);
     s.clock.advance(HOUR + 60_000);
     const q = (await queue()).body;
@@ -221,7 +221,7 @@ describe('priority and SLA', () => {
     expect(res.body.events.at(-1)).toMatchObject({ type: 'priority_changed', data: { from: 'low', to: 'critical' }, actor: { name: 'Alice' } });
     // Already overdue now, and first in the list.
     await helpCenter('Other');
-    const list = await s.api<TicketDto[]>('/api/tickets', { cookie: alice.cookie });
+    const list = { body: (await s.api<TicketPage>('/api/tickets', { cookie: alice.cookie })).body.tickets };
     expect(list.body.map((t) => t.number)).toEqual([1001, 1002]);
 
     const cat = await post(alice, '/api/tickets/1001/category', { category: 'technical' });
@@ -248,10 +248,10 @@ describe('priority and SLA', () => {
     expect(noted.body.firstResponseAt).toBeUndefined();
     expect(noted.body.status).toBe('open');
     s.clock.advance(5 * HOUR);
-    expect((await s.api<TicketDto[]>('/api/tickets?queue=past_due', { cookie: alice.cookie })).body.map((t) => t.number)).toEqual([1001]);
+    expect((await s.api<TicketPage>('/api/tickets?queue=past_due', { cookie: alice.cookie })).body.tickets.map((t) => t.number)).toEqual([1001]);
     const replied = await post(alice, '/api/tickets/1001/replies', { text: 'We are on it' });
     expect(replied.body.firstResponseAt).toBeTruthy();
-    expect((await s.api<TicketDto[]>('/api/tickets?queue=past_due', { cookie: alice.cookie })).body).toEqual([]);
+    expect((await s.api<TicketPage>('/api/tickets?queue=past_due', { cookie: alice.cookie })).body.tickets).toEqual([]);
   });
 
   it('admins change the SLA windows; new tickets use them; others may only read them', async () => {
@@ -358,7 +358,7 @@ describe('escalation', () => {
     expect(top.body.error.code).toBe('illegal_transition');
     expect((await get(alice)).body.events.length).toBe(second.body.events.length);
     // The level is on every list entry, and filterable.
-    const l3 = await s.api<TicketDto[]>('/api/tickets?level=L3', { cookie: alice.cookie });
+    const l3 = { body: (await s.api<TicketPage>('/api/tickets?level=L3', { cookie: alice.cookie })).body.tickets };
     expect(l3.body.map((t) => [t.number, t.level])).toEqual([[1001, 'L3']]);
   });
 });
@@ -447,7 +447,7 @@ describe('list filters, past-due and weekly counts', () => {
     await newTicket(alice, { priority: 'critical', category: 'billing' });
     await helpCenter('HC');
     await post(alice, '/api/tickets/1002/status', { to: 'in_progress' });
-    const list = async (q: string) => (await s.api<TicketDto[]>(`/api/tickets?${q}`, { cookie: alice.cookie })).body.map((t) => t.number);
+    const list = async (q: string) => (await s.api<TicketPage>(`/api/tickets?${q}`, { cookie: alice.cookie })).body.tickets.map((t) => t.number);
     expect(await list('status=in_progress')).toEqual([1002]);
     expect(await list('priority=critical')).toEqual([1001]);
     expect(await list(`assignee=${alice.id}`)).toEqual([1001]);

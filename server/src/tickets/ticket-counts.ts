@@ -2,20 +2,16 @@ import { lastIsoWeeks, type DashboardCounts, type WeeklyTicketsDto } from '@kamf
 import type { Clock } from '../lib/clock.ts';
 import type { Notifier } from '../realtime/notify.ts';
 import type { TicketStore } from './ticket-store.ts';
+import type { TicketTallies } from './ticket-tallies.ts';
 
 /** The dashboard's counts, pushed to every agent after changes, and the weekly report. */
-export function createTicketCounts(deps: { store: TicketStore; clock: Clock; notify: Notifier }) {
-  const { store, clock, notify } = deps;
-  const { Ticket } = store;
+export function createTicketCounts(deps: { store: TicketStore; tallies: TicketTallies; clock: Clock; notify: Notifier }) {
+  const { store, tallies, clock, notify } = deps;
 
+  /** From the running tallies (ticket-tallies.ts): one small read, whatever the number of tickets. */
   async function counts(): Promise<DashboardCounts> {
-    const [highPriority, open, inProgress, resolved] = await Promise.all([
-      Ticket.countDocuments({ priority: { $in: ['critical', 'high'] }, status: { $in: ['open', 'in_progress'] } }),
-      Ticket.countDocuments({ status: 'open' }),
-      Ticket.countDocuments({ status: 'in_progress' }),
-      Ticket.countDocuments({ status: 'resolved' }),
-    ]);
-    return { highPriority, open, inProgress, resolved };
+    const t = await tallies.read(['high-active', 'status:open', 'status:in_progress', 'status:resolved']);
+    return { highPriority: t.get('high-active')!, open: t.get('status:open')!, inProgress: t.get('status:in_progress')!, resolved: t.get('status:resolved')! };
   }
 
   let countsTimer: NodeJS.Timeout | undefined;
@@ -34,18 +30,11 @@ export function createTicketCounts(deps: { store: TicketStore; clock: Clock; not
   }
   store.onPublished(() => void publishCounts());
 
-  /** Opened vs resolved per ISO week, the last 8 weeks, from the stored week keys. */
+  /** Opened vs resolved per ISO week, the last 8 weeks, from the weekly tallies. */
   async function weekly(): Promise<WeeklyTicketsDto> {
     const weeks = lastIsoWeeks(clock.now(), 8);
-    const count = async (field: 'openedWeek' | 'resolvedWeek') => {
-      const rows = await Ticket.aggregate<{ _id: string; n: number }>([
-        { $match: { [field]: { $in: weeks } } },
-        { $group: { _id: `$${field}`, n: { $sum: 1 } } },
-      ]);
-      return new Map(rows.map((r) => [r._id, r.n]));
-    };
-    const [opened, resolved] = await Promise.all([count('openedWeek'), count('resolvedWeek')]);
-    return { weeks: weeks.map((week) => ({ week, opened: opened.get(week) ?? 0, resolved: resolved.get(week) ?? 0 })) };
+    const t = await tallies.read(weeks.flatMap((w) => [`opened:${w}`, `resolved:${w}`]));
+    return { weeks: weeks.map((week) => ({ week, opened: t.get(`opened:${week}`)!, resolved: t.get(`resolved:${week}`)! })) };
   }
 
   return { counts, weekly };

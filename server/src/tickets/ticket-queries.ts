@@ -1,5 +1,5 @@
-import { Types } from 'mongoose';
-import type { ChainVerificationDto, MessageDto, TicketDetailDto, TicketDto, TicketEventDto, TicketListQuery, TimelinePage } from '@kamflo/shared';
+import type { ChainVerificationDto, MessageDto, TicketDetailDto, TicketEventDto, TicketListQuery, TicketPage, TimelinePage } from '@kamflo/shared';
+import { buildListQuery, encodeCursor, LIST_SORTS } from './ticket-list.ts';
 import type { Clock } from '../lib/clock.ts';
 import { toEventDto, toTicketDto, toTranscriptDto, type TicketDoc, type TicketWithTimeline } from './ticket.model.ts';
 import type { EventChain } from './event-chain.ts';
@@ -16,20 +16,19 @@ export function createTicketQueries(deps: {
   const { store, chain, clock, detail } = deps;
   const { Ticket } = store;
 
-  async function list(filter: TicketListQuery): Promise<TicketDto[]> {
-    const q: Record<string, unknown> = {};
-    for (const key of ['status', 'priority', 'level', 'source', 'category'] as const) if (filter[key]) q[key] = filter[key];
-    if (filter.assignee) q.assignee = filter.assignee === 'none' ? null : new Types.ObjectId(filter.assignee);
-    if (filter.queue) {
-      // unaddressed and past_due: still to be answered, and past the first-response target.
-      if (filter.status && filter.status !== 'open' && filter.status !== 'in_progress') return [];
-      if (!filter.status) q.status = { $in: ['open', 'in_progress'] };
-      q.firstResponseAt = null;
-      q.slaDueAt = { $lt: clock.now() };
-    }
-    // Triage order: closest to (or furthest past) its first-response target first.
-    const docs = await Ticket.find(q).sort({ slaDueAt: 1, _id: 1 }).limit(500).lean();
-    return docs.map((d) => toTicketDto(d as TicketDoc));
+  /** One page of the list; see ticket-list.ts for the query shapes and their indexes. */
+  async function list(q: TicketListQuery): Promise<TicketPage> {
+    const shape = buildListQuery(q, clock.now());
+    if (!shape) return { tickets: [] };
+    const docs = await Ticket.find(shape.filter).sort(shape.sort).limit(shape.limit).lean();
+    const more = docs.length === shape.limit;
+    if (more) docs.pop();
+    const last = docs.at(-1);
+    const sort = q.sort ?? 'sla';
+    return {
+      tickets: docs.map((d) => toTicketDto(d as TicketDoc)),
+      ...(more && last ? { next: encodeCursor(sort, last[LIST_SORTS[sort].field], last._id) } : {}),
+    };
   }
 
   async function get(number: number): Promise<TicketDetailDto> {

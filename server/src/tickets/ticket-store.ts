@@ -19,6 +19,8 @@ import {
   type TranscriptLine,
 } from './ticket.model.ts';
 import { auditedState, type EventChain, type NewTicketEvent } from './event-chain.ts';
+import type { TicketTallies } from './ticket-tallies.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export type TicketAgent = Pick<AgentDoc, '_id' | 'name'>;
 export const agentActor = (a: TicketAgent) => ({ actorKind: 'agent' as const, actorId: String(a._id), actorName: a.name });
@@ -52,8 +54,17 @@ export interface NewTicket {
  * The tickets collection: reading a ticket, changing it (every change is events written under
  * the event claim), inserting one with the next number. Every write is published to the agents.
  */
-export function createTicketStore(deps: { conn: Connection; clock: Clock; claims: Claims; settings: SettingsService; notify: Notifier; chain: EventChain }) {
-  const { conn, clock, claims, settings, notify, chain } = deps;
+export function createTicketStore(deps: {
+  conn: Connection;
+  clock: Clock;
+  claims: Claims;
+  settings: SettingsService;
+  notify: Notifier;
+  chain: EventChain;
+  tallies: TicketTallies;
+  log: Logger;
+}) {
+  const { conn, clock, claims, settings, notify, chain, tallies, log } = deps;
   const Ticket = ticketModel(conn);
   const TicketEvent = ticketEventModel(conn);
   const TicketTranscript = ticketTranscriptModel(conn);
@@ -124,6 +135,8 @@ export function createTicketStore(deps: { conn: Connection; clock: Clock; claims
         { new: true },
       ).lean();
       if (!updated) throw new AppError('conflict', 'The ticket changed at the same time; try again');
+      // The dashboard's tallies follow the committed ticket (a new ticket counts from its first event).
+      await tallies.moved(t.eventCount === 0 ? null : t, updated).catch((err) => log.error({ err, ticket: number }, 'ticket tallies not updated'));
       writtenBy.set(updated, events);
       published(updated);
       return updated;

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Types } from 'mongoose';
+import { listIndexes } from './ticket-list.ts';
 import type {
   Category,
   EscalationLevel,
@@ -201,14 +202,9 @@ const ticketSchema = new Schema<TicketDoc>(
   { versionKey: false },
 );
 ticketSchema.index({ number: 1 }, { unique: true });
-ticketSchema.index({ status: 1, slaDueAt: 1 });
-ticketSchema.index({ slaDueAt: 1 });
 ticketSchema.index({ conversationId: 1 });
-ticketSchema.index({ priority: 1, status: 1 });
-ticketSchema.index({ assignee: 1, slaDueAt: 1 });
-ticketSchema.index({ level: 1, slaDueAt: 1 });
-ticketSchema.index({ openedWeek: 1 });
-ticketSchema.index({ resolvedWeek: 1 });
+// The list's shapes (ticket-list.ts); the SLA sweeper's queries use them too.
+for (const keys of listIndexes()) ticketSchema.index(keys);
 
 export function ticketModel(conn: Connection) {
   return conn.model<TicketDoc>('Ticket', ticketSchema, 'tickets');

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NotificationDto, TicketDetailDto, TicketDto } from '@kamflo/shared';
+import type { NotificationDto, TicketDetailDto, TicketDto, TicketPage } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 
 let s: TestServer;
@@ -174,7 +174,7 @@ describe('working a ticket', () => {
     const { agent, conversationId } = await liveChat();
     await convert(agent.cookie, conversationId, { subject: 'Low one', priority: 'low', category: 'general' });
     await s.api('/api/helpcenter/requests', { body: { name: 'Dee', email: 'dee@example.com', subject: 'Medium one', message: 'm' } });
-    const list = await s.api<TicketDto[]>('/api/tickets', { cookie: agent.cookie });
+    const list = { body: (await s.api<TicketPage>('/api/tickets', { cookie: agent.cookie })).body.tickets };
     expect(list.body.map((t) => t.subject)).toEqual(['Medium one', 'Low one']);
     expect((await s.api('/api/tickets?status=bogus', { cookie: agent.cookie })).status).toBe(400);
     expect((await s.api('/api/tickets/abc', { cookie: agent.cookie })).status).toBe(400);

@@ -49,7 +49,7 @@ export const createDashboardSlice: SliceCreator<DashboardSlice> = (set, get, { a
 
   async loadPastDue() {
     try {
-      set({ pastDue: await api.call('GET /api/tickets', { query: { queue: 'past_due' } }), pastDueError: null });
+      set({ pastDue: (await api.call('GET /api/tickets', { query: { queue: 'past_due', limit: '100' } })).tickets, pastDueError: null });
     } catch (error) {
       set({ pastDueError: errorMessage(error) });
     }

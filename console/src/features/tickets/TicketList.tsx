@@ -18,7 +18,7 @@ import { LevelBadge, SlaClock } from './sla.tsx';
 import { NewTicketForm } from './NewTicketForm.tsx';
 import type { TicketFilter, TicketFilters } from './tickets.slice.ts';
 
-/** All tickets, most at risk of missing their first-response target first (the server's order). */
+/** Tickets a page at a time, most at risk of missing their first-response target first (or newest, or last updated). */
 export function TicketList() {
   const tickets = useAppStore((s) => s.tickets);
   const filter = useAppStore((s) => s.ticketFilter);
@@ -27,6 +27,9 @@ export function TicketList() {
   const error = useAppStore((s) => s.ticketsError);
   const loadTickets = useAppStore((s) => s.loadTickets);
   const setTicketFilters = useAppStore((s) => s.setTicketFilters);
+  const next = useAppStore((s) => s.ticketsNext);
+  const loadingMore = useAppStore((s) => s.ticketsLoadingMore);
+  const loadMore = useAppStore((s) => s.loadMoreTickets);
   const me = useAppStore((s) => s.agent);
   const now = useNow(30_000);
   const [creating, setCreating] = useState(false);
@@ -118,6 +121,14 @@ export function TicketList() {
           </select>
         </label>
         <label class="inline-field">
+          <span>Sort by</span>
+          <select value={filters.sort ?? 'sla'} onChange={pick('sort')}>
+            <option value="sla">SLA risk</option>
+            <option value="newest">Newest</option>
+            <option value="updated">Last updated</option>
+          </select>
+        </label>
+        <label class="inline-field">
           <span>Queue</span>
           <select value={filters.queue ?? ''} onChange={pick('queue')}>
             <option value="">All tickets</option>
@@ -184,6 +195,11 @@ export function TicketList() {
               ))}
             </tbody>
           </table>
+          {next && (
+            <button type="button" class="button ghost" disabled={loadingMore} onClick={() => void loadMore()}>
+              {loadingMore ? 'Loading…' : 'Load more'}
+            </button>
+          )}
         </div>
       )}
     </section>

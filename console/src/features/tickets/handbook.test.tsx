@@ -181,7 +181,7 @@ describe('Ticket view: handbook controls', () => {
 describe('Ticket list: filters and new tickets', () => {
   it('sends each filter to the server; the Unaddressed queue is offered to leads only', async () => {
     const app = createConsoleApp();
-    app.api.routes['GET /api/tickets'] = () => [ticket()];
+    app.api.routes['GET /api/tickets'] = () => ({ tickets: [ticket()] });
     app.store.getState().navigate({ view: 'tickets' });
     renderWith(app, <Shell />);
     const filters = await screen.findByRole('group', { name: 'Filters' });

@@ -10,6 +10,7 @@ import type {
   TicketDto,
 } from '@kamflo/shared';
 import type { AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from '@kamflo/shared/constants';
+import type { TicketSort } from '@kamflo/shared';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import type { ActionResult, SliceCreator } from '../../store.ts';
 
@@ -25,6 +26,8 @@ export interface TicketFilters {
   assignee?: string;
   /** unaddressed: team leads and above; past_due: everyone. */
   queue?: 'unaddressed' | 'past_due';
+  /** The order (the server's default is sla). */
+  sort?: TicketSort;
 }
 
 /** Whether a ticket belongs in a list with these filters (for live updates). */
@@ -43,6 +46,9 @@ export function matchesFilters(t: TicketDto, filters: TicketFilters, now: number
 
 export interface TicketsState {
   tickets: TicketDto[];
+  /** The cursor of the next page, when there is one. */
+  ticketsNext: string | null;
+  ticketsLoadingMore: boolean;
   ticketFilter: TicketFilter;
   ticketFilters: TicketFilters;
   ticketsLoading: boolean;
@@ -64,6 +70,8 @@ export interface TicketsState {
 
 export interface TicketsSlice extends TicketsState {
   loadTickets(filter?: TicketFilter): Promise<void>;
+  /** Appends the next page of the current list. */
+  loadMoreTickets(): Promise<void>;
   /** Shows a ticket (the view loads it). */
   openTicket(number: number): void;
   loadTicket(number: number, options?: { quiet?: boolean }): Promise<void>;
@@ -109,6 +117,8 @@ export function upsertDelivery(list: readonly DeliveryDto[] = [], d: DeliveryDto
 export function initialTicketsState(): TicketsState {
   return {
     tickets: [],
+    ticketsNext: null,
+    ticketsLoadingMore: false,
     ticketFilter: 'all',
     ticketFilters: {},
     ticketsLoading: false,
@@ -138,11 +148,13 @@ export function upsertTicket(list: readonly TicketDto[], ticket: TicketDto, filt
   if (filter !== 'all' && ticket.status !== filter) return rest;
   if (!matchesFilters(ticket, filters, now)) return rest;
   const index = list.findIndex((t) => t.id === ticket.id);
+  if (index !== -1 && filters.sort === 'updated') return [ticket, ...rest];
   if (index !== -1) {
     const next = [...list];
     next[index] = ticket;
     return next;
   }
+  if (filters.sort === 'newest' || filters.sort === 'updated') return [ticket, ...rest];
   const due = Date.parse(ticket.slaDueAt);
   const at = rest.findIndex((t) => Date.parse(t.slaDueAt) > due);
   return at === -1 ? [...rest, ticket] : [...rest.slice(0, at), ticket, ...rest.slice(at)];
@@ -173,12 +185,32 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
       const filters = get().ticketFilters;
       const current = () => get().ticketFilter === filter && get().ticketFilters === filters;
       try {
-        const tickets = await api.call('GET /api/tickets', {
+        const page = await api.call('GET /api/tickets', {
           query: { status: filter === 'all' ? undefined : filter, ...filters },
         });
-        if (current()) set({ tickets, ticketsLoading: false });
+        if (current()) set({ tickets: page.tickets, ticketsNext: page.next ?? null, ticketsLoading: false });
       } catch (error) {
         if (current()) set({ ticketsLoading: false, ticketsError: errorMessage(error) });
+      }
+    },
+
+    async loadMoreTickets() {
+      const { ticketFilter: filter, ticketFilters: filters, ticketsNext: cursor } = get();
+      if (!cursor || get().ticketsLoadingMore) return;
+      set({ ticketsLoadingMore: true, ticketsError: null });
+      const current = () => get().ticketFilter === filter && get().ticketFilters === filters && get().ticketsNext === cursor;
+      try {
+        const page = await api.call('GET /api/tickets', {
+          query: { status: filter === 'all' ? undefined : filter, ...filters, cursor },
+        });
+        if (!current()) return;
+        // A ticket that moved since the first page may come again: keep one copy.
+        const known = new Set(get().tickets.map((t) => t.id));
+        set({ tickets: [...get().tickets, ...page.tickets.filter((t) => !known.has(t.id))], ticketsNext: page.next ?? null });
+      } catch (error) {
+        if (current()) set({ ticketsError: errorMessage(error) });
+      } finally {
+        set({ ticketsLoadingMore: false });
       }
     },
 

@@ -28,7 +28,8 @@ function rows(): string[][] {
 describe('Ticket list', () => {
   it('shows number, subject, priority, status, source, assignee, the first-response clock and the level in server order', async () => {
     const app = createConsoleApp();
-    app.api.routes['GET /api/tickets'] = () => [
+    app.api.routes['GET /api/tickets'] = () => ({
+      tickets: [
       ticket({
         id: 'a'.repeat(24),
         number: 1002,
@@ -48,7 +49,8 @@ describe('Ticket list', () => {
         firstResponseAt: iso(-MIN),
         level: 'L2',
       }),
-    ];
+      ],
+    });
     renderTickets(app);
 
     await screen.findByRole('table', { name: 'Tickets' });
@@ -61,7 +63,7 @@ describe('Ticket list', () => {
 
   it('updates live from ticket:updated', async () => {
     const app = createConsoleApp();
-    app.api.routes['GET /api/tickets'] = () => [ticket({ number: 1001, slaDueAt: iso(130 * MIN) })];
+    app.api.routes['GET /api/tickets'] = () => ({ tickets: [ticket({ number: 1001, slaDueAt: iso(130 * MIN) })] });
     renderTickets(app);
     await screen.findByRole('link', { name: '#1001' });
 
