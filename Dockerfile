@@ -12,6 +12,8 @@ RUN npx -y pnpm@10.34.8 install --frozen-lockfile \
 
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 EXPOSE 3000
+# compose mounts the kamflo-data volume here (KAMFLO_DATA_DIR): a new volume takes this owner.
+RUN mkdir -p /data && chown node:node /data
 USER node
 # node as PID 1 gets SIGTERM itself and drains before exiting (see "Upgrades" in the README).
 CMD ["node", "--enable-source-maps", "server/dist/main.js"]

@@ -156,8 +156,8 @@ export interface TicketEventDto {
 }
 
 export interface TicketDetailDto extends TicketDto {
-  /** Set when the ticket has more events than came with it: GET /api/tickets/:number/events?after=<eventsNext>. */
-  eventsNext?: number;
+  /** The detail has the latest 500 events; this many came before them (GET /api/tickets/:number/events?after=0&limit=…). */
+  earlierEvents?: number;
   /** The same for a long transcript: GET /api/tickets/:number/transcript?after=<transcriptNext>. */
   transcriptNext?: number;
   /** The chat as it stood when the ticket was made. */

@@ -73,6 +73,8 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
 export const ROUTE_SCOPES: Partial<Record<keyof HttpApi, ApiScope>> = {
   'GET /api/tickets': 'tickets:read',
   'GET /api/tickets/:number': 'tickets:read',
+  'GET /api/tickets/:number/events': 'tickets:read',
+  'GET /api/tickets/:number/transcript': 'tickets:read',
   'GET /api/dashboard': 'tickets:read',
   'GET /api/dashboard/weekly': 'tickets:read',
   'POST /api/tickets': 'tickets:write',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationDto, TicketDetailDto, TicketDto, TicketPage } from '@kamflo/shared';
+import type { NotificationDto, TicketDetailDto, TicketPage } from '@kamflo/shared';
 import { startTestServer, type TestServer } from '../test/harness.ts';
 import { composeMail, smtpRefusal, smtpSend } from '../test/mail.ts';
 import type { CaughtMail } from '../test/smtp-catcher.ts';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ImapFlow } from 'imapflow';
-import type { TicketDetailDto, TicketDto, TicketPage } from '@kamflo/shared';
+import type { TicketDetailDto, TicketPage } from '@kamflo/shared';
 import { startTestServer, type TestServer } from '../test/harness.ts';
 import { composeMail } from '../test/mail.ts';
 

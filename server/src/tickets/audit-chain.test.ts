@@ -20,7 +20,14 @@ type Agent = Awaited<ReturnType<TestServer['createAgent']>>;
 const newTicket = (a: Agent) =>
   s.api<TicketDto>('/api/tickets', {
     cookie: a.cookie,
-    body: { requesterEmail: 'cus@example.com', requesterName: 'Cus Tomer', subject: 'Invoice wrong', message: 'Charged twice', priority: 'high', category: 'billing' },
+    body: {
+      requesterEmail: 'cus@example.com',
+      requesterName: 'Cus Tomer',
+      subject: 'Invoice wrong',
+      message: 'Charged twice',
+      priority: 'high',
+      category: 'billing',
+    },
   });
 const post = (a: Agent, path: string, body: unknown) => s.api<TicketDetailDto>(path, { cookie: a.cookie, body });
 const verify = async (admin: Agent, n = 1001) => (await s.api<ChainVerificationDto>(`/api/admin/tickets/${n}/verify`, { cookie: admin.cookie })).body;

@@ -11,11 +11,7 @@ import { settingModel } from '../db/settings.ts';
  * a different key refuses to start instead of calling every ticket's history altered.
  */
 export async function loadAuditKey(deps: { conn: Connection; auditKey?: string; secret?: string; dataDir: string }): Promise<Buffer> {
-  const key = deps.auditKey
-    ? derive(deps.auditKey)
-    : deps.secret
-      ? derive(deps.secret)
-      : fileKey(path.join(deps.dataDir, 'audit.key'));
+  const key = deps.auditKey ? derive(deps.auditKey) : deps.secret ? derive(deps.secret) : fileKey(path.join(deps.dataDir, 'audit.key'));
   const fingerprint = crypto.createHmac('sha256', key).update('kamflo audit key fingerprint').digest('hex').slice(0, 32);
   const Setting = settingModel(deps.conn);
   await Setting.updateOne({ _id: 'auditKeyFingerprint' }, { $setOnInsert: { value: fingerprint } }, { upsert: true }).catch((e) => {

@@ -69,7 +69,10 @@ export function createEventChain(key: Buffer) {
    * Recompute a ticket's chain, and compare the ticket's audited fields with the state its last
    * event vouches for. Returns what broke first, or null.
    */
-  function verify(t: Pick<TicketDoc, 'status' | 'assignee' | 'priority' | 'level' | 'requester' | 'lastHash' | 'eventCount'>, events: TicketEventDoc[]): VerifyResult {
+  function verify(
+    t: Pick<TicketDoc, 'status' | 'assignee' | 'priority' | 'level' | 'requester' | 'lastHash' | 'eventCount'>,
+    events: TicketEventDoc[],
+  ): VerifyResult {
     let prevHash = '';
     let expectedSeq = 1;
     for (const e of events) {
@@ -97,7 +100,10 @@ export type VerifyResult = null | { seq: number; reason: 'altered' | 'missing' |
 
 /** The unkeyed sha256 chain of earlier versions, only to check old history before the migration re-chains it. */
 export function legacyEventHash(e: Omit<TicketEventDoc, 'hash'>): string {
-  return crypto.createHash('sha256').update(JSON.stringify(content(e))).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(content(e)))
+    .digest('hex');
 }
 
 export function verifyLegacyChain(events: TicketEventDoc[]): number | null {

@@ -45,7 +45,9 @@ describe('the ticket list', () => {
     const created: number[] = [];
     for (let i = 0; i < 7; i++) {
       s.clock.advance(MIN);
-      const r = await s.api<{ ticketNumber: number }>('/api/helpcenter/requests', { body: { name: 'Eve', email: 'eve@example.com', subject: `Question ${i}`, message: 'm' } });
+      const r = await s.api<{ ticketNumber: number }>('/api/helpcenter/requests', {
+        body: { name: 'Eve', email: 'eve@example.com', subject: `Question ${i}`, message: 'm' },
+      });
       created.push(r.body.ticketNumber);
     }
     for (const sort of TICKET_SORTS) {

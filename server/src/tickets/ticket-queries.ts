@@ -40,7 +40,8 @@ export function createTicketQueries(deps: {
     const t = await store.findByNumber(number);
     const events = await store.allEvents(t);
     const broken = chain.verify(t, events);
-    if (broken) return { number, events: events.length, ok: false, brokenSeq: broken.seq, reason: broken.reason, ...(broken.field ? { field: broken.field } : {}) };
+    if (broken)
+      return { number, events: events.length, ok: false, brokenSeq: broken.seq, reason: broken.reason, ...(broken.field ? { field: broken.field } : {}) };
     if (t.chainBrokenBeforeMigration) return { number, events: events.length, ok: false, brokenSeq: t.chainBrokenBeforeMigration, reason: 'before_migration' };
     return { number, events: events.length, ok: true };
   }

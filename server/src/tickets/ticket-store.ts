@@ -180,14 +180,15 @@ export function createTicketStore(deps: {
     return { items, ...(more ? { next: items.at(-1)!.seq } : {}) };
   }
 
-  /** A ticket with its timeline's first pages, as the detail view shows it. */
+  /** A ticket as the detail view shows it: its latest events, and the transcript's first page. */
   async function withTimeline(t: TicketDoc): Promise<TicketWithTimeline> {
-    const [events, transcript] = await Promise.all([eventsPage(t, 0, TIMELINE_PAGE_MAX), transcriptPage(t, 0, TIMELINE_PAGE_MAX)]);
+    const earlier = Math.max(0, t.eventCount - TIMELINE_PAGE_MAX);
+    const [events, transcript] = await Promise.all([eventsPage(t, earlier, TIMELINE_PAGE_MAX), transcriptPage(t, 0, TIMELINE_PAGE_MAX)]);
     return {
       ticket: t,
       events: events.items,
       transcript: transcript.items,
-      ...(events.next !== undefined ? { eventsNext: events.next } : {}),
+      ...(earlier > 0 ? { earlierEvents: earlier } : {}),
       ...(transcript.next !== undefined ? { transcriptNext: transcript.next } : {}),
     };
   }

@@ -67,7 +67,10 @@ export function createTicketTallies(deps: { conn: Connection; claims: Claims }) 
   async function moved(before: Counted | null, after: Counted): Promise<void> {
     const was = new Set(before ? tallyKeys(before) : []);
     const is = new Set(tallyKeys(after));
-    const changes: [string, number][] = [...[...is].filter((k) => !was.has(k)).map((k) => [k, 1] as [string, number]), ...[...was].filter((k) => !is.has(k)).map((k) => [k, -1] as [string, number])];
+    const changes: [string, number][] = [
+      ...[...is].filter((k) => !was.has(k)).map((k) => [k, 1] as [string, number]),
+      ...[...was].filter((k) => !is.has(k)).map((k) => [k, -1] as [string, number]),
+    ];
     await Promise.all(changes.map(([k, d]) => add(k, d)));
   }
 

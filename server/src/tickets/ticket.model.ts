@@ -119,8 +119,9 @@ export interface TicketWithTimeline {
   ticket: TicketDoc;
   events: TicketEventDoc[];
   transcript: TranscriptLine[];
-  /** Set when more events (or lines) exist after the loaded ones: the seq to continue after. */
-  eventsNext?: number;
+  /** How many events come before the loaded (latest) ones. */
+  earlierEvents?: number;
+  /** Set when more transcript lines exist after the loaded ones: the seq to continue after. */
   transcriptNext?: number;
 }
 
@@ -273,11 +274,11 @@ export function toTranscriptDto(t: Pick<TicketDoc, '_id' | 'conversationId'>, l:
 }
 
 /** For agents only: includes internal notes. There is no visitor-facing ticket DTO on purpose. */
-export function toTicketDetailDto({ ticket: t, events, transcript, eventsNext, transcriptNext }: TicketWithTimeline): TicketDetailDto {
+export function toTicketDetailDto({ ticket: t, events, transcript, earlierEvents, transcriptNext }: TicketWithTimeline): TicketDetailDto {
   const id = String(t._id);
   return {
     ...toTicketDto(t),
-    ...(eventsNext !== undefined ? { eventsNext } : {}),
+    ...(earlierEvents !== undefined ? { earlierEvents } : {}),
     ...(transcriptNext !== undefined ? { transcriptNext } : {}),
     transcript: transcript.map((l) => toTranscriptDto(t, l)),
     events: events.map((e) => toEventDto(id, e)),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NotificationDto, TicketDetailDto, TicketDto, TicketPage } from '@kamflo/shared';
+import type { NotificationDto, TicketDetailDto, TicketPage } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
 
 let s: TestServer;

@@ -1,7 +1,15 @@
 import type { Connection, Types } from 'mongoose';
 import type { Migration } from '../db/migrations.ts';
 import { auditedState, verifyLegacyChain, type EventChain } from './event-chain.ts';
-import { ticketEventModel, ticketModel, ticketTranscriptModel, type StoredTicketEvent, type TicketDoc, type TicketEventDoc, type TranscriptLine } from './ticket.model.ts';
+import {
+  ticketEventModel,
+  ticketModel,
+  ticketTranscriptModel,
+  type StoredTicketEvent,
+  type TicketDoc,
+  type TicketEventDoc,
+  type TranscriptLine,
+} from './ticket.model.ts';
 
 /** A ticket as versions before the timeline collections stored it: history and transcript inside. */
 type OldTicket = TicketDoc & { events?: TicketEventDoc[]; transcript?: TranscriptLine[] };
@@ -53,7 +61,15 @@ export function ticketTimelineMigration(deps: { conn: Connection; chain: EventCh
     if (lines.length) {
       await TicketTranscript.bulkWrite(
         lines.map((l) => {
-          const row = { seq: l.seq, author: l.author, ...(l.authorName ? { authorName: l.authorName } : {}), text: l.text, at: l.at, _id: `${t._id}:${l.seq}`, ticketId: t._id };
+          const row = {
+            seq: l.seq,
+            author: l.author,
+            ...(l.authorName ? { authorName: l.authorName } : {}),
+            text: l.text,
+            at: l.at,
+            _id: `${t._id}:${l.seq}`,
+            ticketId: t._id,
+          };
           return { replaceOne: { filter: { _id: row._id }, replacement: row, upsert: true } };
         }),
         { ordered: false },
@@ -62,7 +78,12 @@ export function ticketTimelineMigration(deps: { conn: Connection; chain: EventCh
     await Ticket.collection.updateOne(
       { _id: t._id as Types.ObjectId },
       {
-        $set: { eventCount: rows.length, lastHash: prevHash, transcriptCount: lines.length, ...(brokenAt !== null ? { chainBrokenBeforeMigration: brokenAt } : {}) },
+        $set: {
+          eventCount: rows.length,
+          lastHash: prevHash,
+          transcriptCount: lines.length,
+          ...(brokenAt !== null ? { chainBrokenBeforeMigration: brokenAt } : {}),
+        },
         $unset: { events: '', transcript: '' },
       },
     );
@@ -74,7 +95,10 @@ export function ticketTimelineMigration(deps: { conn: Connection; chain: EventCh
       let migrated = 0;
       // The old shape is the only one with an `events` field; each pass takes a batch of them.
       for (;;) {
-        const batch = (await Ticket.collection.find({ events: { $exists: true } }).limit(200).toArray()) as unknown as OldTicket[];
+        const batch = (await Ticket.collection
+          .find({ events: { $exists: true } })
+          .limit(200)
+          .toArray()) as unknown as OldTicket[];
         if (!batch.length) break;
         for (const t of batch) await migrate(t);
         migrated += batch.length;

@@ -10,7 +10,9 @@ describe('Past due and weekly reports (below the ticket list)', () => {
   it('lists past-due tickets with time overdue and level, and the weekly opened-vs-resolved table and chart', async () => {
     const app = createConsoleApp();
     app.api.routes['GET /api/tickets'] = ({ query }) =>
-      query?.queue === 'past_due' ? { tickets: [ticket({ number: 1002, subject: 'Site down', priority: 'critical', slaDueAt: iso(-35 * MIN), level: 'L2' })] } : { tickets: [] };
+      query?.queue === 'past_due'
+        ? { tickets: [ticket({ number: 1002, subject: 'Site down', priority: 'critical', slaDueAt: iso(-35 * MIN), level: 'L2' })] }
+        : { tickets: [] };
     app.api.routes['GET /api/dashboard/weekly'] = () => ({
       weeks: [
         { week: '2025-W10', opened: 4, resolved: 2 },

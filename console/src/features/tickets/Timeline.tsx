@@ -48,12 +48,39 @@ function transcriptAuthor(m: MessageDto, visitor: string): string {
 
 /** Every event on the ticket, oldest first: the ticket's story. */
 export function Timeline({ ticket }: { ticket: TicketDetailDto }) {
-  const events = [...ticket.events].sort((a, b) => a.seq - b.seq);
+  const loadEarlier = useAppStore((s) => s.loadEarlierEvents);
+  // Long histories come as their latest events; the earlier ones load on request.
+  const [earlier, setEarlier] = useState<{ number: number; events: TicketEventDto[] } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const shownEarlier = earlier?.number === ticket.number ? earlier.events : [];
+  const before = ticket.earlierEvents ?? 0;
+  const known = new Set(ticket.events.map((e) => e.seq));
+  const events = [...shownEarlier.filter((e) => !known.has(e.seq)), ...ticket.events].sort((a, b) => a.seq - b.seq);
   return (
     <section class="card" aria-labelledby="timeline-title">
       <h3 id="timeline-title" class="card-title">
         Timeline
       </h3>
+      {before > 0 && shownEarlier.length === 0 && (
+        <p>
+          <button
+            type="button"
+            class="button ghost small"
+            disabled={loading}
+            onClick={async () => {
+              setLoading(true);
+              const r = await loadEarlier(ticket.number, before);
+              setLoading(false);
+              if (r.ok) setEarlier({ number: ticket.number, events: r.data });
+              else setError(r.message);
+            }}
+          >
+            {loading ? 'Loading…' : `Show ${before} earlier events`}
+          </button>
+          {error && <span role="alert"> Couldn't load them: {error}</span>}
+        </p>
+      )}
       {events.length === 0 ? (
         <p class="empty">Nothing has happened on this ticket yet.</p>
       ) : (

@@ -8,6 +8,7 @@ import type {
   SlaSettingsDto,
   TicketDetailDto,
   TicketDto,
+  TicketEventDto,
 } from '@kamflo/shared';
 import type { AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from '@kamflo/shared/constants';
 import type { TicketSort } from '@kamflo/shared';
@@ -93,6 +94,8 @@ export interface TicketsSlice extends TicketsState {
   approve(number: number, note?: string): Promise<ActionResult>;
   /** Admins: recompute the ticket's hash chain. */
   verifyHistory(number: number): Promise<ActionResult<ChainVerificationDto>>;
+  /** The events before the detail's latest ones (seq 1 … `before`), oldest first. */
+  loadEarlierEvents(number: number, before: number): Promise<ActionResult<TicketEventDto[]>>;
   loadTicketSettings(): Promise<ActionResult>;
   saveSlaSettings(settings: SlaSettingsDto): Promise<ActionResult>;
   saveAlertRules(rules: AlertRule[]): Promise<ActionResult>;
@@ -286,6 +289,22 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
       }
     },
     requestApproval: (number, reason) => act(() => api.call('POST /api/tickets/:number/needs-approval', { params: { number }, body: { reason } })),
+    async loadEarlierEvents(number, before) {
+      try {
+        const events: TicketEventDto[] = [];
+        for (let after = 0; after < before; ) {
+          const limit = Math.min(500, before - after);
+          const page = await api.call('GET /api/tickets/:number/events', { params: { number }, query: { after: String(after), limit: String(limit) } });
+          events.push(...page.items);
+          if (!page.items.length) break;
+          after = page.items.at(-1)!.seq;
+        }
+        return { ok: true, data: events };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+
     async verifyHistory(number) {
       try {
         return { ok: true, data: await api.call('GET /api/admin/tickets/:number/verify', { params: { number } }) };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import type { TicketDetailDto } from '@kamflo/shared';
 import { Shell } from '../shell/Shell.tsx';
-import { createConsoleApp, renderWith, type TestApp } from '../../test/render.tsx';
+import { createConsoleApp, renderWith, selectOption, type TestApp } from '../../test/render.tsx';
 import { agent, apiError, iso, ticket, ticketDetail } from '../../test/fakes.ts';
 
 const MIN = 60_000;
@@ -30,25 +30,25 @@ describe('Ticket list', () => {
     const app = createConsoleApp();
     app.api.routes['GET /api/tickets'] = () => ({
       tickets: [
-      ticket({
-        id: 'a'.repeat(24),
-        number: 1002,
-        subject: 'Site down',
-        priority: 'critical',
-        slaDueAt: iso(-35 * MIN),
-        source: 'help_center',
-        assignee: undefined,
-      }),
-      ticket({ id: 'b'.repeat(24), number: 1001, subject: 'Payment failed', slaDueAt: iso(130 * MIN), status: 'in_progress' }),
-      ticket({
-        id: 'c'.repeat(24),
-        number: 1003,
-        subject: 'Dark mode?',
-        priority: 'low',
-        slaDueAt: iso(60 * 60 * MIN),
-        firstResponseAt: iso(-MIN),
-        level: 'L2',
-      }),
+        ticket({
+          id: 'a'.repeat(24),
+          number: 1002,
+          subject: 'Site down',
+          priority: 'critical',
+          slaDueAt: iso(-35 * MIN),
+          source: 'help_center',
+          assignee: undefined,
+        }),
+        ticket({ id: 'b'.repeat(24), number: 1001, subject: 'Payment failed', slaDueAt: iso(130 * MIN), status: 'in_progress' }),
+        ticket({
+          id: 'c'.repeat(24),
+          number: 1003,
+          subject: 'Dark mode?',
+          priority: 'low',
+          slaDueAt: iso(60 * 60 * MIN),
+          firstResponseAt: iso(-MIN),
+          level: 'L2',
+        }),
       ],
     });
     renderTickets(app);
@@ -212,5 +212,24 @@ describe('Ticket view', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Resolve' }));
     fireEvent.click(within(screen.getByRole('dialog', { name: 'Resolve ticket' })).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('dialog', { name: 'Resolve ticket' })).toBeNull();
+  });
+
+  it('Load more appends the next page by its cursor; Sort by asks the server for that order', async () => {
+    const app = createConsoleApp();
+    app.api.routes['GET /api/tickets'] = ({ query }) =>
+      query?.cursor === 'page-2'
+        ? { tickets: [ticket({ id: 'b'.repeat(24), number: 1002, subject: 'Second page' })] }
+        : { tickets: [ticket({ id: 'a'.repeat(24), number: 1001, subject: 'First page' })], next: 'page-2' };
+    renderTickets(app);
+    await screen.findByRole('link', { name: '#1001' });
+    expect(screen.queryByRole('link', { name: '#1002' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
+    await screen.findByRole('link', { name: '#1002' });
+    expect(screen.getByRole('link', { name: '#1001' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+
+    selectOption(within(screen.getByRole('group', { name: 'Filters' })).getByRole('combobox', { name: 'Sort by' }), 'newest');
+    await waitFor(() => expect(app.api.callsTo('GET /api/tickets').at(-1)!.query).toMatchObject({ sort: 'newest' }));
+    expect(app.api.callsTo('GET /api/tickets').at(-1)!.query).not.toHaveProperty('cursor');
   });
 });
