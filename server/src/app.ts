@@ -190,8 +190,8 @@ export async function createApp(deps: AppDeps) {
     onFired: metrics?.slaAlertFired,
   });
   const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log, hooks });
-  ticketStore.onPublished((t) => {
-    for (const p of ticketPayloads(t)) webhooks.emit(p);
+  ticketStore.onPublished((t, written) => {
+    for (const p of ticketPayloads(t, written)) webhooks.emit(p);
   });
   onAgentOffline = () => {
     // Offers to an agent who left go back to the queue and on to the next agent.

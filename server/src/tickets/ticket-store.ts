@@ -68,7 +68,7 @@ export function createTicketStore(deps: {
   const Ticket = ticketModel(conn);
   const TicketEvent = ticketEventModel(conn);
   const TicketTranscript = ticketTranscriptModel(conn);
-  const listeners: ((t: TicketDoc) => void)[] = [];
+  const listeners: ((t: TicketDoc, written: TicketEventDoc[]) => void)[] = [];
   // The events each change wrote, for the caller that needs their seqs (e.g. the reply to deliver).
   const writtenBy = new WeakMap<TicketDoc, TicketEventDoc[]>();
 
@@ -91,9 +91,9 @@ export function createTicketStore(deps: {
     );
   }
 
-  function published(t: TicketDoc) {
+  function published(t: TicketDoc, written: TicketEventDoc[]) {
     notify.allAgents('ticket:updated', toTicketDto(t));
-    for (const listener of listeners) listener(t);
+    for (const listener of listeners) listener(t, written);
   }
 
   async function findByNumber(number: number): Promise<TicketDoc> {
@@ -138,7 +138,7 @@ export function createTicketStore(deps: {
       // The dashboard's tallies follow the committed ticket (a new ticket counts from its first event).
       await tallies.moved(t.eventCount === 0 ? null : t, updated).catch((err) => log.error({ err, ticket: number }, 'ticket tallies not updated'));
       writtenBy.set(updated, events);
-      published(updated);
+      published(updated, events);
       return updated;
     }
     throw new AppError('conflict', 'The ticket is changing too fast; try again');
@@ -274,7 +274,7 @@ export function createTicketStore(deps: {
     allEvents,
     insert,
     /** Called with every ticket written (after `ticket:updated` went out). */
-    onPublished(listener: (t: TicketDoc) => void) {
+    onPublished(listener: (t: TicketDoc, written: TicketEventDoc[]) => void) {
       listeners.push(listener);
     },
   };

@@ -11,10 +11,8 @@ import type { WebhookPayload } from './webhook.service.ts';
 
 const payload = (type: WebhookEvent, id: string, at: Date, data: unknown): WebhookPayload => ({ id, type, createdAt: at.toISOString(), data });
 
-/** The webhook events of a ticket write: the ticket events it appended (those stamped with its updatedAt). */
-export function ticketPayloads(t: TicketDoc): WebhookPayload[] {
-  const at = t.updatedAt.getTime();
-  const fresh = t.events.filter((e) => e.at.getTime() === at);
+/** The webhook events of a ticket write: the ticket events it appended. */
+export function ticketPayloads(t: TicketDoc, fresh: TicketEventDoc[]): WebhookPayload[] {
   if (!fresh.length) return [];
   const ticket = toTicketDto(t);
   const out: WebhookPayload[] = [];
