@@ -79,16 +79,22 @@ export function createTicketStore(deps: {
   });
 
   /**
-   * Store events at their positions. Only the holder of a position's claim writes it, and a row
-   * already there is left by a writer that died before its ticket update (the commit): it was
-   * never part of the history, so it is overwritten. Reads stop at the ticket's eventCount.
+   * Store rows at their positions (`_id` `<ticket>:<seq>`). Only the holder of a position's claim
+   * writes it, so a row already there was left by a writer that died before its commit (the
+   * ticket's update): it was never part of the history and is replaced. Plain inserts on the
+   * normal path: FerretDB 1.x finds a row to update or replace by reading the whole collection.
    */
-  async function writeEvents(rows: StoredTicketEvent[]) {
+  async function writeRows<T extends { _id: string }>(model: { insertMany: (rows: T[], o: { ordered: false }) => Promise<unknown>; deleteMany: (f: object) => Promise<unknown> }, rows: T[]) {
     if (!rows.length) return;
-    await TicketEvent.bulkWrite(
-      rows.map((row) => ({ replaceOne: { filter: { _id: row._id }, replacement: row, upsert: true } })),
-      { ordered: false },
-    );
+    try {
+      await model.insertMany(rows, { ordered: false });
+    } catch (e) {
+      const taken = duplicateIndexes(e);
+      if (!taken) throw e;
+      const again = taken.map((i) => rows[i]!);
+      await model.deleteMany({ _id: { $in: again.map((r) => r._id) } });
+      await model.insertMany(again, { ordered: false });
+    }
   }
 
   function published(t: TicketDoc, written: TicketEventDoc[]) {
@@ -128,7 +134,7 @@ export function createTicketStore(deps: {
       const state = auditedState({ ...t, ...(c.set as Partial<TicketDoc>) });
       const events = chain.chain(c.events, t, now, state);
       // The events first, then the ticket: the ticket's eventCount and lastHash are the commit.
-      await writeEvents(events.map((e, i) => eventRow(t._id, { ...e, ...(c.events[i]!.key ? { key: c.events[i]!.key } : {}) })));
+      await writeRows(TicketEvent, events.map((e, i) => eventRow(t._id, { ...e, ...(c.events[i]!.key ? { key: c.events[i]!.key } : {}) })));
       const updated = await Ticket.findOneAndUpdate(
         { _id: t._id, eventCount: t.eventCount },
         { $set: { ...c.set, updatedAt: now, lastHash: events.at(-1)?.hash ?? t.lastHash, eventCount: t.eventCount + events.length } },
@@ -210,16 +216,11 @@ export function createTicketStore(deps: {
     const _id = fields._id ?? new Types.ObjectId();
     const now = clock.now();
     const windows = await settings.slaWindowsMs();
-    if (fields.transcript.length) {
-      // Keyed by this ticket's _id and seq: a retry writes the same rows again.
-      await TicketTranscript.bulkWrite(
-        fields.transcript.map((l) => {
-          const row = { ...l, _id: `${_id}:${l.seq}`, ticketId: _id };
-          return { replaceOne: { filter: { _id: row._id }, replacement: row, upsert: true } };
-        }),
-        { ordered: false },
-      );
-    }
+    // Keyed by this ticket's _id and seq: a retry writes the same rows again.
+    await writeRows(
+      TicketTranscript,
+      fields.transcript.map((l) => ({ ...l, _id: `${_id}:${l.seq}`, ticketId: _id })),
+    );
     let number = 0;
     // The counter is a hint; the unique index on number decides (FerretDB can lose an $inc).
     for (let attempt = 0; !number; attempt++) {
@@ -280,3 +281,17 @@ export function createTicketStore(deps: {
   };
 }
 export type TicketStore = ReturnType<typeof createTicketStore>;
+
+/** The positions of an insertMany's rows refused as duplicates; null when anything else failed. */
+function duplicateIndexes(e: unknown): number[] | null {
+  const errs = (e as { writeErrors?: { code?: number; index?: number; err?: { code?: number; index?: number } }[] }).writeErrors;
+  if (!errs?.length) return isDuplicateKey(e) ? [0] : null;
+  const out: number[] = [];
+  for (const w of errs) {
+    const code = w.code ?? w.err?.code;
+    const index = w.index ?? w.err?.index;
+    if (code !== 11000 || index === undefined) return null;
+    out.push(index);
+  }
+  return out;
+}
