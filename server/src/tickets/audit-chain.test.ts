@@ -94,7 +94,9 @@ describe('the keyed audit chain', () => {
   it('an event a dead writer left past the commit is replaced by the next change, and the chain holds', async () => {
     const id = await ticketId();
     // A writer stored seq 4 and died before updating the ticket (the commit).
-    await s.conn.collection('ticket_events').insertOne({ _id: `${id}:4` as never, ticketId: id, seq: 4, type: 'note', text: 'never committed', hash: 'x', prevHash: 'y' });
+    await s.conn
+      .collection('ticket_events')
+      .insertOne({ _id: `${id}:4` as never, ticketId: id, seq: 4, type: 'note', text: 'never committed', hash: 'x', prevHash: 'y' });
     expect(await verify(admin)).toEqual({ number: 1001, events: 3, ok: true });
     await post(alice, '/api/tickets/1001/notes', { text: 'the real fourth' });
     const detail = (await s.api<TicketDetailDto>('/api/tickets/1001', { cookie: alice.cookie })).body;

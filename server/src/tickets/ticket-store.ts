@@ -84,7 +84,10 @@ export function createTicketStore(deps: {
    * ticket's update): it was never part of the history and is replaced. Plain inserts on the
    * normal path: FerretDB 1.x finds a row to update or replace by reading the whole collection.
    */
-  async function writeRows<T extends { _id: string }>(model: { insertMany: (rows: T[], o: { ordered: false }) => Promise<unknown>; deleteMany: (f: object) => Promise<unknown> }, rows: T[]) {
+  async function writeRows<T extends { _id: string }>(
+    model: { insertMany: (rows: T[], o: { ordered: false }) => Promise<unknown>; deleteMany: (f: object) => Promise<unknown> },
+    rows: T[],
+  ) {
     if (!rows.length) return;
     try {
       await model.insertMany(rows, { ordered: false });
@@ -134,7 +137,10 @@ export function createTicketStore(deps: {
       const state = auditedState({ ...t, ...(c.set as Partial<TicketDoc>) });
       const events = chain.chain(c.events, t, now, state);
       // The events first, then the ticket: the ticket's eventCount and lastHash are the commit.
-      await writeRows(TicketEvent, events.map((e, i) => eventRow(t._id, { ...e, ...(c.events[i]!.key ? { key: c.events[i]!.key } : {}) })));
+      await writeRows(
+        TicketEvent,
+        events.map((e, i) => eventRow(t._id, { ...e, ...(c.events[i]!.key ? { key: c.events[i]!.key } : {}) })),
+      );
       const updated = await Ticket.findOneAndUpdate(
         { _id: t._id, eventCount: t.eventCount },
         { $set: { ...c.set, updatedAt: now, lastHash: events.at(-1)?.hash ?? t.lastHash, eventCount: t.eventCount + events.length } },
