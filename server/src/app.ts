@@ -13,6 +13,8 @@ import { createTicketTallies, ticketTalliesMigration } from './tickets/ticket-ta
 import { createAgentService } from './agents/agent.service.ts';
 import { createPresence } from './agents/presence.ts';
 import { authRoutes } from './agents/auth.routes.ts';
+import { agentAdminRoutes } from './agents/agent-admin.routes.ts';
+import { createAgentAdmin } from './agents/agent-admin.service.ts';
 import { createSiteService } from './sites/site.service.ts';
 import { createVisitorTokens } from './visitors/visitor-token.ts';
 import { visitorRoutes } from './visitors/visitor.routes.ts';
@@ -227,6 +229,19 @@ export async function createApp(deps: AppDeps) {
   // Off (a 404) unless KAMFLO_METRICS_TOKEN is set; not an HttpApi route: the answer is Prometheus text.
   if (metrics && config.metricsToken) app.get('/metrics', metrics.endpoint(config.metricsToken));
   authRoutes(api.route, agents);
+  const agentAdmin = createAgentAdmin({
+    conn,
+    clock,
+    agents,
+    log,
+    publicUrl: config.publicUrl,
+    // A new capacity or role counts from the next routing pass; a larger capacity may take queued chats now.
+    onInfoChanged: async (agentId, info) => {
+      await presence.updateInfo(agentId, info);
+      await router.rebalance();
+    },
+  });
+  agentAdminRoutes(api.route, { admin: agentAdmin });
   visitorRoutes(api.route, { tokens, sites, presence, emailEnabled: () => channels.has('email') });
   siteRoutes(api.route, { sites, onRotated: revokeSite });
   const articles = createArticleService({ conn, clock });
@@ -354,6 +369,7 @@ export async function createApp(deps: AppDeps) {
     metrics,
     services: {
       agents,
+      agentAdmin,
       conversations,
       chats,
       control,

@@ -6,6 +6,8 @@ import type {
   WebhookDeliveryDto,
   WebhookDto,
   AgentDto,
+  ManagedAgentDto,
+  SetPasswordLinkDto,
   AlertRulesDto,
   ChainVerificationDto,
   ConversationDto,
@@ -28,6 +30,9 @@ import type {
   CreateApiTokenInput,
   CreateWebhookInput,
   ChangePasswordInput,
+  InviteAgentInput,
+  SetPasswordInput,
+  UpdateAgentInput,
   ConvertToTicketInput,
   HelpCenterRequestInput,
   ResolveTicketInput,
@@ -135,6 +140,20 @@ export interface HttpApi {
   'GET /api/agents': { res: AgentDto[] };
   /** Admins (agents.manage): a new agent who signs in with this email and password. */
   'POST /api/agents': { body: CreateAgentInput; res: AgentDto };
+  // Agent management (agents.manage: admins; no API token scope)
+  /** Every agent with role, capacity, level and whether active. */
+  'GET /api/admin/agents': { res: ManagedAgentDto[] };
+  /** A new agent without a usable password; the answer holds a one-time set-password link (7 days), shown this once. */
+  'POST /api/agents/invite': { body: InviteAgentInput; res: SetPasswordLinkDto };
+  /** Name, role, capacity (1–50, what routing uses) or level. The last active admin keeps the admin role. */
+  'PATCH /api/agents/:id': { body: UpdateAgentInput; res: ManagedAgentDto };
+  /** No sign-in; every session and open console of the agent ends at once; their tickets stay assigned. Not yourself, not the last admin. */
+  'POST /api/agents/:id/deactivate': { res: ManagedAgentDto };
+  'POST /api/agents/:id/reactivate': { res: ManagedAgentDto };
+  /** The password stops working and every session ends; the answer holds a new one-time set-password link. */
+  'POST /api/agents/:id/reset-password': { res: SetPasswordLinkDto };
+  /** Public, rate-limited like sign-in: set a password with a one-time link's token (the link then stops working). */
+  'POST /api/auth/set-password': { body: SetPasswordInput; res: { ok: true } };
   /** The email channel: whether each direction is connected, the acknowledgement switch, limits. */
   'GET /api/settings/email': { res: EmailStatusDto };
   /** Admins (sla.configure): switch the acknowledgement of new email tickets. */

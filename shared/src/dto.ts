@@ -98,6 +98,25 @@ export interface AgentDto extends AgentRef {
   role: Role;
 }
 
+/** An agent as admins manage them (GET /api/admin/agents). */
+export interface ManagedAgentDto extends AgentDto {
+  /** Most live chats at once: routing offers no more. */
+  capacity: number;
+  level: EscalationLevel;
+  /** False once deactivated: no sign-in, every session ended. */
+  active: boolean;
+  createdAt: string;
+}
+
+/** An invitation or a password reset: the one-time set-password link, shown this once. */
+export interface SetPasswordLinkDto {
+  agent: ManagedAgentDto;
+  /** The console page that sets the password (relative to the server unless KAMFLO_PUBLIC_URL is set). */
+  url: string;
+  token: string;
+  expiresAt: string;
+}
+
 export interface TicketDto {
   id: string;
   number: number;

@@ -120,6 +120,25 @@ export const createAgentInput = z.strictObject({
   /** Length only here; the server also refuses the most common passwords. */
   password: newPassword,
 });
+export const AGENT_CAPACITY_MAX = 50;
+const agentCapacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(AGENT_CAPACITY_MAX, `must be at most ${AGENT_CAPACITY_MAX}`);
+/** Admins: invite an agent, who sets their own password through a one-time link. */
+export const inviteAgentInput = z.strictObject({
+  email: agentEmail,
+  name: personName,
+  role: z.enum(ROLES),
+  capacity: agentCapacity.optional(),
+  level: z.enum(ESCALATION_LEVELS).optional(),
+});
+/** Admins: change an agent (only the fields given). */
+export const updateAgentInput = z.strictObject({
+  name: personName.optional(),
+  role: z.enum(ROLES).optional(),
+  capacity: agentCapacity.optional(),
+  level: z.enum(ESCALATION_LEVELS).optional(),
+});
+/** The one-time set-password link's token and the new password. */
+export const setPasswordInput = z.strictObject({ token: z.string().min(1, 'must not be empty').max(200), password: newPassword });
 export const changePasswordInput = z.strictObject({
   currentPassword: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH),
   newPassword,
@@ -165,6 +184,9 @@ export type SignInInput = z.infer<typeof signInInput>;
 export type ConversationRef = z.infer<typeof conversationRef>;
 export type AgentSyncInput = z.infer<typeof agentSyncInput>;
 export type CreateAgentInput = z.infer<typeof createAgentInput>;
+export type InviteAgentInput = z.infer<typeof inviteAgentInput>;
+export type UpdateAgentInput = z.infer<typeof updateAgentInput>;
+export type SetPasswordInput = z.infer<typeof setPasswordInput>;
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 export type ConvertToTicketInput = z.infer<typeof convertToTicketInput>;
 export type TicketTextInput = z.infer<typeof ticketTextInput>;

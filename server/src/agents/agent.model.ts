@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Types } from 'mongoose';
-import { ROLES, type AgentDto, type Role } from '@kamflo/shared';
+import { ESCALATION_LEVELS, ROLES, type AgentDto, type EscalationLevel, type ManagedAgentDto, type Role } from '@kamflo/shared';
 
 export interface AgentDoc {
   _id: Types.ObjectId;
@@ -9,6 +9,10 @@ export interface AgentDoc {
   passwordHash: string;
   /** Most live chats at once; routing offers no more. */
   capacity: number;
+  /** The escalation level the agent works at (L1 when never set). */
+  level?: EscalationLevel;
+  /** Set while deactivated: no sign-in, no session (missing on agents never deactivated). */
+  deactivatedAt?: Date | null;
   createdAt: Date;
 }
 export const DEFAULT_CAPACITY = 4;
@@ -20,6 +24,8 @@ const agentSchema = new Schema<AgentDoc>(
     role: { type: String, enum: ROLES, required: true },
     passwordHash: { type: String, required: true },
     capacity: { type: Number, default: DEFAULT_CAPACITY },
+    level: { type: String, enum: ESCALATION_LEVELS },
+    deactivatedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },
@@ -32,4 +38,15 @@ export function agentModel(conn: Connection) {
 
 export function toAgentDto(a: Pick<AgentDoc, '_id' | 'email' | 'name' | 'role'>): AgentDto {
   return { id: String(a._id), email: a.email, name: a.name, role: a.role };
+}
+
+/** What admins see of an agent. */
+export function toManagedAgentDto(a: AgentDoc): ManagedAgentDto {
+  return {
+    ...toAgentDto(a),
+    capacity: a.capacity ?? DEFAULT_CAPACITY,
+    level: a.level ?? 'L1',
+    active: !a.deactivatedAt,
+    createdAt: a.createdAt.toISOString(),
+  };
 }

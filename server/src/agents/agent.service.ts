@@ -59,6 +59,7 @@ export function createAgentService({
     const agent = await Agent.findOne({ email }).lean();
     const ok = await verifyPassword(password, agent?.passwordHash ?? (await DUMMY_HASH));
     if (!agent || !ok) throw new AppError('unauthorized', 'Wrong email or password');
+    if (agent.deactivatedAt) throw new AppError('unauthorized', 'This account is deactivated; ask an admin');
     if (needsRehash(agent.passwordHash)) {
       // Only if unchanged meanwhile: a password change racing this sign-in wins.
       await Agent.updateOne({ _id: agent._id, passwordHash: agent.passwordHash }, { $set: { passwordHash: await hashPassword(password) } });
@@ -83,6 +84,11 @@ export function createAgentService({
     if (!agent) throw new AppError('not_found', 'Agent not found');
     await Session.deleteMany({ agentId: agent._id });
     revoke.agent(String(agent._id));
+  }
+
+  /** Ends the agent's open consoles (the sessions stay): they reopen with the agent as they are now. */
+  function revokeSockets(agentId: string): void {
+    revoke.agent(agentId);
   }
 
   /** The own-password change: needs the current password; every other session of the agent ends. */
@@ -114,7 +120,8 @@ export function createAgentService({
     const session = await Session.findById(sessionId).lean();
     if (!session || session.expiresAt <= clock.now()) return null;
     const agent = await Agent.findById(session.agentId).lean();
-    return agent ? { agent, sessionId } : null;
+    // A deactivated agent's sessions are deleted too; this covers one opened as it happened.
+    return agent && !agent.deactivatedAt ? { agent, sessionId } : null;
   }
 
   /** The session behind a request's Cookie header. */
@@ -176,6 +183,7 @@ export function createAgentService({
     signIn,
     signOut,
     revokeAllSessions,
+    revokeSockets,
     changePassword,
     authenticateSession,
     fromCookie,

@@ -197,6 +197,17 @@ export function createPresence(conn: Connection, clock: Clock, opts: PresenceOpt
       await refresh();
       return true;
     },
+    /**
+     * An admin changed the agent's name, role or capacity: routing uses the new values from the
+     * next pass. Every process's document is updated; this process's consoles carry it forward.
+     */
+    async updateInfo(agentId: string, info: { name: string; role: Role; capacity: number }): Promise<void> {
+      const l = local.get(agentId);
+      if (l) l.info = info;
+      await (writes.get(agentId) ?? Promise.resolve());
+      await Presence.updateMany({ agentId: new Types.ObjectId(agentId) }, { $set: info });
+      await refresh();
+    },
     markAssigned(agentId: string): void {
       const at = clock.now();
       const v = view.get(agentId);

@@ -75,7 +75,7 @@ export type RouteSpec<K extends ApiRoute, A extends Access, P, Q, B> = {
 /** What the registry keeps of each declared route: enough to describe it (e.g. as OpenAPI). */
 export interface DeclaredRoute {
   key: ApiRoute;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   access: Access;

@@ -27,6 +27,8 @@ export function httpLimits(limits: RateLimitService) {
   r.post('/api/auth/sign-in', httpLimit(limits, limits.signIn, 'Too many sign-in attempts; wait a minute'));
   // Guessing the current password with a stolen session counts as signing in.
   r.post('/api/auth/password', httpLimit(limits, limits.signIn, 'Too many attempts; wait a minute'));
+  // Guessing a set-password link's token counts as signing in.
+  r.post('/api/auth/set-password', httpLimit(limits, limits.signIn, 'Too many attempts; wait a minute'));
   r.post('/api/visitors', httpLimit(limits, limits.newVisitors, 'Too many new visitors from your address; wait a minute'));
   r.post('/api/helpcenter/requests', httpLimit(limits, limits.publicTickets, 'Too many requests from your address; try again later'));
   return r;

@@ -22,6 +22,7 @@ const EXPECTED: Record<string, Record<Role, boolean>> = {
   approve: { agent: false, team_lead: false, manager: true, admin: true },
   'change SLA settings': { agent: false, team_lead: false, manager: false, admin: true },
   'manage agents': { agent: false, team_lead: false, manager: false, admin: true },
+  'invite agents': { agent: false, team_lead: false, manager: false, admin: true },
   'see the unaddressed queue': { agent: false, team_lead: true, manager: true, admin: true },
   'manage API tokens': { agent: false, team_lead: false, manager: false, admin: true },
   'manage webhooks': { agent: false, team_lead: false, manager: false, admin: true },
@@ -56,6 +57,9 @@ const attempt: Record<string, (role: Role) => Promise<number>> = {
         body: { email: `new${++counter}@example.com`, name: 'New', role: 'agent', password: 'long enough password' },
       })
     ).status,
+  'invite agents': async (role) =>
+    (await s.api('/api/agents/invite', { cookie: people[role].cookie, body: { email: `invited${++counter}@example.com`, name: 'Invited', role: 'agent' } }))
+      .status,
   'see the unaddressed queue': async (role) => (await s.api('/api/tickets?queue=unaddressed', { cookie: people[role].cookie })).status,
   'manage API tokens': async (role) =>
     (await s.api('/api/admin/api-tokens', { cookie: people[role].cookie, body: { name: `Token of ${role}`, scopes: ['tickets:read'] } })).status,
@@ -80,6 +84,7 @@ describe('roles × actions', () => {
       approve: 'ticket.approve',
       'change SLA settings': 'sla.configure',
       'manage agents': 'agents.manage',
+      'invite agents': 'agents.manage',
       'see the unaddressed queue': 'tickets.unaddressed',
       'manage API tokens': 'api_tokens.manage',
       'manage webhooks': 'webhooks.manage',
