@@ -6,3 +6,6 @@ export const ROLE_LABELS: Record<Role, string> = {
   manager: 'Manager',
   admin: 'Admin',
 };
+
+/** Most live chats an admin may allow one agent at once. */
+export const AGENT_CAPACITY_MAX = 50;

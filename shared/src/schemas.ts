@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALERT_CONDITIONS, ALERT_RECIPIENTS, CATEGORIES, ESCALATION_LEVELS, NEXT_STEPS, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from './tickets.ts';
 import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
-import { ROLES } from './agents.ts';
+import { AGENT_CAPACITY_MAX, ROLES } from './agents.ts';
 import { API_SCOPES, WEBHOOK_EVENTS } from './permissions.ts';
 
 // Input schemas: every request and socket event is parsed with one of these at the edge.
@@ -120,7 +120,6 @@ export const createAgentInput = z.strictObject({
   /** Length only here; the server also refuses the most common passwords. */
   password: newPassword,
 });
-export const AGENT_CAPACITY_MAX = 50;
 const agentCapacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(AGENT_CAPACITY_MAX, `must be at most ${AGENT_CAPACITY_MAX}`);
 /** Admins: invite an agent, who sets their own password through a one-time link. */
 export const inviteAgentInput = z.strictObject({

@@ -5,10 +5,11 @@ import { TicketSettings } from './TicketSettings.tsx';
 import { EmailSettings } from '../email/EmailSettings.tsx';
 import { ApiTokens } from '../api-tokens/ApiTokens.tsx';
 import { Webhooks } from '../webhooks/Webhooks.tsx';
+import { Agents } from '../agents/Agents.tsx';
 import { TicketDetail } from './TicketDetail.tsx';
 import { TicketList } from './TicketList.tsx';
 
-/** The ticket list (with the past-due list, weekly chart and, for admins, SLA and email settings, API tokens and webhooks), or one ticket when the route names it. */
+/** The ticket list (with the past-due list, weekly chart and, for admins, SLA and email settings, API tokens, webhooks and agents), or one ticket when the route names it. */
 export function TicketsView({ ticket }: { ticket?: number }) {
   const me = useAppStore((s) => s.agent);
   return ticket ? (
@@ -21,6 +22,7 @@ export function TicketsView({ ticket }: { ticket?: number }) {
       {me && can(me.role, 'sla.configure') && <EmailSettings />}
       {me && can(me.role, 'api_tokens.manage') && <ApiTokens />}
       {me && can(me.role, 'webhooks.manage') && <Webhooks />}
+      {me && can(me.role, 'agents.manage') && <Agents />}
     </>
   );
 }
