@@ -46,6 +46,7 @@ import { ticketRoutes } from './tickets/ticket.routes.ts';
 import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
 import { createArticleService } from './helpcenter/article.service.ts';
 import { publicHelpCenter } from './helpcenter/public-site.ts';
+import { createSearchIndex } from './helpcenter/search-index.ts';
 import { healthRoutes } from './http/health.ts';
 import { createReadiness } from './ops/readiness.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -244,8 +245,9 @@ export async function createApp(deps: AppDeps) {
   agentAdminRoutes(api.route, { admin: agentAdmin });
   visitorRoutes(api.route, { tokens, sites, presence, emailEnabled: () => channels.has('email') });
   siteRoutes(api.route, { sites, onRotated: revokeSite });
-  const articles = createArticleService({ conn, clock });
-  helpCenterRoutes(api.route, { intake: tickets.intake, articles });
+  const search = createSearchIndex({ conn, clock, peers: cluster?.peers ?? noPeers });
+  const articles = createArticleService({ conn, clock, onPublishedChange: search.changed });
+  helpCenterRoutes(api.route, { intake: tickets.intake, articles, search });
   ticketRoutes(api.route, { ...tickets, conversations });
   settingsRoutes(api.route, { settings });
   notificationRoutes(api.route, { notifications });
@@ -262,7 +264,7 @@ export async function createApp(deps: AppDeps) {
       }),
     ),
   );
-  app.use(publicHelpCenter({ articles, publicUrl: config.publicUrl }));
+  app.use(publicHelpCenter({ articles, search, publicUrl: config.publicUrl }));
   app.use(emailDocumentRoutes({ conn, agents, email }));
   app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
   app.use(notFoundHandler);

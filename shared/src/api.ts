@@ -57,6 +57,7 @@ import type {
   ArticleUpdateInput,
   HcArticleDetailDto,
   HcArticleDto,
+  HcSearchResultDto,
   HcSettingsDto,
   HcSettingsInput,
 } from './helpcenter.ts';
@@ -87,6 +88,8 @@ export interface HttpApi {
   };
   /** Help Center "submit a request". Visitor token optional (replies then also reach the widget). */
   'POST /api/helpcenter/requests': { body: HelpCenterRequestInput; res: { ticketNumber: number } };
+  /** Public: search the published articles of an enabled Help Center. Query: site, q, limit (1–50, default 10). */
+  'GET /api/helpcenter/search': { res: { results: HcSearchResultDto[] } };
   // agents
   'POST /api/auth/sign-in': { body: SignInInput; res: AgentDto };
   'POST /api/auth/sign-out': { res: { ok: true } };

@@ -59,6 +59,24 @@ export type ArticlePreviewInput = z.infer<typeof articlePreviewInput>;
 export type HcSettingsInput = z.infer<typeof hcSettingsInput>;
 export type HcFeedbackInput = z.infer<typeof hcFeedbackInput>;
 
+/** `GET /api/helpcenter/search` and the public site's search page. */
+export const HC_MAX_QUERY = 200;
+export const hcSearchQuery = z.strictObject({
+  site: siteKey.optional(),
+  q: line(HC_MAX_QUERY),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+export type HcSearchQuery = z.infer<typeof hcSearchQuery>;
+/** A search hit: `titleHtml` and `snippetHtml` are escaped HTML whose only markup is `<mark>` around matched words. */
+export interface HcSearchResultDto {
+  title: string;
+  titleHtml: string;
+  slug: string;
+  url: string;
+  snippetHtml: string;
+  score: number;
+}
+
 export interface HcArticleDto {
   id: string;
   site: string;

@@ -18,7 +18,16 @@ import { renderMarkdown } from './markdown.ts';
 export const publicArticlePath = (site: string, slug: string) => `/help/${encodeURIComponent(site)}/articles/${encodeURIComponent(slug)}`;
 
 /** Articles: drafts, published revisions, stable slugs with redirects, feedback, per-site settings. */
-export function createArticleService({ conn, clock }: { conn: Connection; clock: Clock }) {
+export function createArticleService({
+  conn,
+  clock,
+  onPublishedChange = async () => {},
+}: {
+  conn: Connection;
+  clock: Clock;
+  /** The public set of `site` changed (a publish, an unpublish, a published article's new slug): search re-reads it. */
+  onPublishedChange?: (site: string) => Promise<void>;
+}) {
   const Article = articleModel(conn);
   const Revision = revisionModel(conn);
   const Slug = slugModel(conn);
@@ -114,6 +123,7 @@ export function createArticleService({ conn, clock }: { conn: Connection; clock:
       },
     );
     if (changed) await addRevision(next);
+    if (a.published && slug !== a.slug) await onPublishedChange(a.site);
     return detail(a._id);
   }
 
@@ -123,12 +133,14 @@ export function createArticleService({ conn, clock }: { conn: Connection; clock:
     const published = { title: a.title, body: a.body, html: renderMarkdown(a.body), revision: a.revision, at };
     await Article.updateOne({ _id: a._id }, { $set: { published } });
     await Revision.updateOne({ _id: `${a._id}:${a.revision}` }, { $set: { publishedAt: at } });
+    await onPublishedChange(a.site);
     return detail(a._id);
   }
 
   async function unpublish(id: string): Promise<HcArticleDetailDto> {
     const a = await find(id);
     await Article.updateOne({ _id: a._id }, { $set: { published: null } });
+    await onPublishedChange(a.site);
     return detail(a._id);
   }
 

@@ -4,21 +4,24 @@ import {
   articlePreviewInput,
   articleUpdateInput,
   DEFAULT_SITE,
+  hcSearchQuery,
   hcSettingsInput,
   helpCenterRequestInput,
   objectId,
   siteQuery,
 } from '@kamflo/shared';
 import type { DeclareRoute } from '../http/api-routes.ts';
+import { AppError } from '../lib/errors.ts';
 import type { TicketIntake } from '../tickets/ticket-intake.ts';
 import type { ArticleService } from './article.service.ts';
 import { renderMarkdown } from './markdown.ts';
+import type { SearchIndex } from './search-index.ts';
 
 /**
  * "Submit a request" (a Help Center form that creates a ticket; rate-limited in
  * security/http-limits.ts) and the console's article routes.
  */
-export function helpCenterRoutes(route: DeclareRoute, deps: { intake: TicketIntake; articles: ArticleService }) {
+export function helpCenterRoutes(route: DeclareRoute, deps: { intake: TicketIntake; articles: ArticleService; search: SearchIndex }) {
   const { articles } = deps;
   route('POST /api/helpcenter/requests', {
     summary: 'Submit a request; with a visitor token, replies also reach that widget',
@@ -26,6 +29,18 @@ export function helpCenterRoutes(route: DeclareRoute, deps: { intake: TicketInta
     body: helpCenterRequestInput,
     status: 201,
     handle: ({ visitor, body }) => deps.intake.fromHelpCenter(body, visitor),
+  });
+
+  route('GET /api/helpcenter/search', {
+    summary: 'Search the published articles of an enabled Help Center (titles weigh more; prefixes and typos match)',
+    access: 'public',
+    query: hcSearchQuery,
+    handle: async ({ query }) => {
+      const site = query.site ?? DEFAULT_SITE;
+      // Like the public site: a Help Center that is off does not exist.
+      if (!(await articles.getSettings(site)).enabled) throw new AppError('not_found', 'No such Help Center');
+      return { results: await deps.search.search(site, query.q, query.limit) };
+    },
   });
 
   const write = { access: 'agent', permission: 'helpcenter.write', forbidden: 'Your role may not write Help Center articles' } as const;

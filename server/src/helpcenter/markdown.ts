@@ -62,3 +62,21 @@ export function plainText(markdown: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * The text of HTML that renderMarkdown produced (well-formed, sanitized): tags dropped, entities
+ * decoded. Cheaper than plainText for indexing; what it returns is only ever shown escaped.
+ */
+export function htmlText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|nbsp);/gi, (_, e: string) => {
+      const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', nbsp: ' ' };
+      const lower = e.toLowerCase();
+      if (lower in named) return named[lower]!;
+      const code = lower.startsWith('#x') ? Number.parseInt(lower.slice(2), 16) : Number.parseInt(lower.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+}

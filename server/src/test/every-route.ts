@@ -8,6 +8,7 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'POST /api/visitors': true,
   'GET /api/widget/status': true,
   'POST /api/helpcenter/requests': true,
+  'GET /api/helpcenter/search': true,
   'POST /api/auth/sign-in': true,
   'POST /api/auth/sign-out': true,
   'GET /api/auth/me': true,
