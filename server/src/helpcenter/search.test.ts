@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HcSearchResultDto } from '@kamflo/shared';
+import { withLimits } from '../config.ts';
 import { manualClock } from '../lib/clock.ts';
 import { startTestServer, type TestServer } from '../test/harness.ts';
 
@@ -124,5 +125,19 @@ describe('Help Center search', () => {
     expect((await s.api('/api/helpcenter/search?q=refund&site=other')).status).toBe(404);
     expect((await s.api('/help/other/search?q=refund')).status).toBe(404);
     expect(await search(s, 'refund', '&limit=1')).toHaveLength(1);
+  });
+
+  it('the API and the page count against the per-address limit', async () => {
+    const limited = await startTestServer({ email: false, config: withLimits({ addressEvents: { points: 2, seconds: 60 } }) });
+    try {
+      expect((await limited.api('/api/helpcenter/search?q=refund')).status).toBe(404);
+      expect((await limited.api('/help/default/search?q=refund')).status).toBe(404);
+      const refused = await limited.api('/api/helpcenter/search?q=refund');
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBeTruthy();
+      expect((await limited.api('/help/default/search?q=refund')).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 });
