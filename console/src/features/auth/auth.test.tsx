@@ -95,3 +95,32 @@ describe('Sign in', () => {
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
   });
 });
+
+describe('Set password from a one-time link', () => {
+  it('opened at #/set-password/<token>, sets the password with that token, then leads to sign-in', async () => {
+    history.replaceState(null, '', '#/set-password/tok-abc_123');
+    const app = signedOutApp();
+    app.api.routes['POST /api/auth/set-password'] = () => ({ ok: true });
+    renderWith(app, <App />);
+    fireEvent.input(await screen.findByLabelText('New password'), { target: { value: 'a long new passphrase' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set password' }));
+    expect((await screen.findByRole('status')).textContent).toContain('Your password is set');
+    expect(app.api.callsTo('POST /api/auth/set-password')).toEqual([{ body: { token: 'tok-abc_123', password: 'a long new passphrase' } }]);
+    expect(location.hash).toBe('#/');
+    fireEvent.click(screen.getByRole('button', { name: 'Go to sign-in' }));
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  it("shows the server's refusal of a used link", async () => {
+    history.replaceState(null, '', '#/set-password/used');
+    const app = signedOutApp();
+    app.api.routes['POST /api/auth/set-password'] = () => {
+      throw apiError(400, 'bad_request', 'This link is invalid, used or expired; ask an admin for a new one');
+    };
+    renderWith(app, <App />);
+    fireEvent.input(await screen.findByLabelText('New password'), { target: { value: 'a long new passphrase' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set password' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/invalid, used or expired/);
+    history.replaceState(null, '', '#/');
+  });
+});
