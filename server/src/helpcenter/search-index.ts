@@ -52,7 +52,10 @@ export function createSearchIndex({ conn, clock, peers, checkEveryMs = 3000 }: {
   const Article = articleModel(conn);
   const Version = versionModel(conn);
   const sites = new Map<string, SiteIndex>();
-  const refreshing = new Map<string, Promise<SiteIndex>>();
+  const refreshing = new Map<string, { p: Promise<SiteIndex>; gen: number }>();
+  // Bumped by every change this process hears of: a refresh that began before one is not enough.
+  const generation = new Map<string, number>();
+  const genOf = (site: string) => generation.get(site) ?? 0;
 
   /** The published set of `site` changed (call after the article write). */
   async function changed(site: string): Promise<void> {
@@ -61,6 +64,7 @@ export function createSearchIndex({ conn, clock, peers, checkEveryMs = 3000 }: {
     peers.share('hc-search-changed', { site });
   }
   function stale(site: string) {
+    generation.set(site, genOf(site) + 1);
     const s = sites.get(site);
     if (s) s.checkedAt = Number.NEGATIVE_INFINITY;
   }
@@ -68,11 +72,14 @@ export function createSearchIndex({ conn, clock, peers, checkEveryMs = 3000 }: {
 
   async function refresh(site: string): Promise<SiteIndex> {
     const s = sites.get(site) ?? { token: null, checkedAt: Number.NEGATIVE_INFINITY, mini: newMini(), docs: new Map() };
+    const gen = genOf(site);
     // Read the token first: a change after this read moves it again, so it is seen next time.
     const token = (await Version.findById(site).lean())?.token ?? '';
+    // A change heard of during this refresh may have landed after the token read: then the
+    // index is marked for a check at the next search.
     const checkedAt = clock.now().getTime();
     if (token === s.token) {
-      s.checkedAt = checkedAt;
+      s.checkedAt = genOf(site) === gen ? checkedAt : Number.NEGATIVE_INFINITY;
       return s;
     }
     // The first build reads the published set once, bodies included; later ones read ids,
@@ -117,7 +124,7 @@ export function createSearchIndex({ conn, clock, peers, checkEveryMs = 3000 }: {
       }),
     );
     s.token = token;
-    s.checkedAt = checkedAt;
+    s.checkedAt = genOf(site) === gen ? checkedAt : Number.NEGATIVE_INFINITY;
     sites.set(site, s);
     return s;
   }
@@ -126,11 +133,16 @@ export function createSearchIndex({ conn, clock, peers, checkEveryMs = 3000 }: {
   async function indexOf(site: string): Promise<SiteIndex> {
     const s = sites.get(site);
     if (s && clock.now().getTime() - s.checkedAt < checkEveryMs) return s;
-    let p = refreshing.get(site);
-    if (!p) {
-      p = refresh(site).finally(() => refreshing.delete(site));
-      refreshing.set(site, p);
-    }
+    const gen = genOf(site);
+    const running = refreshing.get(site);
+    if (running && running.gen === gen) return running.p;
+    // A refresh that began before the latest change heard of: another one after it.
+    const p: Promise<SiteIndex> = (running ? running.p.catch(() => undefined) : Promise.resolve())
+      .then(() => refresh(site))
+      .finally(() => {
+        if (refreshing.get(site)?.p === p) refreshing.delete(site);
+      });
+    refreshing.set(site, { p, gen });
     return p;
   }
 
