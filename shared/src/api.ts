@@ -139,7 +139,7 @@ export interface HttpApi {
   /** The signed-in agent's notifications, newest first. */
   'GET /api/notifications': { res: NotificationDto[] };
   'POST /api/notifications/:id/read': { res: NotificationDto };
-  /** Every agent (for assigning tickets). */
+  /** Every active agent (for assigning tickets; deactivated ones are left out). */
   'GET /api/agents': { res: AgentDto[] };
   /** Admins (agents.manage): a new agent who signs in with this email and password. */
   'POST /api/agents': { body: CreateAgentInput; res: AgentDto };

@@ -86,6 +86,16 @@ describe('deactivation and reset', () => {
     expect((await s.api(`/api/tickets/${ticket.body.number}`, { cookie: ada.cookie })).body.assignee).toMatchObject({ id: ann.id });
     const listed = await s.api('/api/admin/agents', { cookie: ada.cookie });
     expect(listed.body.find((a: { id: string }) => a.id === ann.id)).toMatchObject({ active: false });
+    // Nobody can hand them new work: the assignable list leaves them out and assigning is refused.
+    expect((await s.api('/api/agents', { cookie: ada.cookie })).body.map((a: { id: string }) => a.id)).not.toContain(ann.id);
+    const other = await s.api('/api/tickets', {
+      cookie: ada.cookie,
+      body: { requesterEmail: 'd@example.com', subject: 't', message: 'm', priority: 'low', category: 'general' },
+    });
+    const assign = await s.api(`/api/tickets/${other.body.number}/assign`, { cookie: ada.cookie, body: { agentId: ann.id } });
+    expect(assign.status).toBe(409);
+    expect(assign.body.error.message).toMatch(/deactivated/);
+    expect((await s.api(`/api/tickets/${other.body.number}`, { cookie: ada.cookie })).body.assignee).toMatchObject({ id: ada.id });
 
     expect((await s.api(`/api/agents/${ann.id}/reactivate`, { cookie: ada.cookie, method: 'POST' })).body).toMatchObject({ active: true });
     expect((await signIn(ann.email, ann.password)).status).toBe(200);

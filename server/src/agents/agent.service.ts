@@ -139,8 +139,9 @@ export function createAgentService({
     return Agent.findById(id).lean();
   }
 
+  /** The agents work can go to: deactivated ones are left out. */
   async function listAgents(): Promise<AgentDto[]> {
-    return (await Agent.find().sort({ name: 1 }).lean()).map(toAgentDto);
+    return (await Agent.find().sort({ name: 1 }).lean()).filter((a) => !a.deactivatedAt).map(toAgentDto);
   }
 
   /**

@@ -44,7 +44,7 @@ export function authRoutes(route: DeclareRoute, agents: AgentService) {
   });
 
   route('GET /api/agents', {
-    summary: 'Every agent (for assigning tickets)',
+    summary: 'Every active agent (for assigning tickets)',
     access: 'agent',
     handle: () => agents.listAgents(),
   });

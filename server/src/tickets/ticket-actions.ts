@@ -233,6 +233,7 @@ export function createTicketActions(deps: {
   async function assign(actor: TicketActor, number: number, agentId: string): Promise<TicketDetailDto> {
     const target = await agents.getAgent(agentId);
     if (!target) throw new AppError('not_found', 'No agent with that id');
+    if (target.deactivatedAt) throw new AppError('conflict', `${target.name} is deactivated and can't be assigned tickets`);
     const actorId = String(actor._id);
     const t = await store.change(number, (t) => {
       if (t.status === 'closed') throw new AppError('illegal_transition', 'A closed ticket cannot be assigned');
