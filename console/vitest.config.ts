@@ -17,6 +17,9 @@ export default defineProject({
     environment: 'jsdom',
     include: ['src/**/*.test.ts?(x)'],
     setupFiles: ['src/test/setup.ts'],
+    // A busy 2-core CI machine can take seconds over a file's first render; a test is failed by
+    // its assertions, not by the machine's speed.
+    testTimeout: 20_000,
     // Run zustand through vite so the react → preact/compat alias applies to it.
     server: { deps: { inline: ['zustand'] } },
   },

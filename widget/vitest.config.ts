@@ -10,5 +10,8 @@ export default defineProject({
     environment: 'jsdom',
     include: ['src/**/*.test.ts?(x)'],
     setupFiles: ['src/test/setup.ts'],
+    // A busy 2-core CI machine can take seconds over a file's first render; a test is failed by
+    // its assertions, not by the machine's speed.
+    testTimeout: 20_000,
   },
 });
