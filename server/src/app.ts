@@ -1,3 +1,4 @@
+import type { TicketDoc } from './tickets/ticket.model.ts';
 import http from 'node:http';
 import express from 'express';
 import type { Connection } from 'mongoose';
@@ -87,6 +88,8 @@ export interface AppDeps {
   slaSweepIntervalMs?: number;
   /** How often the outbox sends what is due (off with sweepIntervalMs: false; tests call channels.outbox.runDue()). */
   outboxIntervalMs?: number;
+  /** Tests: where to fail as a process that died there would (ticket-store.ts). */
+  faults?: { ticketAfterCommit?: (t: TicketDoc) => void };
 }
 
 /** Build the whole server without listening: tests build it on port 0. */
@@ -167,7 +170,17 @@ export async function createApp(deps: AppDeps) {
   const chain = createEventChain(await loadAuditKey({ conn, auditKey: config.auditKey, secret: config.secret, dataDir: config.dataDir }));
   await runMigrations({ conn, claims, log, migrations: [ticketTimelineMigration({ conn, chain }), ticketTalliesMigration({ conn })] });
   const tallies = createTicketTallies({ conn, claims });
-  const ticketStore = createTicketStore({ conn, clock, claims, settings, notify, chain, tallies, log });
+  const ticketStore = createTicketStore({
+    conn,
+    clock,
+    claims,
+    settings,
+    notify,
+    chain,
+    tallies,
+    log,
+    ...(deps.faults?.ticketAfterCommit ? { faults: { afterCommit: deps.faults.ticketAfterCommit } } : {}),
+  });
   const tickets = {
     store: ticketStore,
     chain,
@@ -193,8 +206,20 @@ export async function createApp(deps: AppDeps) {
     onFired: metrics?.slaAlertFired,
   });
   const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log, hooks });
-  ticketStore.onPublished((t, written) => {
-    for (const p of ticketPayloads(t, written)) webhooks.emit(p);
+  // What a ticket write owes once committed, repeated by the follow-up sweep if this process dies
+  // first (both are idempotent: deliveries and webhook deliveries are keyed by ticket and seq).
+  ticketStore.onCommitted(async (t, written) => {
+    for (const e of written)
+      if (e.type === 'reply' && e.visibility === 'public')
+        await channels.deliver(t, {
+          seq: e.seq,
+          kind: 'reply',
+          text: e.text ?? '',
+          ...(e.actorId ? { author: { id: e.actorId, name: e.actorName ?? '' } } : {}),
+        });
+  });
+  ticketStore.onCommitted(async (t, written) => {
+    for (const p of ticketPayloads(t, written)) await webhooks.enqueue(p);
   });
   onAgentOffline = () => {
     // Offers to an agent who left go back to the queue and on to the next agent.
@@ -327,6 +352,7 @@ export async function createApp(deps: AppDeps) {
   }
   let sweeper: NodeJS.Timeout | undefined;
   let renewer: NodeJS.Timeout | undefined;
+  let followUpSweeper: NodeJS.Timeout | undefined;
   if (deps.sweepIntervalMs !== false) {
     sweeper = setInterval(() => sweep(true).catch((err) => log.warn({ err }, 'chat sweep failed')), deps.sweepIntervalMs ?? 1000);
     sweeper.unref();
@@ -335,6 +361,11 @@ export async function createApp(deps: AppDeps) {
     sla.start(deps.slaSweepIntervalMs ?? 30_000);
     channels.outbox.start(deps.outboxIntervalMs ?? 10_000);
     webhooks.start(deps.outboxIntervalMs ?? 10_000);
+    followUpSweeper = setInterval(
+      () => ticketStore.sweepFollowUps().catch((err) => log.warn({ err }, 'ticket follow-up sweep failed')),
+      deps.outboxIntervalMs ?? 10_000,
+    );
+    followUpSweeper.unref();
     channels.outbox.runSoon();
   }
   await email.start({ timers: deps.sweepIntervalMs !== false });
@@ -345,6 +376,7 @@ export async function createApp(deps: AppDeps) {
     readiness.drain();
     clearInterval(sweeper);
     clearInterval(renewer);
+    clearInterval(followUpSweeper);
     await sla.stop();
     await channels.outbox.stop();
     await webhooks.stop();

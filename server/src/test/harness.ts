@@ -12,7 +12,7 @@ import {
   type VisitorServerEvents,
 } from '@kamflo/shared';
 import { connectDatabase } from '../db/connect.ts';
-import { createApp } from '../app.ts';
+import { createApp, type AppDeps } from '../app.ts';
 import { testConfig, type Config } from '../config.ts';
 import { createLogger, silentLogger } from '../lib/logger.ts';
 import { manualClock, type ManualClock } from '../lib/clock.ts';
@@ -36,6 +36,8 @@ export async function startTestServer(
     catcher?: SmtpCatcher;
     /** Emit the driver's commandStarted events on `conn.getClient()` (tests that count database work). */
     monitorCommands?: boolean;
+    /** Places to fail as a process that died there would (AppDeps.faults). */
+    faults?: AppDeps['faults'];
   } = {},
 ) {
   const clock = opts.clock ?? manualClock(new Date());
@@ -60,6 +62,7 @@ export async function startTestServer(
     log: process.env.KAMFLO_TEST_LOG ? createLogger(process.env.KAMFLO_TEST_LOG) : silentLogger,
     clock,
     sweepIntervalMs: false,
+    ...(opts.faults ? { faults: opts.faults } : {}),
   });
   await new Promise<void>((resolve) => kamflo.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(kamflo.httpServer.address() as AddressInfo).port}`;

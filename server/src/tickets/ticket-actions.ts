@@ -44,18 +44,13 @@ export function createTicketActions(deps: {
   settings: SettingsService;
   agents: AgentService;
   notifications: NotificationService;
-  /** The customer channels (channels/): who a message reaches, delivering it, and the detail with delivery state. */
-  customers: Pick<Channels, 'assertReachable' | 'deliver' | 'detail'>;
+  /** The customer channels (channels/): who a message reaches, and the detail with delivery state. Delivering a reply is the store's committed hook (app.ts). */
+  customers: Pick<Channels, 'assertReachable' | 'detail'>;
 }) {
   const { store, clock, settings, agents, notifications, customers } = deps;
 
   async function detailOf(t: TicketDoc): Promise<TicketDetailDto> {
     return customers.detail(await store.withTimeline(t));
-  }
-
-  /** Hand a recorded customer-facing message to every channel that reaches the customer. */
-  async function deliverToCustomer(t: TicketDoc, seq: number, text: string, agent: TicketAgent): Promise<void> {
-    await customers.deliver(t, { seq, kind: 'reply', text, author: { id: String(agent._id), name: agent.name } });
   }
 
   /** Refuse a customer-facing message before recording it when no channel would carry it. */
@@ -79,7 +74,6 @@ export function createTicketActions(deps: {
       if (!t.assignee && !isTokenActor(agent)) Object.assign(set, { assignee: agent._id, assigneeName: agent.name });
       return { events, set };
     });
-    await deliverToCustomer(t, lastSeqOf(store, t, 'reply'), text, agent);
     return detailOf(t);
   }
 
@@ -114,7 +108,6 @@ export function createTicketActions(deps: {
         },
       };
     });
-    await deliverToCustomer(t, lastSeqOf(store, t, 'reply'), closingMessage, agent);
     return detailOf(t);
   }
 
@@ -337,7 +330,6 @@ export function createTicketActions(deps: {
       if (!t.assignee && !isTokenActor(agent)) Object.assign(set, { assignee: agent._id, assigneeName: agent.name });
       return { events, set };
     });
-    await deliverToCustomer(t, lastSeqOf(store, t, 'reply'), update, agent);
     return detailOf(t);
   }
 
@@ -394,10 +386,3 @@ export function createTicketActions(deps: {
   };
 }
 export type TicketActions = ReturnType<typeof createTicketActions>;
-
-/** The seq of the last event of a type that the change returning `t` wrote (the reply just written). */
-function lastSeqOf(store: TicketStore, t: TicketDoc, type: string): number {
-  const events = store.written(t);
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.type === type) return events[i]!.seq;
-  return t.eventCount;
-}

@@ -21,6 +21,13 @@ import {
 import { auditedState, type EventChain, type NewTicketEvent } from './event-chain.ts';
 import type { TicketTallies } from './ticket-tallies.ts';
 import type { Logger } from '../lib/logger.ts';
+import { createFollowUps } from './ticket-follow-ups.ts';
+
+/** A follow-up older than this was left by a process that died after (or before) its commit. */
+export const FOLLOW_UP_GRACE_MS = 60_000;
+
+/** Work a committed write owes: run after the commit, and again by the sweep if the process died first. Must be idempotent. */
+export type CommittedHook = (t: TicketDoc, written: TicketEventDoc[]) => Promise<void>;
 
 export type TicketAgent = Pick<AgentDoc, '_id' | 'name'>;
 export const agentActor = (a: TicketAgent) => ({ actorKind: 'agent' as const, actorId: String(a._id), actorName: a.name });
@@ -63,8 +70,12 @@ export function createTicketStore(deps: {
   chain: EventChain;
   tallies: TicketTallies;
   log: Logger;
+  /** Tests: throw here to be a process that dies right after a commit. */
+  faults?: { afterCommit?: (t: TicketDoc) => void };
 }) {
   const { conn, clock, claims, settings, notify, chain, tallies, log } = deps;
+  const followUps = createFollowUps(conn);
+  const committedHooks: CommittedHook[] = [];
   const Ticket = ticketModel(conn);
   const TicketEvent = ticketEventModel(conn);
   const TicketTranscript = ticketTranscriptModel(conn);
@@ -136,24 +147,66 @@ export function createTicketStore(deps: {
       const now = clock.now();
       const state = auditedState({ ...t, ...(c.set as Partial<TicketDoc>) });
       const events = chain.chain(c.events, t, now, state);
-      // The events first, then the ticket: the ticket's eventCount and lastHash are the commit.
-      await writeRows(
-        TicketEvent,
-        events.map((e, i) => eventRow(t._id, { ...e, ...(c.events[i]!.key ? { key: c.events[i]!.key } : {}) })),
-      );
+      // The events (and a note of what the write will owe) first, then the ticket: the
+      // ticket's eventCount and lastHash are the commit.
+      const [followUp] = await Promise.all([
+        followUps.open(t._id, t.eventCount + 1, t.eventCount + events.length, now),
+        writeRows(
+          TicketEvent,
+          events.map((e, i) => eventRow(t._id, { ...e, ...(c.events[i]!.key ? { key: c.events[i]!.key } : {}) })),
+        ),
+      ]);
       const updated = await Ticket.findOneAndUpdate(
         { _id: t._id, eventCount: t.eventCount },
         { $set: { ...c.set, updatedAt: now, lastHash: events.at(-1)?.hash ?? t.lastHash, eventCount: t.eventCount + events.length } },
         { new: true },
       ).lean();
       if (!updated) throw new AppError('conflict', 'The ticket changed at the same time; try again');
+      deps.faults?.afterCommit?.(updated);
       // The dashboard's tallies follow the committed ticket (a new ticket counts from its first event).
       await tallies.moved(t.eventCount === 0 ? null : t, updated).catch((err) => log.error({ err, ticket: number }, 'ticket tallies not updated'));
       writtenBy.set(updated, events);
       published(updated, events);
+      await followThrough(updated, events, followUp);
       return updated;
     }
     throw new AppError('conflict', 'The ticket is changing too fast; try again');
+  }
+
+  /**
+   * The committed hooks, in order; the note is crossed off only when all succeeded. A failure is
+   * logged and left to the sweep: the write itself stands.
+   */
+  async function followThrough(t: TicketDoc, events: TicketEventDoc[], followUp: string): Promise<boolean> {
+    for (const hook of committedHooks) {
+      try {
+        await hook(t, events);
+      } catch (err) {
+        log.warn({ err, ticket: t.number }, 'a committed ticket write could not finish its follow-up work; the sweep will retry');
+        return false;
+      }
+    }
+    await followUps.done(followUp).catch((err) => log.warn({ err, ticket: t.number }, 'ticket follow-up not crossed off'));
+    return true;
+  }
+
+  /**
+   * Finish what writers that died left undone: a note older than the grace period whose write
+   * committed runs its hooks again (they are idempotent); one whose write never committed is
+   * dropped. Returns how many writes were finished.
+   */
+  async function sweepFollowUps(): Promise<number> {
+    let finished = 0;
+    for (const f of await followUps.olderThan(new Date(clock.now().getTime() - FOLLOW_UP_GRACE_MS))) {
+      const t = await Ticket.findById(f.ticketId).lean();
+      if (!t || t.eventCount < f.to) {
+        await followUps.done(f._id);
+        continue;
+      }
+      const { items } = await eventsPage(t, f.from - 1, f.to - f.from + 1);
+      if (await followThrough(t, items, f._id)) finished++;
+    }
+    return finished;
   }
 
   /** The events the change that returned `t` wrote (empty when it wrote none). */
@@ -280,6 +333,14 @@ export function createTicketStore(deps: {
     withTimeline,
     allEvents,
     insert,
+    sweepFollowUps,
+    /**
+     * Work every committed write owes (delivering a reply, queueing webhook events), awaited by
+     * the write, and repeated by sweepFollowUps after a crash: it must be idempotent.
+     */
+    onCommitted(hook: CommittedHook) {
+      committedHooks.push(hook);
+    },
     /** Called with every ticket written (after `ticket:updated` went out). */
     onPublished(listener: (t: TicketDoc, written: TicketEventDoc[]) => void) {
       listeners.push(listener);
