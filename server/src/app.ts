@@ -46,7 +46,7 @@ import { createTicketActions } from './tickets/ticket-actions.ts';
 import { ticketRoutes } from './tickets/ticket.routes.ts';
 import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
 import { createArticleService } from './helpcenter/article.service.ts';
-import { publicHelpCenter } from './helpcenter/public-site.ts';
+import { publicHelpCenter, robotsTxt } from './helpcenter/public-site.ts';
 import { createSearchIndex } from './helpcenter/search-index.ts';
 import { healthRoutes } from './http/health.ts';
 import { createReadiness } from './ops/readiness.ts';
@@ -289,7 +289,8 @@ export async function createApp(deps: AppDeps) {
       }),
     ),
   );
-  app.use(publicHelpCenter({ articles, search, publicUrl: config.publicUrl }));
+  app.use(publicHelpCenter({ articles, search, intake: tickets.intake, publicUrl: config.publicUrl }));
+  app.use(robotsTxt({ articles, publicUrl: config.publicUrl }));
   app.use(emailDocumentRoutes({ conn, agents, email }));
   app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
   app.use(notFoundHandler);

@@ -12,6 +12,9 @@ export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
 const line = (max: number) => z.string().overwrite(cleanLine).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const prose = (max: number) => z.string().overwrite(cleanProse).max(max, `must be at most ${max} characters`);
+export const HC_MAX_GROUP = 80;
+/** A category or section name (`Billing`, `Refunds`); empty for none. */
+const group = z.string().overwrite(cleanLine).trim().max(HC_MAX_GROUP, `must be at most ${HC_MAX_GROUP} characters`);
 
 /** `refund-policy`: lowercase letters and digits in words joined by single hyphens. */
 export const hcSlug = z
@@ -29,6 +32,9 @@ export const articleCreateInput = z.strictObject({
   /** Markdown. Rendered to sanitized HTML by the server; raw HTML in it is sanitized too. */
   body: prose(HC_MAX_BODY),
   locale: hcLocale.optional(),
+  category: group.optional(),
+  /** A section within the category. */
+  section: group.optional(),
   /** Derived from the title when left out. */
   slug: hcSlug.optional(),
 });
@@ -36,6 +42,9 @@ export const articleUpdateInput = z.strictObject({
   title: line(HC_MAX_TITLE).optional(),
   body: prose(HC_MAX_BODY).optional(),
   locale: hcLocale.optional(),
+  /** Category, section and locale change at once (not a revision); an empty string leaves it out. */
+  category: group.optional(),
+  section: group.optional(),
   /** A new slug: the old one keeps redirecting to this article. */
   slug: hcSlug.optional(),
 });
@@ -84,6 +93,9 @@ export interface HcArticleDto {
   title: string;
   body: string;
   locale: string;
+  /** Empty when none. */
+  category: string;
+  section: string;
   /** Published once a revision is live; the draft may be ahead of it (`unpublishedChanges`). */
   status: ArticleStatus;
   unpublishedChanges: boolean;

@@ -13,6 +13,9 @@ export interface ArticleDoc {
   site: string;
   slug: string;
   locale: string;
+  /** '' when none (older documents may lack both). */
+  category?: string;
+  section?: string;
   title: string;
   body: string;
   revision: number;
@@ -27,6 +30,8 @@ const articleSchema = new Schema<ArticleDoc>(
     site: { type: String, required: true },
     slug: { type: String, required: true },
     locale: { type: String, required: true },
+    category: { type: String, default: '' },
+    section: { type: String, default: '' },
     title: { type: String, required: true },
     body: { type: String, default: '' },
     revision: { type: Number, required: true },

@@ -74,6 +74,8 @@ export function createArticleService({
       site,
       slug,
       locale: input.locale ?? settings.defaultLocale,
+      category: input.category ?? '',
+      section: input.section ?? '',
       title: input.title,
       body: input.body,
       revision: 1,
@@ -105,6 +107,8 @@ export function createArticleService({
       title: input.title ?? a.title,
       body: input.body ?? a.body,
       locale: input.locale ?? a.locale,
+      category: input.category ?? a.category ?? '',
+      section: input.section ?? a.section ?? '',
       ...(changed ? { revision: a.revision + 1, authorId: String(agent._id), authorName: agent.name, updatedAt: clock.now() } : {}),
     };
     await Article.updateOne(
@@ -115,6 +119,8 @@ export function createArticleService({
           title: next.title,
           body: next.body,
           locale: next.locale,
+          category: next.category,
+          section: next.section,
           revision: next.revision,
           authorId: next.authorId,
           authorName: next.authorName,
@@ -152,6 +158,8 @@ export function createArticleService({
       title: a.title,
       body: a.body,
       locale: a.locale,
+      category: a.category ?? '',
+      section: a.section ?? '',
       status: a.published ? 'published' : 'draft',
       unpublishedChanges: !a.published || a.published.revision !== a.revision,
       revision: a.revision,
@@ -222,11 +230,15 @@ export function createArticleService({
     const { _id, ...rest } = await getSettingsDoc(site);
     return { site: _id, ...rest, url: `/help/${encodeURIComponent(site)}/` };
   }
+  /** The sites whose Help Center is on. */
+  async function enabledSites(): Promise<string[]> {
+    return (await Settings.find({ enabled: true }).limit(1000).lean()).map((d) => d._id);
+  }
   async function putSettings(site: string, input: HcSettingsInput): Promise<HcSettingsDto> {
     await Settings.updateOne({ _id: site }, { $set: input }, { upsert: true });
     return getSettings(site);
   }
 
-  return { create, update, publish, unpublish, detail, list, published, publishedList, recordFeedback, getSettings, putSettings };
+  return { create, update, publish, unpublish, detail, list, published, publishedList, recordFeedback, getSettings, putSettings, enabledSites };
 }
 export type ArticleService = ReturnType<typeof createArticleService>;

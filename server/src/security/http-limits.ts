@@ -30,7 +30,7 @@ export function httpLimits(limits: RateLimitService) {
   // Guessing a set-password link's token counts as signing in.
   r.post('/api/auth/set-password', httpLimit(limits, limits.signIn, 'Too many attempts; wait a minute'));
   r.post('/api/visitors', httpLimit(limits, limits.newVisitors, 'Too many new visitors from your address; wait a minute'));
-  r.post('/api/helpcenter/requests', httpLimit(limits, limits.publicTickets, 'Too many requests from your address; try again later'));
+  r.post(['/api/helpcenter/requests', '/help/:site/request'], httpLimit(limits, limits.publicTickets, 'Too many requests from your address; try again later'));
   // Public search (API and the Help Center's page) counts against the address's event limit.
   r.get(['/api/helpcenter/search', '/help/:site/search'], httpLimit(limits, limits.addressEvents, 'Too many searches from your address; wait a moment'));
   return r;

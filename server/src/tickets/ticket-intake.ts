@@ -1,5 +1,13 @@
 import { Types } from 'mongoose';
-import type { ConvertToTicketInput, CreateTicketInput, HelpCenterRequestInput, LeaveMessageInput, TicketDto } from '@kamflo/shared';
+import {
+  DEFAULT_SITE,
+  type ConvertToTicketInput,
+  type CreateTicketInput,
+  type HelpCenterRequestInput,
+  type LeaveMessageInput,
+  type TicketDto,
+} from '@kamflo/shared';
+import { publicArticlePath } from '../helpcenter/article.service.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Claims } from '../db/claims.ts';
 import type { VisitorIdentity } from '../visitors/visitor-token.ts';
@@ -128,8 +136,14 @@ export function createTicketIntake(deps: { store: TicketStore; conversations: Co
         actorName: input.name,
         text: input.message,
         // Which article the visitor read and which search led here (the Help Center's reports).
+        // The console links the article's public page (articleUrl).
         ...(input.article || input.searchId
-          ? { data: { ...(input.article ? { article: input.article } : {}), ...(input.searchId ? { searchId: input.searchId } : {}) } }
+          ? {
+              data: {
+                ...(input.article ? { article: input.article, articleUrl: publicArticlePath(v?.site ?? input.site ?? DEFAULT_SITE, input.article) } : {}),
+                ...(input.searchId ? { searchId: input.searchId } : {}),
+              },
+            }
           : {}),
       },
     });

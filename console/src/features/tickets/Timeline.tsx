@@ -170,10 +170,27 @@ function TimelineEvent({ event: e, ticket }: { event: TicketEventDto; ticket: Ti
       </div>
       {(e.type === 'note' || e.type === 'escalated') && <p class="note-hint">Only your team sees this</p>}
       {showText && <p class="event-text">{e.text}</p>}
+      {e.type === 'created' && e.data?.article && <ReadArticle slug={e.data.article} url={e.data.articleUrl} />}
       {e.type === 'resolved' && e.text && <p class="muted small">Sent to the customer as the closing message.</p>}
       {email && <EmailDetails email={email} />}
       <Deliveries ticket={ticket} seq={e.seq} />
     </li>
+  );
+}
+
+/** The Help Center article the customer read before sending a request (only a public `/help/` page is linked). */
+function ReadArticle({ slug, url }: { slug: string; url?: string }) {
+  return (
+    <p class="muted small">
+      Read before asking:{' '}
+      {url?.startsWith('/help/') ? (
+        <a href={url} target="_blank" rel="noopener noreferrer">
+          {slug}
+        </a>
+      ) : (
+        slug
+      )}
+    </p>
   );
 }
 

@@ -39,3 +39,29 @@ describe('A long history', () => {
     expect(screen.queryByRole('button', { name: /earlier events/ })).toBeNull();
   });
 });
+
+describe('A Help Center request', () => {
+  it('shows the article the customer read before asking, linked to its public page', async () => {
+    const app = createConsoleApp();
+    app.api.routes['GET /api/tickets/:number'] = () =>
+      ticketDetail({
+        source: 'help_center',
+        events: [
+          {
+            id: 'e1',
+            seq: 1,
+            type: 'created',
+            actor: { kind: 'customer', name: 'Ana Lima' },
+            text: 'The tracking link says nothing.',
+            data: { article: 'where-is-my-parcel', articleUrl: '/help/default/articles/where-is-my-parcel' },
+            at: iso(-60_000),
+          },
+        ],
+      });
+    app.store.getState().navigate({ view: 'tickets', ticket: 1001 });
+    renderWith(app, <Shell />);
+    const link = await screen.findByRole('link', { name: 'where-is-my-parcel' });
+    expect(link.getAttribute('href')).toBe('/help/default/articles/where-is-my-parcel');
+    expect(link.parentElement!.textContent).toBe('Read before asking: where-is-my-parcel');
+  });
+});
