@@ -19,6 +19,7 @@ import { createAgentAdmin } from './agents/agent-admin.service.ts';
 import { createSiteService } from './sites/site.service.ts';
 import { createVisitorTokens } from './visitors/visitor-token.ts';
 import { visitorRoutes } from './visitors/visitor.routes.ts';
+import { createVisitorProfiles } from './visitors/identity.ts';
 import { attachTokenRenewal, siteRoom } from './visitors/token-renewal.ts';
 import { siteRoutes } from './sites/site.routes.ts';
 import { socketRevoker } from './agents/session-revocation.ts';
@@ -268,7 +269,15 @@ export async function createApp(deps: AppDeps) {
     },
   });
   agentAdminRoutes(api.route, { admin: agentAdmin });
-  visitorRoutes(api.route, { tokens, sites, presence, emailEnabled: () => channels.has('email') });
+  visitorRoutes(api.route, {
+    tokens,
+    sites,
+    presence,
+    profiles: createVisitorProfiles({ conn, clock }),
+    clock,
+    serverSecret: secret,
+    emailEnabled: () => channels.has('email'),
+  });
   siteRoutes(api.route, { sites, onRotated: revokeSite });
   const search = createSearchIndex({ conn, clock, peers: cluster?.peers ?? noPeers });
   const articles = createArticleService({ conn, clock, onPublishedChange: search.changed });

@@ -1,4 +1,6 @@
 import type { DeliveryDto, EmailStatusDto } from './channels.ts';
+import type { VisitorProfileDto } from './dto.ts';
+import type { SiteIdentityInput, VisitorSessionInput } from './schemas.ts';
 import type {
   ApiTokenDto,
   CreatedApiTokenDto,
@@ -80,8 +82,8 @@ export interface HttpApi {
   /** Readiness: 200 while the database (and Redis, when configured) answer; 503 with the same body naming what failed, or while draining. */
   'GET /readyz': { res: ReadinessDto };
   // visitors
-  /** First contact: a signed visitor token for this site. Body: { site? }. */
-  'POST /api/visitors': { body: { site?: string }; res: VisitorTokenDto };
+  /** First contact: a signed visitor token for this site. Body: { site?, user? } (the user with its hash or JWT). */
+  'POST /api/visitors': { body: VisitorSessionInput; res: VisitorTokenDto };
   /** Widget start-up: whether anyone can answer now. Query: ?site= */
   'GET /api/widget/status': {
     res: { site: string; siteName: string; agentsOnline: boolean /** Replies can reach visitors by email. */; emailEnabled: boolean };
@@ -165,10 +167,14 @@ export interface HttpApi {
   'POST /api/tickets/:number/deliveries/:id/retry': { res: DeliveryDto };
   /** Admins: recompute a ticket's hash chain. */
   'GET /api/admin/tickets/:number/verify': { res: ChainVerificationDto };
-  /** Admins: a site's secret (it signs the site's visitor tokens and will verify visitor identity). */
+  /** Admins: a site's secret (it signs the site's visitor tokens and verifies visitor identity), and its identity setting. */
   'GET /api/admin/sites/:site/secret': { res: SiteSecretDto };
   /** Admins: a new secret for the site; every visitor token of the site stops working at once. */
   'POST /api/admin/sites/:site/secret': { res: SiteSecretDto };
+  /** Admins: whether a boot claiming a user needs a valid hash or JWT. */
+  'PUT /api/admin/sites/:site/identity': { body: SiteIdentityInput; res: SiteSecretDto };
+  /** Who a widget visitor is (the user the page signed in, verified or not) and their other conversations and tickets. */
+  'GET /api/visitor-profiles/:site/:visitorId': { res: VisitorProfileDto };
   // Help Center articles (console). Query ?site= (default site when left out).
   /** Every article of the site, drafts included, newest change first. Query: site, status. */
   'GET /api/helpcenter/articles': { res: HcArticleDto[] };

@@ -128,6 +128,9 @@ export interface TicketDto {
   requester: { name?: string; email?: string };
   assignee?: AgentRef;
   conversationId?: string;
+  /** The widget visitor behind the ticket (from a chat or a Help Center request with a visitor token). */
+  site?: string;
+  visitorId?: string;
   createdAt: string;
   updatedAt: string;
   slaDueAt: string;
@@ -265,6 +268,8 @@ export interface ChainVerificationDto {
 export interface VisitorTokenDto {
   token: string;
   visitorId: string;
+  /** When the boot claimed a user: whether the hash or JWT proved it. */
+  verified?: boolean;
   /** After this the server refuses it; the server hands a connected widget a fresh one well before. */
   expiresAt: string;
 }
@@ -272,9 +277,32 @@ export interface VisitorTokenDto {
 /** A site's secret, for admins. */
 export interface SiteSecretDto {
   site: string;
-  /** 32 random bytes, base64url. */
+  /** 32 random bytes, base64url. It also proves visitors' identity (HMAC-SHA256 hash or HS256 JWT). */
   secret: string;
   rotatedAt: string;
+  /** A boot claiming a user without a valid hash or JWT is refused (`identity_unverified`). */
+  requireVerifiedIdentity: boolean;
+}
+
+/** The user a page signed the widget in with, as agents see them. */
+export interface VisitorUserDto {
+  id: string;
+  email?: string;
+  name?: string;
+  /** Proved by a hash or JWT under the site's secret; false: only claimed by the page. */
+  verified: boolean;
+}
+
+/** Who a conversation's or ticket's visitor is, and what else they have with us (agents). */
+export interface VisitorProfileDto {
+  site: string;
+  visitorId: string;
+  /** None: an anonymous visitor. */
+  user?: VisitorUserDto;
+  /** The visitor's conversations, newest first (at most 20). A verified user's include every device's. */
+  conversations: { id: string; status: ConversationStatus; firstMessage: string; createdAt: string; ticketNumber?: number }[];
+  /** The visitor's tickets, newest first (at most 20). */
+  tickets: { id: string; number: number; subject: string; status: TicketStatus; createdAt: string }[];
 }
 
 /** An API token as admins see it: never its secret. */

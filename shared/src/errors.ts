@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'already_taken',
   'illegal_transition',
   'rate_limited',
+  /** The page claimed a user whose hash or JWT does not prove it, on a site that requires verified identity. */
+  'identity_unverified',
   'unavailable',
   'internal',
 ] as const;

@@ -103,7 +103,32 @@ export const helpCenterRequestInput = z.strictObject({
     .optional(),
 });
 export const siteKey = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a site key');
-export const visitorSessionInput = z.strictObject({ site: siteKey.optional() });
+/**
+ * The signed-in user a page boots the widget with. `hash` (hex HMAC-SHA256 of `id` under the
+ * site's secret) or `jwt` (HS256 under the site's secret) proves it; without either it is a claim.
+ */
+export const widgetUser = z.strictObject({
+  id: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .refine(noControls, 'must not contain control characters or line breaks'),
+  email: email.optional(),
+  name: personName.optional(),
+  hash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (HMAC-SHA256)')
+    .optional(),
+  jwt: z.string().min(1).max(4096, 'must be at most 4096 characters').optional(),
+});
+export const visitorSessionInput = z.strictObject({ site: siteKey.optional(), user: widgetUser.optional() });
+export type WidgetUserInput = z.infer<typeof widgetUser>;
+/** A visitor id as tokens carry it (path parameter of the agents' visitor profile). */
+export const visitorIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a visitor id');
+export type VisitorSessionInput = z.infer<typeof visitorSessionInput>;
+/** Admins: the site's identity settings. */
+export const siteIdentityInput = z.strictObject({ requireVerifiedIdentity: z.boolean() });
+export type SiteIdentityInput = z.infer<typeof siteIdentityInput>;
 
 // Agents
 const newPassword = z

@@ -10,6 +10,7 @@ import { claimModel } from './claims.ts';
 import { migrationModel } from './migrations.ts';
 import { tallyModel } from '../tickets/ticket-tallies.ts';
 import { siteModel } from '../sites/site.service.ts';
+import { visitorProfileModel } from '../visitors/identity.ts';
 import { notificationModel } from '../notifications/notification.model.ts';
 import { presenceModel } from '../agents/presence.model.ts';
 import { markModel } from '../chats/marks.model.ts';
@@ -43,6 +44,7 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     migrationModel(conn),
     tallyModel(conn),
     siteModel(conn),
+    visitorProfileModel(conn),
     notificationModel(conn),
     presenceModel(conn),
     markModel(conn),

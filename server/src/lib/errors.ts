@@ -20,6 +20,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   already_taken: 409,
   illegal_transition: 409,
   rate_limited: 429,
+  identity_unverified: 403,
   unavailable: 503,
   internal: 500,
 };

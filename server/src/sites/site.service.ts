@@ -10,13 +10,18 @@ export interface SiteDoc {
   /**
    * The site's own secret: 32 random bytes, base64url. With the server's secret it signs the
    * site's visitor tokens, so rotating it revokes them all; it is also the key a site's backend
-   * will use to prove who a visitor is (HMAC-SHA256 of the user id), so admins may read it.
+   * uses to prove who a visitor is (HMAC-SHA256 of the user id, or an HS256 JWT), so admins may read it.
    * Missing on sites created before secrets existed: the first use generates it.
    */
   secret?: string;
   secretRotatedAt?: Date;
+  /** A boot claiming a user without a valid hash or JWT is refused (visitors/identity.ts). Off when missing. */
+  requireVerifiedIdentity?: boolean;
 }
-const siteSchema = new Schema<SiteDoc>({ _id: String, name: { type: String, required: true }, secret: String, secretRotatedAt: Date }, { versionKey: false });
+const siteSchema = new Schema<SiteDoc>(
+  { _id: String, name: { type: String, required: true }, secret: String, secretRotatedAt: Date, requireVerifiedIdentity: Boolean },
+  { versionKey: false },
+);
 
 export function siteModel(conn: Connection) {
   return conn.model<SiteDoc>('Site', siteSchema, 'sites');
@@ -58,7 +63,12 @@ export function createSiteService({ conn, clock }: { conn: Connection; clock: Cl
   }
 
   function toDto(site: SiteDoc): SiteSecretDto {
-    return { site: site._id, secret: site.secret!, rotatedAt: (site.secretRotatedAt ?? new Date(0)).toISOString() };
+    return {
+      site: site._id,
+      secret: site.secret!,
+      rotatedAt: (site.secretRotatedAt ?? new Date(0)).toISOString(),
+      requireVerifiedIdentity: site.requireVerifiedIdentity === true,
+    };
   }
 
   async function getSecret(key: string): Promise<SiteSecretDto> {
@@ -73,6 +83,13 @@ export function createSiteService({ conn, clock }: { conn: Connection; clock: Cl
     return toDto(updated!);
   }
 
-  return { ensureDefault, get, secretOf, getSecret, rotateSecret };
+  /** Turn "Require verified identity" on or off: it applies to boots from then on. */
+  async function setIdentity(key: string, requireVerifiedIdentity: boolean): Promise<SiteSecretDto> {
+    await get(key);
+    await Site.updateOne({ _id: key }, { $set: { requireVerifiedIdentity } });
+    return getSecret(key);
+  }
+
+  return { ensureDefault, get, secretOf, getSecret, rotateSecret, setIdentity };
 }
 export type SiteService = ReturnType<typeof createSiteService>;

@@ -53,6 +53,8 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'POST /api/tickets/:number/deliveries/:id/retry': true,
   'GET /api/admin/sites/:site/secret': true,
   'POST /api/admin/sites/:site/secret': true,
+  'PUT /api/admin/sites/:site/identity': true,
+  'GET /api/visitor-profiles/:site/:visitorId': true,
   'GET /api/helpcenter/articles': true,
   'POST /api/helpcenter/articles': true,
   'GET /api/helpcenter/articles/:id': true,

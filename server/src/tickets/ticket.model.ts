@@ -204,6 +204,8 @@ const ticketSchema = new Schema<TicketDoc>(
 );
 ticketSchema.index({ number: 1 }, { unique: true });
 ticketSchema.index({ conversationId: 1 });
+// A widget visitor's tickets (the console's visitor profile).
+ticketSchema.index({ site: 1, visitorId: 1, createdAt: -1 });
 // The list's shapes (ticket-list.ts); the SLA sweeper's queries use them too.
 for (const keys of listIndexes()) ticketSchema.index(keys);
 
@@ -240,6 +242,10 @@ export function toTicketDto(t: TicketDoc): TicketDto {
   if (t.lastCustomerUpdateAt) dto.lastCustomerUpdateAt = t.lastCustomerUpdateAt.toISOString();
   if (t.assignee) dto.assignee = { id: String(t.assignee), name: t.assigneeName ?? '' };
   if (t.conversationId) dto.conversationId = String(t.conversationId);
+  if (t.site && t.visitorId) {
+    dto.site = t.site;
+    dto.visitorId = t.visitorId;
+  }
   if (t.firstResponseAt) dto.firstResponseAt = t.firstResponseAt.toISOString();
   if (t.resolvedAt) dto.resolvedAt = t.resolvedAt.toISOString();
   return dto;
