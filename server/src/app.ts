@@ -255,12 +255,12 @@ export async function createApp(deps: AppDeps) {
   healthRoutes(api.route, readiness);
   // Off (a 404) unless KAMFLO_METRICS_TOKEN is set; not an HttpApi route: the answer is Prometheus text.
   if (metrics && config.metricsToken) app.get('/metrics', metrics.endpoint(config.metricsToken));
-  authRoutes(api.route, agents);
   const agentAdmin = createAgentAdmin({
     conn,
     clock,
     agents,
     log,
+    claims,
     publicUrl: config.publicUrl,
     // A new capacity or role counts from the next routing pass; a larger capacity may take queued chats now.
     onInfoChanged: async (agentId, info) => {
@@ -268,6 +268,7 @@ export async function createApp(deps: AppDeps) {
       await router.rebalance();
     },
   });
+  authRoutes(api.route, agents, (agent) => agentAdmin.audit({ id: String(agent._id), email: agent.email }, 'change-password', agent));
   agentAdminRoutes(api.route, { admin: agentAdmin });
   visitorRoutes(api.route, {
     tokens,

@@ -9,6 +9,7 @@ import type {
   WebhookDto,
   AgentDto,
   ManagedAgentDto,
+  AgentAuditEntryDto,
   SetPasswordLinkDto,
   AlertRulesDto,
   ChainVerificationDto,
@@ -148,6 +149,8 @@ export interface HttpApi {
   // Agent management (agents.manage: admins; no API token scope)
   /** Every agent with role, capacity, level and whether active. */
   'GET /api/admin/agents': { res: ManagedAgentDto[] };
+  /** The latest changes to agents' accounts (at most 200), newest first: who did what to whom. */
+  'GET /api/admin/agents/audit': { res: AgentAuditEntryDto[] };
   /** A new agent without a usable password; the answer holds a one-time set-password link (7 days), shown this once. */
   'POST /api/agents/invite': { body: InviteAgentInput; res: SetPasswordLinkDto };
   /** Name, role, capacity (1–50, what routing uses) or level. The last active admin keeps the admin role. */

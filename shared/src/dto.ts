@@ -108,6 +108,18 @@ export interface ManagedAgentDto extends AgentDto {
   createdAt: string;
 }
 
+/** One change to an agent's account (GET /api/admin/agents/audit), newest first. */
+export interface AgentAuditEntryDto {
+  id: string;
+  at: string;
+  action: 'invite' | 'update' | 'deactivate' | 'reactivate' | 'reset-password' | 'set-password' | 'change-password';
+  /** The admin who made the change; absent when the agent did it (a password set by link). */
+  actor?: { id: string; email: string };
+  agent: { id: string; email: string };
+  /** The new values (name, role, capacity, level); never a password. */
+  change?: Record<string, string | number>;
+}
+
 /** An invitation or a password reset: the one-time set-password link, shown this once. */
 export interface SetPasswordLinkDto {
   agent: ManagedAgentDto;

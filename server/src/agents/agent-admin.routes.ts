@@ -16,6 +16,11 @@ export function agentAdminRoutes(route: DeclareRoute, deps: { admin: AgentAdmin 
     ...admins,
     handle: () => deps.admin.list(),
   });
+  route('GET /api/admin/agents/audit', {
+    summary: "The latest changes to agents' accounts (at most 200), newest first",
+    ...admins,
+    handle: () => deps.admin.auditLog(),
+  });
   route('POST /api/agents/invite', {
     summary: 'Invite an agent: the answer holds a one-time set-password link, shown this once',
     ...admins,

@@ -9,6 +9,9 @@ import { DEFAULT_CAPACITY, toManagedAgentDto, type AgentDoc } from './agent.mode
 import type { AgentService } from './agent.service.ts';
 import { passwordLinkModel } from './password-link.model.ts';
 import { checkNewPassword, hashPassword } from './password.ts';
+import { agentAuditModel, toAgentAuditEntryDto, type AgentAuditDoc } from './agent-audit.model.ts';
+import type { Claims } from '../db/claims.ts';
+import type { AgentAuditEntryDto } from '@kamflo/shared';
 
 export const PASSWORD_LINK_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Stored instead of a hash until the agent sets a password: verifyPassword matches nothing against it. */
@@ -24,14 +27,15 @@ export interface Actor {
 
 /**
  * Admins managing agents: invitations and password resets by one-time link, role, capacity and
- * level changes, deactivation. Every change is written to the log as an `agent admin` line with
- * the actor and the change (there is no audit collection for agents).
+ * level changes, deactivation. Every change is recorded in `agent_audit` (who, what, to whom,
+ * the new values) and written to the log as an `agent admin` line.
  */
 export function createAgentAdmin({
   conn,
   clock,
   agents,
   log,
+  claims,
   publicUrl,
   onInfoChanged = async () => {},
 }: {
@@ -39,6 +43,8 @@ export function createAgentAdmin({
   clock: Clock;
   agents: AgentService;
   log: Logger;
+  /** Serialize the changes that can remove an admin, so two at once cannot remove the last two. */
+  claims: Claims;
   /** KAMFLO_PUBLIC_URL: makes the set-password link absolute. */
   publicUrl?: string;
   /** Name, role or capacity changed: presence (and so routing) takes the new values. */
@@ -47,8 +53,48 @@ export function createAgentAdmin({
   const { Agent } = agents;
   const Link = passwordLinkModel(conn);
 
-  function audit(actor: Actor, action: string, target: AgentDoc, change: Record<string, unknown> = {}) {
-    log.info({ audit: 'agent', actor: actor.id, actorEmail: actor.email, action, agent: String(target._id), agentEmail: target.email, change }, 'agent admin');
+  const Audit = agentAuditModel(conn);
+
+  /** Record a change (after it was made): the audit entry, and the log line. */
+  async function audit(actor: Actor | null, action: AgentAuditDoc['action'], target: AgentDoc, change: Record<string, string | number> = {}) {
+    log.info(
+      { audit: 'agent', actor: actor?.id, actorEmail: actor?.email, action, agent: String(target._id), agentEmail: target.email, change },
+      'agent admin',
+    );
+    await Audit.create({
+      at: clock.now(),
+      action,
+      ...(actor ? { actorId: actor.id, actorEmail: actor.email } : {}),
+      agentId: target._id,
+      agentEmail: target.email,
+      ...(Object.keys(change).length ? { change } : {}),
+    });
+  }
+
+  async function auditLog(limit = 200): Promise<AgentAuditEntryDto[]> {
+    return (await Audit.find().sort({ at: -1, _id: -1 }).limit(limit).lean()).map(toAgentAuditEntryDto);
+  }
+
+  /**
+   * Run a change that may take away an admin (a role change, a deactivation) alone: the check
+   * "another active admin remains" and the write happen under one claim, so two admins demoting
+   * each other at once cannot leave none. A holder that died frees it after 5 s.
+   */
+  async function aloneForAdmins<T>(run: () => Promise<T>): Promise<T> {
+    const key = 'agents:admin-change';
+    const owner = crypto.randomBytes(6).toString('hex');
+    for (let attempt = 0; ; attempt++) {
+      if (await claims.take(key, owner, clock.now())) break;
+      const holder = await claims.holder(key);
+      if (holder && clock.now().getTime() - holder.at.getTime() > 5000) await claims.release(key, holder.owner);
+      if (attempt > 200) throw new AppError('unavailable', 'Agents are being changed right now; try again');
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+    }
+    try {
+      return await run();
+    } finally {
+      await claims.release(key, owner).catch((err) => log.warn({ err }, 'agents: admin-change claim not released'));
+    }
   }
 
   async function find(id: string): Promise<AgentDoc> {
@@ -100,7 +146,7 @@ export function createAgentAdmin({
       if (isDuplicateKey(e)) throw new AppError('conflict', 'An agent with that email already exists');
       throw e;
     }
-    audit(actor, 'invite', agent, { role: input.role, capacity: agent.capacity, level: agent.level });
+    await audit(actor, 'invite', agent, { role: input.role, capacity: agent.capacity ?? DEFAULT_CAPACITY, level: agent.level ?? 'L1' });
     return newLink(agent);
   }
 
@@ -118,12 +164,16 @@ export function createAgentAdmin({
     const taken = await Link.deleteOne({ _id: id });
     if (taken.deletedCount !== 1) throw refused();
     await Agent.updateOne({ _id: agent._id }, { $set: { passwordHash } });
-    log.info({ audit: 'agent', action: 'set-password', agent: String(agent._id), agentEmail: agent.email }, 'agent admin');
+    await audit(null, 'set-password', agent);
   }
 
   async function update(actor: Actor, id: string, input: UpdateAgentInput): Promise<ManagedAgentDto> {
+    return input.role !== undefined ? aloneForAdmins(() => updateNow(actor, id, input)) : updateNow(actor, id, input);
+  }
+
+  async function updateNow(actor: Actor, id: string, input: UpdateAgentInput): Promise<ManagedAgentDto> {
     const agent = await find(id);
-    const change: Record<string, unknown> = {};
+    const change: Record<string, string | number> = {};
     for (const key of ['name', 'role', 'capacity', 'level'] as const) {
       if (input[key] !== undefined && input[key] !== (agent[key] ?? (key === 'level' ? 'L1' : undefined))) change[key] = input[key];
     }
@@ -133,7 +183,7 @@ export function createAgentAdmin({
     }
     const updated = await Agent.findOneAndUpdate({ _id: agent._id }, { $set: change }, { new: true }).lean();
     if (!updated) throw new AppError('not_found', 'Agent not found');
-    audit(actor, 'update', updated, change);
+    await audit(actor, 'update', updated, change);
     if (change.name || change.role || change.capacity) {
       await onInfoChanged(String(updated._id), { name: updated.name, role: updated.role, capacity: updated.capacity ?? DEFAULT_CAPACITY });
     }
@@ -144,6 +194,10 @@ export function createAgentAdmin({
 
   /** No sign-in any more; every session and open console ends now. Their tickets stay assigned. */
   async function deactivate(actor: Actor, id: string): Promise<ManagedAgentDto> {
+    return aloneForAdmins(() => deactivateNow(actor, id));
+  }
+
+  async function deactivateNow(actor: Actor, id: string): Promise<ManagedAgentDto> {
     const agent = await find(id);
     if (String(agent._id) === actor.id) throw new AppError('conflict', 'You cannot deactivate yourself');
     if (agent.role === 'admin' && (await otherActiveAdmins(agent._id)) === 0) {
@@ -153,7 +207,7 @@ export function createAgentAdmin({
     if (!updated) throw new AppError('not_found', 'Agent not found');
     await agents.revokeAllSessions(String(updated._id));
     await Link.deleteMany({ agentId: updated._id });
-    if (!agent.deactivatedAt) audit(actor, 'deactivate', updated);
+    if (!agent.deactivatedAt) await audit(actor, 'deactivate', updated);
     return toManagedAgentDto(updated);
   }
 
@@ -161,7 +215,7 @@ export function createAgentAdmin({
     const agent = await find(id);
     const updated = await Agent.findOneAndUpdate({ _id: agent._id }, { $set: { deactivatedAt: null } }, { new: true }).lean();
     if (!updated) throw new AppError('not_found', 'Agent not found');
-    if (agent.deactivatedAt) audit(actor, 'reactivate', updated);
+    if (agent.deactivatedAt) await audit(actor, 'reactivate', updated);
     return toManagedAgentDto(updated);
   }
 
@@ -171,10 +225,10 @@ export function createAgentAdmin({
     if (agent.deactivatedAt) throw new AppError('conflict', 'Reactivate the agent first');
     await Agent.updateOne({ _id: agent._id }, { $set: { passwordHash: NO_PASSWORD } });
     await agents.revokeAllSessions(String(agent._id));
-    audit(actor, 'reset-password', agent);
+    await audit(actor, 'reset-password', agent);
     return newLink(agent);
   }
 
-  return { list, invite, setPassword, update, deactivate, reactivate, resetPassword };
+  return { list, invite, setPassword, update, deactivate, reactivate, resetPassword, auditLog, audit };
 }
 export type AgentAdmin = ReturnType<typeof createAgentAdmin>;

@@ -163,6 +163,7 @@ describe('who may, and what is refused', () => {
     const mo = await s.createAgent('Mo Manager', 'manager');
     const calls: [string, string, unknown?][] = [
       ['GET', '/api/admin/agents'],
+      ['GET', '/api/admin/agents/audit'],
       ['POST', '/api/agents/invite', { email: 'x@example.com', name: 'X', role: 'agent' }],
       ['PATCH', `/api/agents/${ada.id}`, { capacity: 2 }],
       ['POST', `/api/agents/${ada.id}/deactivate`],
@@ -213,5 +214,56 @@ describe('who may, and what is refused', () => {
     // Now Bea is the last admin.
     expect((await s.api(`/api/agents/${bea.id}`, { cookie: bea.cookie, method: 'PATCH', body: { role: 'agent' } })).status).toBe(409);
     expect((await s.api('/api/admin/agents', { cookie: ada.cookie })).status).toBe(403);
+  });
+
+  it('two admins demoting each other at the same moment leave one admin, not none', async () => {
+    s = await startTestServer();
+    const ada = await s.createAgent('Ada', 'admin');
+    const bea = await s.createAgent('Bea', 'admin');
+    const [a, b] = await Promise.all([
+      s.api(`/api/agents/${bea.id}`, { cookie: ada.cookie, method: 'PATCH', body: { role: 'agent' } }),
+      s.api(`/api/agents/${ada.id}/deactivate`, { cookie: bea.cookie, method: 'POST' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const admins = (await s.services.agentAdmin.list()).filter((x) => x.role === 'admin' && x.active);
+    expect(admins).toHaveLength(1);
+  });
+});
+
+describe('the audit of agent changes', () => {
+  it('records who invited, changed, deactivated, reactivated and reset whom, and own password changes, newest first', async () => {
+    s = await startTestServer();
+    const ada = await s.createAgent('Ada', 'admin');
+    const link = await invite(ada, { email: 'cy@example.com', name: 'Cy', role: 'agent' });
+    const cy = link.agent.id;
+    expect((await s.api('/api/auth/set-password', { body: { token: link.token, password: 'a long enough passphrase' } })).status).toBe(200);
+    expect((await s.api(`/api/agents/${cy}`, { cookie: ada.cookie, method: 'PATCH', body: { capacity: 3, level: 'L2' } })).status).toBe(200);
+    expect((await s.api(`/api/agents/${cy}/deactivate`, { cookie: ada.cookie, method: 'POST' })).status).toBe(200);
+    expect((await s.api(`/api/agents/${cy}/reactivate`, { cookie: ada.cookie, method: 'POST' })).status).toBe(200);
+    expect((await s.api(`/api/agents/${cy}/reset-password`, { cookie: ada.cookie, method: 'POST' })).status).toBe(200);
+    const mine = await s.api('/api/auth/password', {
+      cookie: ada.cookie,
+      body: { currentPassword: ada.password, newPassword: 'another long passphrase' },
+    });
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+
+    const res = await s.api('/api/admin/agents/audit', { cookie: ada.cookie });
+    expect(res.status).toBe(200);
+    const byAda = { id: ada.id, email: ada.email };
+    const toCy = { id: cy, email: 'cy@example.com' };
+    expect(res.body.map((e: { action: string }) => e.action)).toEqual([
+      'change-password',
+      'reset-password',
+      'reactivate',
+      'deactivate',
+      'update',
+      'set-password',
+      'invite',
+    ]);
+    expect(res.body[0]).toMatchObject({ actor: byAda, agent: { id: ada.id, email: ada.email } });
+    expect(res.body[4]).toMatchObject({ actor: byAda, agent: toCy, change: { capacity: 3, level: 'L2' } });
+    expect(res.body[5].actor).toBeUndefined();
+    expect(res.body[6]).toMatchObject({ actor: byAda, agent: toCy, change: { role: 'agent', level: 'L1' } });
+    expect(JSON.stringify(res.body)).not.toMatch(/passphrase|token/);
   });
 });

@@ -1,10 +1,16 @@
+import type { AgentDoc } from './agent.model.ts';
 import { changePasswordInput, createAgentInput, signInInput } from '@kamflo/shared';
 import type { DeclareRoute } from '../http/api-routes.ts';
 import type { AgentService } from './agent.service.ts';
 import { toAgentDto } from './agent.model.ts';
 
 // Sign-in and password changes are rate-limited per address in security/http-limits.ts.
-export function authRoutes(route: DeclareRoute, agents: AgentService) {
+export function authRoutes(
+  route: DeclareRoute,
+  agents: AgentService,
+  /** Records an agent's own password change in the agents' audit (agent-admin.service.ts). */
+  onPasswordChanged: (agent: AgentDoc) => Promise<void> = async () => {},
+) {
   route('POST /api/auth/sign-in', {
     summary: 'Sign in: sets the httpOnly session cookie',
     access: 'public',
@@ -33,6 +39,7 @@ export function authRoutes(route: DeclareRoute, agents: AgentService) {
     body: changePasswordInput,
     handle: async ({ session, body }) => {
       await agents.changePassword(session, body.currentPassword, body.newPassword);
+      await onPasswordChanged(session.agent);
       return { ok: true };
     },
   });

@@ -41,6 +41,7 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'GET /api/agents': true,
   'POST /api/agents': true,
   'GET /api/admin/agents': true,
+  'GET /api/admin/agents/audit': true,
   'POST /api/agents/invite': true,
   'PATCH /api/agents/:id': true,
   'POST /api/agents/:id/deactivate': true,

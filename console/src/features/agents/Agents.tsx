@@ -3,6 +3,7 @@ import { AGENT_CAPACITY_MAX, ESCALATION_LEVELS, ROLE_LABELS, ROLES, type Escalat
 import type { ManagedAgentDto, SetPasswordLinkDto } from '@kamflo/shared';
 import { useDeps } from '../../app-context.tsx';
 import { ApiError } from '../../lib/api.ts';
+import { AgentAudit } from './AgentAudit.tsx';
 
 const messageOf = (e: unknown) => (e instanceof ApiError ? e.message : 'Something went wrong');
 /** The link as the agent opens it: relative links are on this server. */
@@ -85,6 +86,7 @@ export function Agents() {
           </tbody>
         </table>
       )}
+      <AgentAudit />
     </section>
   );
 }

@@ -127,4 +127,31 @@ describe('Settings → Agents', () => {
     renderWith(lead, <TicketsView />);
     expect(screen.queryByRole('heading', { name: 'Agents' })).toBeNull();
   });
+
+  it('shows the recent changes to agents when asked, newest first, who did what to whom', async () => {
+    const app = createTestApp();
+    app.api.routes['GET /api/admin/agents'] = () => [managed()];
+    app.api.routes['GET /api/admin/agents/audit'] = () => [
+      {
+        id: '2',
+        at: iso(-1000),
+        action: 'update',
+        actor: { id: 'x', email: 'ada@example.com' },
+        agent: { id: 'y', email: 'ann@example.com' },
+        change: { capacity: 3 },
+      },
+      { id: '1', at: iso(-2000), action: 'set-password', agent: { id: 'y', email: 'ann@example.com' } },
+    ];
+    renderWith(app, <Agents />);
+    const toggle = await screen.findByRole('button', { name: 'Recent changes' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(toggle);
+    const list = await screen.findByRole('list', { name: 'Recent changes to agents' });
+    const items = within(list)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(items[0]).toContain('ada@example.com changed ann@example.com — capacity 3');
+    expect(items[1]).toContain('ann@example.com set a password by link');
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+  });
 });
