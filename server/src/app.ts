@@ -39,7 +39,9 @@ import { createChatService, type ChatHooks } from './chats/chat.service.ts';
 import { createChatControl } from './chats/chat-control.ts';
 import { attachVisitorSocket } from './chats/visitor.socket.ts';
 import { attachAgentSocket } from './chats/agent.socket.ts';
-import { createTicketStore } from './tickets/ticket-store.ts';
+import { createTicketStore, TIMELINE_PAGE_MAX } from './tickets/ticket-store.ts';
+import { createTicketSearch, ticketSearchMigration } from './tickets/ticket-search.ts';
+import { createSavedViews, savedViewRoutes } from './tickets/saved-views.ts';
 import { createTicketCounts } from './tickets/ticket-counts.ts';
 import { createTicketQueries } from './tickets/ticket-queries.ts';
 import { createTicketIntake } from './tickets/ticket-intake.ts';
@@ -169,7 +171,12 @@ export async function createApp(deps: AppDeps) {
     channels: { widget: widgetChannel, ...(email.channel ? { email: email.channel } : {}) },
   });
   const chain = createEventChain(await loadAuditKey({ conn, auditKey: config.auditKey, secret: config.secret, dataDir: config.dataDir }));
-  await runMigrations({ conn, claims, log, migrations: [ticketTimelineMigration({ conn, chain }), ticketTalliesMigration({ conn })] });
+  await runMigrations({
+    conn,
+    claims,
+    log,
+    migrations: [ticketTimelineMigration({ conn, chain }), ticketTalliesMigration({ conn }), ticketSearchMigration({ conn })],
+  });
   const tallies = createTicketTallies({ conn, claims });
   const ticketStore = createTicketStore({
     conn,
@@ -182,11 +189,13 @@ export async function createApp(deps: AppDeps) {
     log,
     ...(deps.faults?.ticketAfterCommit ? { faults: { afterCommit: deps.faults.ticketAfterCommit } } : {}),
   });
+  const ticketSearch = createTicketSearch({ conn, Ticket: ticketStore.Ticket });
   const tickets = {
     store: ticketStore,
     chain,
+    search: ticketSearch,
     counts: createTicketCounts({ store: ticketStore, tallies, clock, notify }),
-    queries: createTicketQueries({ store: ticketStore, chain, clock, detail: channels.detail }),
+    queries: createTicketQueries({ store: ticketStore, chain, clock, detail: channels.detail, search: ticketSearch }),
     intake: createTicketIntake({ store: ticketStore, conversations, chats, claims }),
     actions: createTicketActions({ store: ticketStore, clock, settings, agents, notifications, customers: channels }),
   };
@@ -222,6 +231,10 @@ export async function createApp(deps: AppDeps) {
   ticketStore.onCommitted(async (t, written) => {
     for (const p of ticketPayloads(t, written)) await webhooks.enqueue(p);
   });
+  // Last, so a failing index write holds up no delivery; the follow-up sweep repeats it (postings are idempotent inserts).
+  ticketStore.onCommitted((t, written) =>
+    ticketSearch.indexChange(t, written, async () => (await ticketStore.transcriptPage(t, 0, TIMELINE_PAGE_MAX)).items),
+  );
   onAgentOffline = () => {
     // Offers to an agent who left go back to the queue and on to the next agent.
     router.sweep().catch((err) => log.warn({ err }, 'sweep after going offline failed'));
@@ -284,6 +297,7 @@ export async function createApp(deps: AppDeps) {
   const articles = createArticleService({ conn, clock, onPublishedChange: search.changed });
   helpCenterRoutes(api.route, { intake: tickets.intake, articles, search });
   ticketRoutes(api.route, { ...tickets, conversations });
+  savedViewRoutes(api.route, createSavedViews({ conn, store: ticketStore, search: ticketSearch, clock }));
   settingsRoutes(api.route, { settings });
   notificationRoutes(api.route, { notifications });
   emailRoutes(api.route, { email, channels, store: ticketStore });

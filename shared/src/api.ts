@@ -24,6 +24,7 @@ import type {
   TicketDto,
   TicketEventDto,
   TicketPage,
+  SavedViewDto,
   TimelinePage,
   MessageDto,
   SiteSecretDto,
@@ -51,6 +52,8 @@ import type {
   NeedsApprovalInput,
   SlaSettingsInput,
   TicketCategoryInput,
+  TicketTagsInput,
+  SavedViewInput,
   TicketPriorityInput,
   TicketStatusInput,
 } from './schemas.ts';
@@ -105,7 +108,9 @@ export interface HttpApi {
    * A page of tickets (50 by default, `limit` up to 100), sorted by SLA risk (soonest due first),
    * `sort=newest` or `sort=updated`; `cursor` (the previous page's `next`) continues. Filters (all
    * optional, validated): status, priority, assignee (id or "none"), level, source, category,
-   * queue=unaddressed (team leads and above) | past_due.
+   * queue=unaddressed (team leads and above) | past_due, tag. `q` searches (subject, requester
+   * name and email, customer and agent messages; `#1234` is that ticket), ranked by relevance
+   * and combined with the filters; `sort` does not apply to a search.
    */
   'GET /api/tickets': { res: TicketPage };
   'GET /api/tickets/:number': { res: TicketDetailDto };
@@ -127,6 +132,14 @@ export interface HttpApi {
   /** Recomputes slaDueAt from creation. */
   'POST /api/tickets/:number/priority': { body: TicketPriorityInput; res: TicketDetailDto };
   'POST /api/tickets/:number/category': { body: TicketCategoryInput; res: TicketDetailDto };
+  /** Add and remove tags; recorded in the history as one tags_changed event. */
+  'POST /api/tickets/:number/tags': { body: TicketTagsInput; res: TicketDetailDto };
+  /** Your saved views and the shared ones, each with its count (capped). */
+  'GET /api/views': { res: SavedViewDto[] };
+  /** Save a view; `shared: true` needs views.share (team leads and above). */
+  'POST /api/views': { body: SavedViewInput; res: SavedViewDto };
+  /** Delete a view: your own, or (views.share) a shared one. */
+  'DELETE /api/views/:id': { res: { ok: true } };
   /** The escalation checklist; 400 names every missing item. */
   'POST /api/tickets/:number/escalate': { body: EscalateTicketInput; res: TicketDetailDto };
   /** Flag: resolving needs a manager's approval. */

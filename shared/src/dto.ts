@@ -1,6 +1,7 @@
 import type { Role } from './agents.ts';
 import type { ApiScope, WebhookEvent } from './permissions.ts';
 import type { CustomerReachDto, DeliveryDto, InboundEmailDto } from './channels.ts';
+import type { SavedViewQuery } from './schemas.ts';
 import type { AlertCondition, AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from './tickets.ts';
 
 // What leaves the server. Plain JSON: ids are strings, dates are ISO strings.
@@ -158,6 +159,8 @@ export interface TicketDto {
   closedAt?: string;
   /** The last customer-facing message from the team (reply, escalation update, closing message). */
   lastCustomerUpdateAt?: string;
+  /** Tags, in the order they were added (absent when none). */
+  tags?: string[];
 }
 
 export type TicketEventType =
@@ -173,7 +176,9 @@ export type TicketEventType =
   | 'escalated'
   | 'approval_requested'
   | 'approved'
-  | 'sla_alert';
+  | 'sla_alert'
+  /** data: { added, removed } (comma-separated tag names, either may be empty). */
+  | 'tags_changed';
 
 export interface TicketEventDto {
   id: string;
@@ -257,6 +262,26 @@ export interface WeeklyTicketsDto {
 export interface TicketPage {
   tickets: TicketDto[];
   next?: string;
+  /**
+   * Search only: every word of the query is in more tickets than a search reads (SEARCH_WORD_CAP),
+   * so the results are among the newest of those tickets, not all of them.
+   */
+  partial?: true;
+}
+
+/** A saved view of the ticket list, personal or shared with the team. */
+export interface SavedViewDto {
+  id: string;
+  name: string;
+  shared: boolean;
+  owner: AgentRef;
+  /** The list's filters; assignee "me" means whoever opens the view. */
+  query: SavedViewQuery;
+  /** Tickets in the view now, counted up to SAVED_VIEW_COUNT_CAP; `more` when there are more than that. */
+  count: number;
+  more?: true;
+  /** Whether the signed-in agent may delete it (its owner; a shared one also anyone who may share views). */
+  canDelete: boolean;
 }
 
 /** One page of a ticket's timeline; `next` is the seq to continue after, absent at the end. */

@@ -22,13 +22,15 @@ export const ACTIONS = [
   'api_tokens.manage',
   /** Register outgoing webhooks, read their delivery logs, send tests. */
   'webhooks.manage',
+  /** Save views of the ticket list that the whole team sees (and delete shared ones). */
+  'views.share',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
   agent: ['chat.handle', 'ticket.work', 'helpcenter.write'],
-  team_lead: ['chat.handle', 'ticket.work', 'ticket.reassign', 'tickets.unaddressed', 'helpcenter.write', 'helpcenter.publish'],
-  manager: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'tickets.unaddressed', 'helpcenter.write', 'helpcenter.publish'],
+  team_lead: ['chat.handle', 'ticket.work', 'ticket.reassign', 'tickets.unaddressed', 'helpcenter.write', 'helpcenter.publish', 'views.share'],
+  manager: ['chat.handle', 'ticket.work', 'ticket.reassign', 'ticket.approve', 'tickets.unaddressed', 'helpcenter.write', 'helpcenter.publish', 'views.share'],
   admin: [
     'chat.handle',
     'ticket.work',
@@ -44,6 +46,7 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'helpcenter.configure',
     'api_tokens.manage',
     'webhooks.manage',
+    'views.share',
   ],
 };
 
@@ -85,6 +88,7 @@ export const ROUTE_SCOPES: Partial<Record<keyof HttpApi, ApiScope>> = {
   'POST /api/tickets/:number/assign': 'tickets:write',
   'POST /api/tickets/:number/priority': 'tickets:write',
   'POST /api/tickets/:number/category': 'tickets:write',
+  'POST /api/tickets/:number/tags': 'tickets:write',
   'POST /api/tickets/:number/escalate': 'tickets:write',
   'POST /api/tickets/:number/needs-approval': 'tickets:write',
   'POST /api/tickets/:number/approve': 'tickets:write',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_CONDITIONS, ALERT_RECIPIENTS, CATEGORIES, ESCALATION_LEVELS, NEXT_STEPS, PRIORITIES, TICKET_SOURCES, TICKET_STATUSES } from './tickets.ts';
-import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
+import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH, MAX_TICKET_TAGS, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
 import { AGENT_CAPACITY_MAX, ROLES } from './agents.ts';
 import { API_SCOPES, WEBHOOK_EVENTS } from './permissions.ts';
 
@@ -303,6 +303,13 @@ export type EmailSettingsInput = z.infer<typeof emailSettingsInput>;
 export const deliveryIdParam = z.string().regex(/^[0-9a-f]{24}:\d{1,9}:[a-z]{2,20}$/, 'must be a delivery id');
 
 export const TICKET_QUEUES = ['unaddressed', 'past_due'] as const;
+/** A tag: lowercase letters, digits, - and _, starting with a letter or digit (stored lowercased). */
+export const tagName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{Ll}\p{Lo}\p{N}][\p{Ll}\p{Lo}\p{N}_-]{0,31}$/u, 'must be 1–32 letters, digits, - or _ (no spaces), starting with a letter or digit');
+const searchText = z.string().overwrite(cleanLine).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 export const TICKET_SORTS = ['sla', 'newest', 'updated'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
 export const ticketListQuery = z.strictObject({
@@ -313,13 +320,55 @@ export const ticketListQuery = z.strictObject({
   level: z.enum(ESCALATION_LEVELS).optional(),
   source: z.enum(TICKET_SOURCES).optional(),
   category: category.optional(),
+  /** Tickets carrying this tag. */
+  tag: tagName.optional(),
   queue: z.enum(TICKET_QUEUES).optional(),
+  /** Full-text search (subject, requester, messages) or `#<number>`; results are ranked by relevance, not `sort`. */
+  q: searchText.optional(),
   /** sla (default): soonest due first; newest: created, newest first; updated: last changed first. */
   sort: z.enum(TICKET_SORTS).optional(),
   /** From the previous page's `next`. */
   cursor: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
+
+/** Add and remove tags (each at most once); a ticket carries at most MAX_TICKET_TAGS. */
+export const ticketTagsInput = z
+  .strictObject({
+    add: z.array(tagName).max(MAX_TICKET_TAGS).default([]),
+    remove: z.array(tagName).max(MAX_TICKET_TAGS).default([]),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.add.length && !v.remove.length) ctx.addIssue({ code: 'custom', path: ['add'], message: 'name a tag to add or remove' });
+    for (const t of v.add) if (v.remove.includes(t)) ctx.addIssue({ code: 'custom', path: ['remove'], message: `${t} is both added and removed` });
+  })
+  .transform((v) => ({ add: [...new Set(v.add)], remove: [...new Set(v.remove)] }));
+export type TicketTagsInput = z.input<typeof ticketTagsInput>;
+
+/**
+ * A saved view's filters: the list's own (no cursor or limit), with assignee "me" meaning
+ * whoever opens the view.
+ */
+export const savedViewQuery = z.strictObject({
+  status: z.enum(TICKET_STATUSES).optional(),
+  priority: priority.optional(),
+  assignee: z.union([objectId, z.literal('none'), z.literal('me')]).optional(),
+  level: z.enum(ESCALATION_LEVELS).optional(),
+  source: z.enum(TICKET_SOURCES).optional(),
+  category: category.optional(),
+  tag: tagName.optional(),
+  queue: z.enum(TICKET_QUEUES).optional(),
+  q: searchText.optional(),
+  sort: z.enum(TICKET_SORTS).optional(),
+});
+export type SavedViewQuery = z.infer<typeof savedViewQuery>;
+export const savedViewInput = z.strictObject({
+  name: line(60),
+  /** Shared with the whole team (team leads and above, views.share); personal otherwise. */
+  shared: z.boolean().default(false),
+  query: savedViewQuery,
+});
+export type SavedViewInput = z.input<typeof savedViewInput>;
 
 export type CreateTicketInput = z.infer<typeof createTicketInput>;
 export type TicketStatusInput = z.infer<typeof ticketStatusInput>;

@@ -4,6 +4,8 @@ import { sessionModel } from '../agents/session.model.ts';
 import { conversationModel, openClaimModel } from '../chats/conversation.model.ts';
 import { messageModel } from '../chats/message.model.ts';
 import { ticketEventModel, ticketModel, ticketTranscriptModel } from '../tickets/ticket.model.ts';
+import { ticketTermModel } from '../tickets/ticket-search.ts';
+import { savedViewModel } from '../tickets/saved-views.ts';
 import { counterModel } from './counters.ts';
 import { settingModel } from './settings.ts';
 import { claimModel } from './claims.ts';
@@ -38,6 +40,8 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     ticketModel(conn),
     ticketEventModel(conn),
     ticketTranscriptModel(conn),
+    ticketTermModel(conn),
+    savedViewModel(conn),
     counterModel(conn),
     settingModel(conn),
     claimModel(conn),

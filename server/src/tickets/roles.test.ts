@@ -6,11 +6,18 @@ import { startTestServer, type TestServer } from '../test/harness.ts';
 let s: TestServer;
 let people: Record<Role, Awaited<ReturnType<TestServer['createAgent']>>>;
 let owner: Awaited<ReturnType<TestServer['createAgent']>>;
+/** A team lead whose shared views the others try to delete. */
+let sharer: Awaited<ReturnType<TestServer['createAgent']>>;
 beforeAll(async () => {
   s = await startTestServer();
   // Password hashing is deliberately slow: create everyone at once.
-  const [o, ...rest] = await Promise.all([s.createAgent('Owen Owner'), ...ROLES.map((role) => s.createAgent(`Role ${role}`, role))]);
+  const [o, sh, ...rest] = await Promise.all([
+    s.createAgent('Owen Owner'),
+    s.createAgent('Sharon Sharer', 'team_lead'),
+    ...ROLES.map((role) => s.createAgent(`Role ${role}`, role)),
+  ]);
   owner = o!;
+  sharer = sh!;
   people = Object.fromEntries(ROLES.map((role, i) => [role, rest[i]!])) as typeof people;
 }, 120_000);
 afterAll(async () => {
@@ -26,6 +33,8 @@ const EXPECTED: Record<string, Record<Role, boolean>> = {
   'see the unaddressed queue': { agent: false, team_lead: true, manager: true, admin: true },
   'manage API tokens': { agent: false, team_lead: false, manager: false, admin: true },
   'manage webhooks': { agent: false, team_lead: false, manager: false, admin: true },
+  'share saved views': { agent: false, team_lead: true, manager: true, admin: true },
+  "delete others' shared views": { agent: false, team_lead: true, manager: true, admin: true },
 };
 
 let counter = 0;
@@ -63,6 +72,13 @@ const attempt: Record<string, (role: Role) => Promise<number>> = {
   'see the unaddressed queue': async (role) => (await s.api('/api/tickets?queue=unaddressed', { cookie: people[role].cookie })).status,
   'manage API tokens': async (role) =>
     (await s.api('/api/admin/api-tokens', { cookie: people[role].cookie, body: { name: `Token of ${role}`, scopes: ['tickets:read'] } })).status,
+  'share saved views': async (role) =>
+    (await s.api('/api/views', { cookie: people[role].cookie, body: { name: `Shared by ${role}`, shared: true, query: { status: 'open' } } })).status,
+  "delete others' shared views": async (role) => {
+    const view = await s.api('/api/views', { cookie: sharer.cookie, body: { name: `For ${role} to delete`, shared: true, query: {} } });
+    expect(view.status).toBe(201);
+    return (await s.api(`/api/views/${view.body.id}`, { method: 'DELETE', cookie: people[role].cookie })).status;
+  },
   'manage webhooks': async (role) =>
     (await s.api('/api/admin/webhooks', { cookie: people[role].cookie, body: { url: 'https://crm.example/hooks', events: ['ticket.created'] } })).status,
 };
@@ -88,6 +104,8 @@ describe('roles × actions', () => {
       'see the unaddressed queue': 'tickets.unaddressed',
       'manage API tokens': 'api_tokens.manage',
       'manage webhooks': 'webhooks.manage',
+      'share saved views': 'views.share',
+      "delete others' shared views": 'views.share',
     };
     for (const [action, byRole] of Object.entries(EXPECTED))
       for (const role of ROLES) expect(can(role, actionOf[action]!), `${role} ${action}`).toBe(byRole[role]);

@@ -7,6 +7,7 @@ import {
   nextLevel,
   slaDueAt,
   CATEGORY_LABELS,
+  MAX_TICKET_TAGS,
   LEVEL_LABELS,
   NEXT_STEP_LABELS,
   PRIORITY_LABELS,
@@ -287,6 +288,26 @@ export function createTicketActions(deps: {
   }
 
   /**
+   * Add and remove tags, as one tags_changed event (its data, part of the chained hash, names
+   * both). Tags already there are not added again, absent ones not removed; no change, no event.
+   */
+  async function setTags(agent: TicketAgent, number: number, change: { add: string[]; remove: string[] }): Promise<TicketDetailDto> {
+    const t = await store.change(number, (t) => {
+      const had = t.tags ?? [];
+      const added = change.add.filter((x) => !had.includes(x));
+      const removed = change.remove.filter((x) => had.includes(x));
+      if (!added.length && !removed.length) return null;
+      const tags = [...had.filter((x) => !removed.includes(x)), ...added];
+      if (tags.length > MAX_TICKET_TAGS) throw new AppError('bad_request', `A ticket carries at most ${MAX_TICKET_TAGS} tags`);
+      return {
+        events: [{ type: 'tags_changed', visibility: 'public', ...agentActor(agent), data: { added: added.join(','), removed: removed.join(',') } }],
+        set: { tags },
+      };
+    });
+    return detailOf(t);
+  }
+
+  /**
    * Escalate one level with the handbook's checklist, in one change: a self-contained internal
    * note, the level, the confirmed priority and category, and an update sent to the customer.
    */
@@ -379,6 +400,7 @@ export function createTicketActions(deps: {
     assign,
     setPriority,
     setCategory,
+    setTags,
     escalate,
     requestApproval,
     approve,

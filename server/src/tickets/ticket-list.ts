@@ -16,7 +16,7 @@ export const LIST_SORTS: Record<TicketSort, { field: 'slaDueAt' | 'createdAt' | 
 };
 
 /** Fields the list filters on by equality (the queue filters add firstResponseAt = null). */
-export const LIST_FILTER_FIELDS = ['status', 'priority', 'assignee', 'level', 'source', 'category', 'firstResponseAt'] as const;
+export const LIST_FILTER_FIELDS = ['status', 'priority', 'assignee', 'level', 'source', 'category', 'tags', 'firstResponseAt'] as const;
 
 /** The list's indexes: for each sort, the sort alone and each filter field before it. */
 export function listIndexes(): Record<string, 1 | -1>[] {
@@ -43,20 +43,33 @@ function decodeCursor(sort: TicketSort, cursor: string): { at: Date; id: Types.O
   }
 }
 
-/** The query for one page: filter, sort and limit (one more than the page, to know if there is a next). */
-export function buildListQuery(q: TicketListQuery, now: Date): { filter: Record<string, unknown>; sort: Record<string, 1 | -1>; limit: number } | null {
+/**
+ * The list's filters alone (no sort or cursor): equality on the filter fields, and the queues'
+ * conditions in `$and`. Null when they cannot match anything (a queue with a finished status).
+ * Search (ticket-search.ts) applies the same filters to its candidates.
+ */
+export function listFilter(q: Omit<TicketListQuery, 'cursor' | 'limit' | 'sort' | 'q'>, now: Date): Record<string, unknown> | null {
   const filter: Record<string, unknown> = {};
   for (const key of ['status', 'priority', 'level', 'source', 'category'] as const) if (q[key]) filter[key] = q[key];
   if (q.assignee) filter.assignee = q.assignee === 'none' ? null : new Types.ObjectId(q.assignee);
-  const { field, dir } = LIST_SORTS[q.sort ?? 'sla'];
-  const and: Record<string, unknown>[] = [];
+  // An array field: equality matches a ticket carrying the tag (a multikey index on MongoDB).
+  if (q.tag) filter.tags = q.tag;
   if (q.queue) {
     // unaddressed and past_due: still to be answered, and past the first-response target.
     if (q.status && q.status !== 'open' && q.status !== 'in_progress') return null;
     if (!q.status) filter.status = { $in: ['open', 'in_progress'] };
     filter.firstResponseAt = null;
-    and.push({ slaDueAt: { $lt: now } });
+    filter.$and = [{ slaDueAt: { $lt: now } }];
   }
+  return filter;
+}
+
+/** The query for one page: filter, sort and limit (one more than the page, to know if there is a next). */
+export function buildListQuery(q: TicketListQuery, now: Date): { filter: Record<string, unknown>; sort: Record<string, 1 | -1>; limit: number } | null {
+  const filter = listFilter(q, now);
+  if (!filter) return null;
+  const { field, dir } = LIST_SORTS[q.sort ?? 'sla'];
+  const and = (filter.$and as Record<string, unknown>[] | undefined) ?? [];
   if (q.cursor) {
     const { at, id } = decodeCursor(q.sort ?? 'sla', q.cursor);
     const op = dir === 1 ? '$gt' : '$lt';

@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import { toEventDto, toTicketDto, toTranscriptDto, type TicketDoc, type TicketWithTimeline } from './ticket.model.ts';
 import type { EventChain } from './event-chain.ts';
 import type { TicketStore } from './ticket-store.ts';
+import type { TicketSearch } from './ticket-search.ts';
 
 /** Reading tickets: the filtered list, one ticket, and the audit of its history. */
 export function createTicketQueries(deps: {
@@ -12,12 +13,14 @@ export function createTicketQueries(deps: {
   clock: Clock;
   /** The detail as agents see it: with each message's delivery state and inbound mail (channels/). */
   detail: (t: TicketWithTimeline) => Promise<TicketDetailDto>;
+  search: TicketSearch;
 }) {
-  const { store, chain, clock, detail } = deps;
+  const { store, chain, clock, detail, search } = deps;
   const { Ticket } = store;
 
   /** One page of the list; see ticket-list.ts for the query shapes and their indexes. */
   async function list(q: TicketListQuery): Promise<TicketPage> {
+    if (q.q) return search.search({ ...q, q: q.q }, clock.now());
     const shape = buildListQuery(q, clock.now());
     if (!shape) return { tickets: [] };
     const docs = await Ticket.find(shape.filter).sort(shape.sort).limit(shape.limit).lean();

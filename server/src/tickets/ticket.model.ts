@@ -102,6 +102,8 @@ export interface TicketDoc {
   resolvedWeek?: string | null;
   /** Alert rules that fired on this ticket: a hint for the sweeper's query (the claim decides). */
   alertsFired?: string[];
+  /** Tags in the order they were added (the list filters on them: a multikey index). */
+  tags?: string[];
   /**
    * The history lives in ticket_events (seq 1..eventCount) and the chat's transcript in
    * ticket_transcripts, so list and count queries read small documents. The next event's claim
@@ -195,6 +197,7 @@ const ticketSchema = new Schema<TicketDoc>(
     openedWeek: String,
     resolvedWeek: { type: String, default: null },
     alertsFired: { type: [String], default: [] },
+    tags: { type: [String], default: undefined },
     eventCount: { type: Number, default: 0 },
     lastHash: { type: String, default: '' },
     transcriptCount: { type: Number, default: 0 },
@@ -248,6 +251,7 @@ export function toTicketDto(t: TicketDoc): TicketDto {
   }
   if (t.firstResponseAt) dto.firstResponseAt = t.firstResponseAt.toISOString();
   if (t.resolvedAt) dto.resolvedAt = t.resolvedAt.toISOString();
+  if (t.tags?.length) dto.tags = [...t.tags];
   return dto;
 }
 

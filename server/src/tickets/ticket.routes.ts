@@ -9,6 +9,7 @@ import {
   objectId,
   resolveTicketInput,
   ticketCategoryInput,
+  ticketTagsInput,
   ticketListQuery,
   ticketNumberParam,
   ticketPriorityInput,
@@ -149,6 +150,14 @@ export function ticketRoutes(
     params: byNumber,
     body: ticketCategoryInput,
     handle: ({ agent, params, body }) => actions.setCategory(agent, params.number, body.category),
+  });
+
+  route('POST /api/tickets/:number/tags', {
+    summary: 'Add and remove tags',
+    ...agent,
+    params: byNumber,
+    body: ticketTagsInput,
+    handle: ({ agent, params, body }) => actions.setTags(agent, params.number, body),
   });
 
   route('POST /api/tickets/:number/escalate', {
