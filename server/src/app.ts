@@ -232,9 +232,7 @@ export async function createApp(deps: AppDeps) {
     for (const p of ticketPayloads(t, written)) await webhooks.enqueue(p);
   });
   // Last, so a failing index write holds up no delivery; the follow-up sweep repeats it (postings are idempotent inserts).
-  ticketStore.onCommitted((t, written) =>
-    ticketSearch.indexChange(t, written, async () => (await ticketStore.transcriptPage(t, 0, TIMELINE_PAGE_MAX)).items),
-  );
+  ticketStore.onCommitted((t, written) => ticketSearch.indexChange(t, written, async () => (await ticketStore.transcriptPage(t, 0, TIMELINE_PAGE_MAX)).items));
   onAgentOffline = () => {
     // Offers to an agent who left go back to the queue and on to the next agent.
     router.sweep().catch((err) => log.warn({ err }, 'sweep after going offline failed'));
