@@ -54,6 +54,19 @@ describe('permissions', () => {
     expect(can('team_lead', 'helpcenter.publish')).toBe(true);
     expect(can('manager', 'helpcenter.configure')).toBe(false);
     expect(can('admin', 'helpcenter.configure')).toBe(true);
+    // Every cell of the Help Center's part of the table.
+    const table = Object.fromEntries(
+      (['agent', 'team_lead', 'manager', 'admin'] as const).map((role) => [
+        role,
+        (['helpcenter.write', 'helpcenter.publish', 'helpcenter.configure'] as const).map((action) => can(role, action)),
+      ]),
+    );
+    expect(table).toEqual({
+      agent: [true, false, false],
+      team_lead: [true, true, false],
+      manager: [true, true, false],
+      admin: [true, true, true],
+    });
   });
 });
 

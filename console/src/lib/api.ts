@@ -118,6 +118,14 @@ const FIELD_LABELS: Record<string, string> = {
   category: 'Category',
   email: 'Email',
   password: 'Password',
+  title: 'Title',
+  body: 'Body',
+  slug: 'Slug',
+  locale: 'Locale',
+  section: 'Section',
+  logoText: 'Logo text',
+  color: 'Logo colour',
+  defaultLocale: 'Default locale',
 };
 
 /** The message to show an agent for any failure. */

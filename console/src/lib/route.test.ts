@@ -14,4 +14,11 @@ describe('hash routes', () => {
     expect(parseRoute('#/tickets/abc')).toEqual({ view: 'tickets' });
     expect(parseRoute('#/tickets/-3')).toEqual({ view: 'tickets' });
   });
+
+  it('routes the Help Center list, a new article and an article by id', () => {
+    for (const route of [{ view: 'helpcenter' }, { view: 'helpcenter', article: 'new' }, { view: 'helpcenter', article: 'a'.repeat(24) }] as const) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+    expect(parseRoute('#/help-center/not-an-id')).toEqual({ view: 'helpcenter' });
+  });
 });

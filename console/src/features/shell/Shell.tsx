@@ -5,6 +5,7 @@ import { Link } from '../../ui/Link.tsx';
 import { Dashboard } from '../dashboard/Dashboard.tsx';
 import { ChatsView } from '../chats/ChatsView.tsx';
 import { TicketsView } from '../tickets/TicketsView.tsx';
+import { HelpCenterView } from '../helpcenter/HelpCenterView.tsx';
 import { bindRealtime } from './realtime-binding.ts';
 import { Notifications } from '../notifications/Notifications.tsx';
 
@@ -59,13 +60,24 @@ export function Shell() {
               Tickets
             </Link>
           </li>
+          <li>
+            <Link to={{ view: 'helpcenter' }} class="nav-link" aria-current={route.view === 'helpcenter' ? 'page' : undefined}>
+              Help Center
+            </Link>
+          </li>
         </ul>
       </nav>
       <main class="content">
         <Dashboard />
         <Notifications />
         <Notice />
-        {route.view === 'chats' ? <ChatsView /> : <TicketsView ticket={route.ticket} />}
+        {route.view === 'chats' ? (
+          <ChatsView />
+        ) : route.view === 'helpcenter' ? (
+          <HelpCenterView article={route.article} />
+        ) : (
+          <TicketsView ticket={route.ticket} />
+        )}
       </main>
     </div>
   );

@@ -1,6 +1,10 @@
 import type { SliceCreator } from '../../store.ts';
 
-export type Route = { view: 'chats' } | { view: 'tickets'; ticket?: number };
+export type Route =
+  | { view: 'chats' }
+  | { view: 'tickets'; ticket?: number }
+  /** The Help Center: the article list, a new article (`'new'`) or an article by id. */
+  | { view: 'helpcenter'; article?: string };
 export type Connection = 'connecting' | 'online' | 'offline';
 
 export interface ShellState {
