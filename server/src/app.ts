@@ -1,7 +1,7 @@
 import type { TicketDoc } from './tickets/ticket.model.ts';
 import http from 'node:http';
 import express from 'express';
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -38,6 +38,7 @@ import { createConversationStore } from './chats/conversation-store.ts';
 import { createChatService, type ChatHooks } from './chats/chat.service.ts';
 import { createChatControl } from './chats/chat-control.ts';
 import { attachVisitorSocket } from './chats/visitor.socket.ts';
+import { createVisitorHistory } from './chats/visitor-history.ts';
 import { attachAgentSocket } from './chats/agent.socket.ts';
 import { createTicketStore, TIMELINE_PAGE_MAX } from './tickets/ticket-store.ts';
 import { createTicketSearch, ticketSearchMigration } from './tickets/ticket-search.ts';
@@ -216,6 +217,25 @@ export async function createApp(deps: AppDeps) {
     onFired: metrics?.slaAlertFired,
   });
   const control = createChatControl({ conversations, clock, chats, router, claims, presence, notify, agents, idleChatMs: config.idleChatMs, log, hooks });
+  const history = createVisitorHistory({
+    conversations,
+    notify,
+    // One lookup by _id each (a visitor has a handful of tickets): FerretDB serves those, not an `$in`.
+    async ticketStatuses(ids) {
+      const found = await Promise.all(ids.map((id) => ticketStore.Ticket.findById(id, { status: 1 }).lean()));
+      return new Map(found.flatMap((t) => (t ? [[String(t._id), t.status] as const] : [])));
+    },
+    // A converted chat or a left message is the ticket's conversation; a Help Center request's is claimed (widget.channel.ts).
+    async conversationOfTicket(t) {
+      if (t.conversationId) return t.conversationId;
+      const owner = (await claims.holder(`ticket-conversation:${t._id}`))?.owner;
+      return owner ? new Types.ObjectId(owner) : null;
+    },
+  });
+  // A live hint for the widget, not something a write owes: a lost one is corrected at the next sync.
+  ticketStore.onPublished((t, written) => {
+    history.ticketChanged(t, written).catch((err) => log.warn({ err, ticket: t.number }, 'telling the visitor of a ticket status failed'));
+  });
   // What a ticket write owes once committed, repeated by the follow-up sweep if this process dies
   // first (both are idempotent: deliveries and webhook deliveries are keyed by ticket and seq).
   ticketStore.onCommitted(async (t, written) => {
@@ -349,7 +369,7 @@ export async function createApp(deps: AppDeps) {
   agentNs.use(origins.socket);
   guardAgentSessions(agentNs, { agents, clock, everyMs: 60_000 });
   const renewal = attachTokenRenewal(visitorNs, { tokens, clock, log });
-  attachVisitorSocket(visitorNs, { tokens, chats, control, intake: tickets.intake, presence, log });
+  attachVisitorSocket(visitorNs, { tokens, chats, control, intake: tickets.intake, history, presence, log });
   attachAgentSocket(agentNs, { agents, chats, control, ticketCounts: tickets.counts, presence, router, notify, log });
 
   /** A site's secret was rotated (here or on another process): its tokens and sockets are done. */

@@ -34,6 +34,19 @@ export interface VisitorConversationDto {
   createdAt: string;
   /** How far the agent has read (on sync only): the widget shows "Seen" after a reload too. */
   agentReadSeq?: number;
+  /** The status of the ticket it became (on sync, in the history and when it changes). */
+  ticketStatus?: TicketStatus;
+}
+
+/** One of the visitor's conversations, as "Your conversations" in the widget lists it. */
+export interface VisitorConversationSummaryDto {
+  conversation: VisitorConversationDto;
+  /** The newest message, its text cut to 200 characters. */
+  last?: MessageDto;
+  /** Agent messages after how far the visitor has read. */
+  unread: number;
+  /** The highest seq the visitor has read (their read receipts, from any device). */
+  readSeq: number;
 }
 
 /** What an agent sees of a conversation. */

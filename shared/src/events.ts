@@ -7,6 +7,7 @@ import type {
   AgentStatusInput,
   AssignChatInput,
   ConversationRef,
+  HistoryInput,
   LeaveMessageInput,
   ReadInput,
   TransferInput,
@@ -23,6 +24,7 @@ import type {
   NotificationDto,
   TicketDto,
   VisitorConversationDto,
+  VisitorConversationSummaryDto,
   VisitorTokenDto,
 } from './dto.ts';
 
@@ -41,6 +43,8 @@ export interface VisitorClientEvents {
   'chat:end': (input: ConversationRef, ack: AckFn<VisitorConversationDto>) => void;
   'chat:typing': (input: TypingInput) => void;
   'chat:read': (input: ReadInput) => void;
+  /** The visitor's conversations and tickets, newest first ("Your conversations"). */
+  'chat:history': (input: HistoryInput, ack: AckFn<{ conversations: VisitorConversationSummaryDto[] }>) => void;
 }
 
 export interface VisitorServerEvents {

@@ -137,6 +137,8 @@ const newPassword = z
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
 export const signInInput = z.strictObject({ email: agentEmail, password: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH) });
 export const conversationRef = z.strictObject({ conversationId: objectId });
+/** "Your conversations": nothing to say yet (the widget may send no input at all). */
+export const historyInput = z.union([z.strictObject({}), z.undefined()]);
 export const agentSyncInput = z.strictObject({ conversationId: objectId, afterSeq: z.number().int().min(0).optional() });
 export const createAgentInput = z.strictObject({
   email: agentEmail,
@@ -206,6 +208,7 @@ export type LeaveMessageInput = z.infer<typeof leaveMessageInput>;
 export type HelpCenterRequestInput = z.infer<typeof helpCenterRequestInput>;
 export type SignInInput = z.infer<typeof signInInput>;
 export type ConversationRef = z.infer<typeof conversationRef>;
+export type HistoryInput = z.infer<typeof historyInput>;
 export type AgentSyncInput = z.infer<typeof agentSyncInput>;
 export type CreateAgentInput = z.infer<typeof createAgentInput>;
 export type InviteAgentInput = z.infer<typeof inviteAgentInput>;

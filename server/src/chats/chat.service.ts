@@ -1,6 +1,15 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import type { AgentSyncInput, ChatMessageInput, ChatStartInput, ChatSyncInput, ConversationDto, MessageAuthor, MessageDto } from '@kamflo/shared';
+import type {
+  AgentSyncInput,
+  ChatMessageInput,
+  ChatStartInput,
+  ChatSyncInput,
+  ConversationDto,
+  MessageAuthor,
+  MessageDto,
+  VisitorConversationDto,
+} from '@kamflo/shared';
 import { AppError, isDuplicateKey } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -283,7 +292,12 @@ export function createChatService(deps: {
     });
   }
 
-  async function visitorSync(v: VisitorIdentity, input: ChatSyncInput) {
+  /** `decorate` adds what the chats module does not know (the ticket's status: visitor-history.ts). */
+  async function visitorSync(
+    v: VisitorIdentity,
+    input: ChatSyncInput,
+    decorate: (dto: VisitorConversationDto, conv: ConversationDoc) => Promise<VisitorConversationDto> = async (dto) => dto,
+  ) {
     const conv = await conversations.ofVisitor(v, input.conversationId);
     if (!conv) {
       if (input.conversationId) throw new AppError('not_found', 'Conversation not found');
@@ -294,7 +308,7 @@ export function createChatService(deps: {
       messagesAfter(conv._id, input.afterSeq ?? 0),
       input.page && conv.status !== 'ended' ? notePage(conv, input.page) : null,
     ]);
-    const conversation = toVisitorConversationDto(conv);
+    const conversation = await decorate(toVisitorConversationDto(conv), conv);
     if (read) conversation.agentReadSeq = read;
     return { conversation, messages };
   }
@@ -392,7 +406,8 @@ export function createChatService(deps: {
     await conversations.releaseOpen(conv);
     await claims.release(routeKey(conv._id));
     if (!updated) return;
-    notify.visitor(updated.visitorId, 'chat:updated', toVisitorConversationDto(updated));
+    // A ticket made from a chat starts Open.
+    notify.visitor(updated.visitorId, 'chat:updated', { ...toVisitorConversationDto(updated), ticketStatus: 'open' });
     if (updated.assignee) notify.agent(String(updated.assignee), 'chat:updated', toConversationDto(updated));
     await postSystemMessage(updated, `Your request is now ticket #${ticket.number}. We'll reply here.`, `ticket_${ticket.number}`);
     router.publishSoon();

@@ -53,10 +53,15 @@ export function createConversationStore(conn: Connection) {
     ofVisitor(v: { site: string; visitorId: string }, conversationId?: string): Promise<ConversationDoc | null> {
       return conversationId
         ? Conversation.findOne({ _id: conversationId, visitorId: v.visitorId, site: v.site }).lean()
-        : Conversation.findOne({ visitorId: v.visitorId, site: v.site }).sort({ createdAt: -1 }).lean();
+        : Conversation.findOne({ visitorId: v.visitorId, site: v.site }).sort({ createdAt: -1, _id: -1 }).lean();
+    },
+    /** A visitor's conversations (by the subject visitor-history.ts gives), newest first. */
+    ofSubject(subject: { site: string; visitorId: string }, limit: number): Promise<ConversationDoc[]> {
+      // _id breaks ties: two conversations started in the same millisecond keep their order.
+      return Conversation.find(subject).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
     },
     async latestIdOf(site: string, visitorId: string): Promise<Types.ObjectId | null> {
-      const latest = await Conversation.findOne({ site, visitorId }, { _id: 1 }).sort({ createdAt: -1 }).lean();
+      const latest = await Conversation.findOne({ site, visitorId }, { _id: 1 }).sort({ createdAt: -1, _id: -1 }).lean();
       return latest?._id ?? null;
     },
     async create(
@@ -181,6 +186,14 @@ export function createConversationStore(conn: Connection) {
       text: string;
     }): Promise<MessageDoc> {
       return (await Message.create(m)).toObject();
+    },
+    /** The newest message of a conversation. */
+    lastMessage(conversationId: Types.ObjectId): Promise<MessageDoc | null> {
+      return Message.findOne({ conversationId }).sort({ seq: -1 }).lean();
+    },
+    /** How many agent messages a conversation has after seq. */
+    agentMessagesAfter(conversationId: Types.ObjectId, seq: number): Promise<number> {
+      return Message.countDocuments({ conversationId, author: 'agent', seq: { $gt: seq } });
     },
     messageByClientId(conversationId: Types.ObjectId, clientId: string): Promise<MessageDoc | null> {
       return Message.findOne({ conversationId, clientId }).lean();

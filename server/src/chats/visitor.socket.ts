@@ -1,4 +1,4 @@
-import { chatMessageInput, chatStartInput, chatSyncInput, conversationRef, leaveMessageInput, readInput, typingInput } from '@kamflo/shared';
+import { chatMessageInput, chatStartInput, chatSyncInput, conversationRef, historyInput, leaveMessageInput, readInput, typingInput } from '@kamflo/shared';
 import type { Logger } from '../lib/logger.ts';
 import { handler, relay } from '../realtime/handle.ts';
 import { visitorRoom } from '../realtime/notify.ts';
@@ -8,13 +8,22 @@ import type { Presence } from '../agents/presence.ts';
 import type { TicketIntake } from '../tickets/ticket-intake.ts';
 import type { ChatService } from './chat.service.ts';
 import type { ChatControl } from './chat-control.ts';
+import type { VisitorHistory } from './visitor-history.ts';
 
 /** The visitor namespace: a signed visitor token is required, and it scopes everything. */
 export function attachVisitorSocket(
   ns: VisitorNamespace,
-  deps: { tokens: VisitorTokens; chats: ChatService; control: ChatControl; intake: TicketIntake; presence: Presence; log: Logger },
+  deps: {
+    tokens: VisitorTokens;
+    chats: ChatService;
+    control: ChatControl;
+    intake: TicketIntake;
+    history: VisitorHistory;
+    presence: Presence;
+    log: Logger;
+  },
 ) {
-  const { chats, control, intake, log } = deps;
+  const { chats, control, intake, history, log } = deps;
   ns.use(async (socket, next) => {
     try {
       const identity = await deps.tokens.verify(socket.handshake.auth?.token);
@@ -43,7 +52,7 @@ export function attachVisitorSocket(
     );
     socket.on(
       'chat:sync',
-      handler(log, chatSyncInput, (input) => chats.visitorSync(v, input)),
+      handler(log, chatSyncInput, (input) => chats.visitorSync(v, input, history.withTicketStatus)),
     );
     socket.on(
       'chat:leave-message',
@@ -52,6 +61,10 @@ export function attachVisitorSocket(
     socket.on(
       'chat:end',
       handler(log, conversationRef, (input) => control.endByVisitor(v, input.conversationId)),
+    );
+    socket.on(
+      'chat:history',
+      handler(log, historyInput, () => history.list(v)),
     );
     socket.on(
       'chat:typing',
