@@ -315,7 +315,9 @@ describe('chat', () => {
     await server.update({ status: 'ticket', ticketNumber: 1001 });
     expect(screen.getByText("We've turned this into ticket #1001. We'll reply here.")).toBeTruthy();
     await server.system('ticket_1001', "Your request is now ticket #1001. We'll reply here.");
-    expect(screen.getAllByText(/#1001/)).toHaveLength(1);
+    // Said once (the notice gives way to the system line); the ticket's own line stays above the log.
+    expect(screen.getAllByText(/ticket #1001\. We'll reply here/)).toHaveLength(1);
+    expect(screen.getByText('Ticket #1001')).toBeTruthy();
   });
 
   it('shows a message pushed twice (same id) once, and keeps the log ordered by seq', async () => {

@@ -124,7 +124,8 @@ export function App({
 
   useEffect(() => {
     // Opening moves focus into the panel, to the first field of the current tab.
-    if (open) panel.current?.querySelector<HTMLElement>('[role=tabpanel]:not([hidden]) :is(textarea,input,button)')?.focus();
+    const tab = '[role=tabpanel]:not([hidden])';
+    if (open) (panel.current?.querySelector<HTMLElement>(`${tab} :is(textarea,input)`) ?? panel.current?.querySelector<HTMLElement>(`${tab} button`))?.focus();
   }, [open]);
 
   // Tabs follow the ARIA pattern: arrow keys move between them, only the selected one is in the tab order.

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_MESSAGE_LENGTH } from '@kamflo/shared/constants';
 import { Field, FormError, useForm } from './form.tsx';
+import { History, titleOf } from './History.tsx';
 import { errorText, joinedAgent, systemText, useT, type Translate } from './i18n.ts';
 import { linesOf, queueOf, shouldLeaveMessage, type ChatState, type ChatStore, type Line } from './store.ts';
 
@@ -36,13 +37,20 @@ export function noticeOf(s: ChatState, t: Translate): string {
 
 export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatStore; state: ChatState; visible: boolean; prefill?: Prefill }) {
   const t = useT();
+  // "Your conversations" (list), or the chat: one opened from the list (where Back returns), or the current one.
+  const [view, setView] = useState<'chat' | 'list' | 'opened'>('chat');
+  const focus = (selector: string) => setTimeout(() => document.querySelector<HTMLElement>(`#kf-tabpanel-chat ${selector}`)?.focus());
+  const show = (next: typeof view) => {
+    setView(next);
+    focus(next === 'list' ? 'h2+button' : next === 'opened' ? '.kf-bar button' : 'textarea');
+  };
   useEffect(() => {
     // Read means on screen: the chat tab of the open panel, in the browser tab in front.
-    const read = () => visible && !document.hidden && store.read();
+    const read = () => visible && view !== 'list' && !document.hidden && store.read();
     read();
     addEventListener('visibilitychange', read);
     return () => removeEventListener('visibilitychange', read);
-  }, [visible, s.messages, s.connected]);
+  }, [visible, view, s.messages, s.connected]);
   if (s.leftTicket) {
     return (
       <div class="kf-done">
@@ -56,7 +64,22 @@ export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatSt
       </div>
     );
   }
-  const leave = shouldLeaveMessage(s);
+  if (view === 'list')
+    return (
+      <History
+        store={store}
+        state={s}
+        onOpen={(c) => {
+          if (c) void store.open(c);
+          else store.startNew();
+          show(c ? 'opened' : 'chat');
+        }}
+      />
+    );
+  const c = s.conversation;
+  const ticket = c?.status === 'ticket';
+  // A ticket's thread has its own reply; "leave a message" is for a new chat nobody can take.
+  const leave = !ticket && shouldLeaveMessage(s);
   const lines = linesOf(s);
   const end = async () => {
     // The button goes with the chat: keep the keyboard in the panel, where the next chat starts.
@@ -64,9 +87,31 @@ export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatSt
   };
   return (
     <>
+      {s.synced && (
+        <div class="kf-bar">
+          <button type="button" class="kf-link" onClick={() => show('list')}>
+            {t(view === 'opened' ? 'back' : 'yourConversations')}
+          </button>
+        </div>
+      )}
       <p class="kf-notice" role="status">
         {noticeOf(s, t)}
       </p>
+      {(ticket || c?.status === 'ended') && (
+        <div class="kf-after">
+          {ticket && <strong>{titleOf(t, c)}</strong>}
+          <button
+            type="button"
+            class="kf-secondary"
+            onClick={() => {
+              store.startNew();
+              show('chat');
+            }}
+          >
+            {t('newConversation')}
+          </button>
+        </div>
+      )}
       {['queued', 'offered', 'active'].includes(s.conversation?.status ?? '') && (
         <div class="kf-end">
           <FormError text={s.endError && errorText(t, { code: s.endError })} />
@@ -76,7 +121,27 @@ export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatSt
         </div>
       )}
       {(!leave || lines.length > 0) && <Log lines={lines} onRetry={store.retry} visible={visible} />}
-      {leave ? <LeaveMessage store={store} prefill={prefill} emailEnabled={s.emailEnabled === true} /> : <Composer store={store} prefill={prefill} />}
+      {leave ? (
+        <LeaveMessage store={store} prefill={prefill} emailEnabled={s.emailEnabled === true} />
+      ) : ticket && c.ticketStatus === 'closed' ? (
+        <p class="kf-notice">{t('ticketClosed')}</p>
+      ) : ticket && !s.reply ? (
+        // Writing into a ticket (and re-opening it) is the visitor's choice, never where a new question lands.
+        <div class="kf-after">
+          <button
+            type="button"
+            class="kf-secondary"
+            onClick={() => {
+              store.replyHere();
+              focus('textarea');
+            }}
+          >
+            {t('replyTicket')}
+          </button>
+        </div>
+      ) : (
+        <Composer store={store} prefill={prefill} />
+      )}
     </>
   );
 }

@@ -46,6 +46,8 @@ export interface WidgetClient {
   sync(input: Input<'chat:sync'>): Promise<Result<'chat:sync'>>;
   leaveMessage(input: Input<'chat:leave-message'>): Promise<Result<'chat:leave-message'>>;
   end(input: Input<'chat:end'>): Promise<Result<'chat:end'>>;
+  /** "Your conversations": the visitor's chats and tickets. */
+  history(): Promise<Result<'chat:history'>>;
   /** No ack, dropped while disconnected: the next one says the same or newer. */
   typing(input: Input<'chat:typing'>): void;
   read(input: Input<'chat:read'>): void;
@@ -189,6 +191,7 @@ export function createClient({
     sync: (input) => emit('chat:sync', input),
     leaveMessage: (input) => emit('chat:leave-message', input),
     end: (input) => emit('chat:end', input),
+    history: () => emit('chat:history', {}),
     typing: (input) => socket?.emit('chat:typing', input),
     read: (input) => socket?.emit('chat:read', input),
 

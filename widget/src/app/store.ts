@@ -1,4 +1,4 @@
-import type { MessageAuthor, MessageDto, QueueStateDto, VisitorConversationDto } from '@kamflo/shared';
+import type { MessageAuthor, MessageDto, QueueStateDto, VisitorConversationDto, VisitorConversationSummaryDto } from '@kamflo/shared';
 import type { Ack, ErrorCode } from '@kamflo/shared/constants';
 import { contiguousSeq } from '@kamflo/shared/constants';
 import type { Result, WidgetClient } from './client.ts';
@@ -8,6 +8,8 @@ import { outboxKey, readKey, type KeyValue } from './storage.ts';
 export interface OutboxItem {
   clientId: string;
   text: string;
+  /** The conversation it was written in; none: it starts a new chat (or joins the open one). */
+  to?: string;
   /** The last attempt failed; it waits for Retry or the next reconnect. */
   failed?: boolean;
 }
@@ -38,6 +40,12 @@ export interface ChatState {
   readUpTo: number;
   /** The server has answered a sync since the page loaded: `conversation` is what it says. */
   synced: boolean;
+  /** The visitor chose to reply in the shown ticket's thread (otherwise its composer is hidden). */
+  reply?: boolean;
+  /** The visitor chose "Start a new conversation": nothing is shown until their first message. */
+  fresh?: boolean;
+  /** "Your conversations", newest first, once asked for. */
+  history?: VisitorConversationSummaryDto[];
 }
 
 export type SendState = 'sending' | 'sent' | 'seen' | 'failed';
@@ -81,8 +89,13 @@ export function linesOf(s: ChatState): Line[] {
   ];
 }
 
-/** A conversation the visitor can keep writing into (a ticket conversation carries replies too). */
-export const isOpen = (c: VisitorConversationDto | null) => !!c && c.status !== 'ended';
+/** A live chat: waiting, or with an agent. */
+export const isOpen = (c: VisitorConversationDto | null) => !!c && c.status !== 'ended' && c.status !== 'ticket';
+/** Where the composer writes: a live chat, or a ticket's thread once the visitor chose to reply there (not a closed one). */
+export const writesTo = (s: ChatState) => {
+  const c = s.conversation;
+  return isOpen(c) || (c?.status === 'ticket' && s.reply && c.ticketStatus !== 'closed') ? c!.id : undefined;
+};
 /** The queue's word on the shown conversation, while it waits. */
 export function queueOf({ conversation: c, queue: q }: ChatState) {
   return c && WAITING.includes(c.status) && q?.conversationId === c.id ? q : undefined;
@@ -91,8 +104,10 @@ export function queueOf({ conversation: c, queue: q }: ChatState) {
 export const shouldLeaveMessage = (s: ChatState) =>
   !!queueOf(s)?.offerLeaveMessage || (s.agentsOnline === false && (!isOpen(s.conversation) || WAITING.includes(s.conversation!.status)));
 
-/** Agent messages of the shown conversation the visitor has not had on screen. */
-export const unreadOf = (s: ChatState) => s.messages.filter((m) => m.author === 'agent' && m.seq > s.readUpTo).length;
+/** Agent messages the visitor has not had on screen: in the shown conversation, and in the others of "Your conversations". */
+export const unreadOf = (s: ChatState) =>
+  s.messages.filter((m) => m.author === 'agent' && m.seq > s.readUpTo).length +
+  (s.history ?? []).reduce((n, h) => n + (h.conversation.id === s.conversation?.id ? 0 : h.unread), 0);
 /** In progress (waiting or with an agent) or with unread replies: the next page view reconnects at once. */
 export const isLive = (s: ChatState) => ['queued', 'offered', 'active'].includes(s.conversation?.status ?? '') || unreadOf(s) > 0;
 
@@ -138,7 +153,7 @@ export function createChatStore({
     if (patch.outbox)
       storage.set(
         outboxKey(site),
-        patch.outbox.map(({ clientId, text }) => ({ clientId, text })),
+        patch.outbox.map(({ failed, ...item }) => item),
       );
     for (const l of listeners) l();
   }
@@ -158,13 +173,40 @@ export function createChatStore({
     return id && r?.conversationId === id && typeof r.seq === 'number' ? r.seq : 0;
   };
 
+  /** The list's entry of a conversation. */
+  const entry = (id?: string) => state.history?.find((h) => h.conversation.id === id);
+
   /** Switch to a conversation: its messages replace the previous one's. */
   function adopt(conversation: VisitorConversationDto | null) {
     const seen = conversation?.agentReadSeq ?? 0;
     if (conversation?.id !== state.conversation?.id) {
       readSeq = 0;
-      set({ conversation, messages: [], seen, endError: undefined, readUpTo: readOf(conversation?.id) });
-    } else set({ conversation, seen: Math.max(state.seen, seen) });
+      const readUpTo = Math.max(readOf(conversation?.id), entry(conversation?.id)?.readSeq ?? 0);
+      set({ conversation, messages: [], seen, endError: undefined, readUpTo, reply: false, fresh: false });
+    } else set({ conversation: conversation && { ...state.conversation, ...conversation }, seen: Math.max(state.seen, seen) });
+  }
+
+  /** A conversation changed or got a message: its entry in the list says so (the list is fetched again when it lacks it). */
+  function note(c: Partial<VisitorConversationDto> & { id: string }, m?: MessageDto) {
+    if (!state.history) return;
+    const e = entry(c.id);
+    if (!e) return void loadHistory();
+    const shown = c.id === state.conversation?.id;
+    const unread = e.unread + (m?.author === 'agent' && !shown ? 1 : 0);
+    set({
+      history: state.history.map((h) => (h === e ? { ...h, conversation: { ...h.conversation, ...c }, unread, ...(m ? { last: m } : {}) } : h)),
+    });
+  }
+
+  let listing: Promise<Result<'chat:history'>> | undefined;
+  /** "Your conversations", from the server. */
+  function loadHistory() {
+    listing ??= client.history().then((r) => {
+      listing = undefined;
+      if (r.ok) set({ history: r.data.conversations });
+      return r;
+    });
+    return listing;
   }
 
   let onPage = page ? { page: page.slice(0, 2000) } : {};
@@ -202,8 +244,11 @@ export function createChatStore({
       try {
         do {
           syncAgain = false;
-          let known = wantLatest ? null : state.conversation;
+          const latest = wantLatest;
+          let known = latest ? null : state.conversation;
           wantLatest = false;
+          // A new conversation the visitor has not written in yet: nothing to catch up with.
+          if (!known && !latest && state.fresh) continue;
           for (let pages = 0; pages < 20; pages++) {
             const afterSeq = known && known.id === state.conversation?.id ? contiguousSeq(state.messages.map((m) => m.seq)) : 0;
             // With the page: the agent sees where the visitor is now.
@@ -228,9 +273,10 @@ export function createChatStore({
   }
 
   async function deliver(item: OutboxItem): Promise<Ack<unknown>> {
-    const c = state.conversation;
-    if (isOpen(c)) {
-      const r = await client.send({ conversationId: c!.id, clientId: item.clientId, text: item.text });
+    // Without a conversation of its own, a message joins the live chat (which an earlier one may have started).
+    const to = item.to ?? (isOpen(state.conversation) ? state.conversation!.id : undefined);
+    if (to) {
+      const r = await client.send({ conversationId: to, clientId: item.clientId, text: item.text });
       if (r.ok) take([r.data]);
       return r;
     }
@@ -262,9 +308,11 @@ export function createChatStore({
         const r = await deliver(item);
         // Acknowledged, or its copy arrived from the server meanwhile, or we reconnected since.
         if (r.ok || !state.outbox.includes(item) || attemptEpoch !== epoch) continue;
-        // The conversation changed under us (ended, became a ticket): catch up, then try once more.
+        // The chat ended under us: catch up, then try once more, as a new chat.
         if (r.error.code === 'conflict' && retried !== item.clientId) {
           retried = item.clientId;
+          const { to, ...rest } = item;
+          set({ outbox: state.outbox.map((o) => (o === item ? rest : o)) });
           await sync(true);
           continue;
         }
@@ -302,14 +350,19 @@ export function createChatStore({
       disconnect: () => set({ connected: false }),
       availability: (online) => set({ agentsOnline: online }),
       message(m) {
-        if (m.author === 'agent') set({ leftTicket: undefined, typing: undefined });
-        if (m.conversationId === state.conversation?.id) take([m]);
-        else void sync(true);
+        const shown = m.conversationId === state.conversation?.id;
+        if (m.author === 'agent' && shown) set({ leftTicket: undefined, typing: undefined });
+        note({ id: m.conversationId }, m);
+        if (shown) take([m]);
+        // The visitor wrote elsewhere (another tab): follow them. A reply in another conversation
+        // stays there, counted as unread in "Your conversations".
+        else if (m.author === 'visitor' || (!state.conversation && !state.fresh)) void sync(true);
       },
       updated(c) {
         const known = state.conversation;
-        if (c.id === known?.id) set({ conversation: c });
-        else if (!known || c.createdAt >= known.createdAt) void sync(true);
+        note(c);
+        if (c.id === known?.id) set({ conversation: { ...known, ...c } });
+        else if (!known ? !state.fresh : c.createdAt >= known.createdAt) void sync(true);
       },
       queue: (queue) => set({ queue }),
       typing(t) {
@@ -324,6 +377,12 @@ export function createChatStore({
         if (r.conversationId === state.conversation?.id) set({ seen: Math.max(state.seen, r.seq) });
       },
     });
+  }
+
+  /** Show one of the visitor's conversations (from "Your conversations"), caught up from the server. */
+  function open(c: VisitorConversationDto) {
+    adopt(c);
+    return sync();
   }
 
   return {
@@ -341,14 +400,28 @@ export function createChatStore({
       return connect();
     },
 
-    /** Queue a message and send it when connected. */
+    /** Queue a message and send it when connected: to the chat or ticket it was written in, else as a new chat. */
     send(text: string) {
       const t = text.trim();
       typing(false);
       if (!t) return;
-      set({ outbox: [...state.outbox, { clientId: newId(), text: t }] });
+      const to = writesTo(state);
+      set({ outbox: [...state.outbox, { clientId: newId(), text: t, ...(to ? { to } : {}) }] });
       void flush();
     },
+
+    /** "Start a new conversation": an empty chat; the next message starts it. */
+    startNew() {
+      const live = state.history?.find((h) => isOpen(h.conversation));
+      // Only one chat can be open at a time: a new conversation while one is live is that one.
+      if (live) return open(live.conversation);
+      readSeq = 0;
+      set({ conversation: null, messages: [], seen: 0, readUpTo: 0, reply: false, fresh: true, endError: undefined, leftTicket: undefined, typing: undefined });
+    },
+    open,
+    loadHistory,
+    /** The visitor chose to reply in the shown ticket's thread. */
+    replyHere: () => set({ reply: true }),
     retry,
 
     /** No one is available: the message becomes a ticket, whose number the panel then shows. */
@@ -397,6 +470,8 @@ export function createChatStore({
         storage.set(readKey(site), { conversationId: c.id, seq });
         set({ readUpTo: seq });
       }
+      const e = entry(c.id);
+      if (e?.unread) set({ history: state.history!.map((h) => (h === e ? { ...h, unread: 0, readSeq: Math.max(h.readSeq, seq) } : h)) });
       if (state.connected && seq > readSeq) {
         readSeq = seq;
         client.read({ conversationId: c.id, seq });

@@ -14,6 +14,14 @@ const ok = <T>(data: T) => ({ ok: true as const, data });
 export function createFakeClient({ agentsOnline = true, echo = false, emailEnabled = true } = {}) {
   let conversation: VisitorConversationDto | null = null;
   let conversations = 0;
+  /** Every conversation, by id (the current one too), and how far the visitor read each. */
+  const known = new Map<string, VisitorConversationDto>();
+  const readUpTo = new Map<string, number>();
+  const remember = (c: VisitorConversationDto) => {
+    conversation = c;
+    known.set(c.id, c);
+    return c;
+  };
   const messages: MessageDto[] = [];
   let seq = 0;
   /** The connected tabs' event handlers. */
@@ -21,13 +29,13 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
   const all = (fn: (e: ClientEvents) => void) => tabs.forEach(fn);
   let connected = false;
 
-  const store = (m: Pick<MessageDto, 'clientId' | 'author' | 'text'> & { authorName?: string }): MessageDto => {
+  const store = (m: Pick<MessageDto, 'clientId' | 'author' | 'text'> & { authorName?: string }, conversationId = conversation!.id): MessageDto => {
     const existing = messages.find((x) => x.clientId === m.clientId);
     if (existing) return existing;
     seq += 1;
     const message: MessageDto = {
       id: `m${seq}`,
-      conversationId: conversation!.id,
+      conversationId,
       seq,
       createdAt: new Date(2026, 0, 1, 12, seq).toISOString(),
       ...m,
@@ -52,30 +60,41 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
       }),
       start: vi.fn<WidgetClient['start']>(async (input) => {
         if (!connected) return down();
-        if (!conversation || conversation.status === 'ended') {
+        // Like the server: a chat that ended or became a ticket is not the open one.
+        if (!conversation || conversation.status === 'ended' || conversation.status === 'ticket') {
           const n = ++conversations;
-          conversation = { id: String(n).padStart(24, 'c'), status: 'queued', createdAt: new Date(2026, 0, n).toISOString() };
+          remember({ id: String(n).padStart(24, 'c'), status: 'queued', createdAt: new Date(2026, 0, n).toISOString() });
         }
         const message = store({ clientId: input.clientId, author: 'visitor', text: input.text });
-        return ok({ conversation, message });
+        return ok({ conversation: conversation!, message });
       }),
       send: vi.fn<WidgetClient['send']>(async (input) => {
         if (!connected) return down();
-        return ok(store({ clientId: input.clientId, author: 'visitor', text: input.text }));
+        return ok(store({ clientId: input.clientId, author: 'visitor', text: input.text }, input.conversationId));
       }),
       sync: vi.fn<WidgetClient['sync']>(async (input) => {
         if (!connected) return down();
-        return ok({ conversation, messages: messages.filter((m) => m.seq > (input.afterSeq ?? 0)) });
+        const c = input.conversationId ? (known.get(input.conversationId) ?? null) : conversation;
+        return ok({ conversation: c, messages: messages.filter((m) => m.conversationId === c?.id && m.seq > (input.afterSeq ?? 0)) });
+      }),
+      history: vi.fn<WidgetClient['history']>(async () => {
+        if (!connected) return down();
+        const list = [...known.values()].reverse().map((c) => {
+          const mine = messages.filter((m) => m.conversationId === c.id);
+          const readSeq = readUpTo.get(c.id) ?? 0;
+          return { conversation: c, last: mine.at(-1), unread: mine.filter((m) => m.author === 'agent' && m.seq > readSeq).length, readSeq };
+        });
+        return ok({ conversations: list });
       }),
       leaveMessage: vi.fn<WidgetClient['leaveMessage']>(async () => ok({ ticketNumber: 1003 })),
       end: vi.fn<WidgetClient['end']>(async () => {
         if (!connected) return down();
-        conversation = { ...conversation!, status: 'ended' };
+        remember({ ...conversation!, status: 'ended' });
         all((e) => e.updated(conversation!));
-        return ok(conversation);
+        return ok(conversation!);
       }),
       typing: vi.fn<WidgetClient['typing']>(),
-      read: vi.fn<WidgetClient['read']>(),
+      read: vi.fn<WidgetClient['read']>((r) => void readUpTo.set(r.conversationId, Math.max(readUpTo.get(r.conversationId) ?? 0, r.seq))),
       submitRequest: vi.fn<WidgetClient['submitRequest']>(async () => ok({ ticketNumber: 1002 })),
     }) satisfies WidgetClient;
   const client = tab();
@@ -99,7 +118,7 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
     /** The server changes the conversation and tells the widget. */
     update: (patch: Partial<VisitorConversationDto>) =>
       act(() => {
-        conversation = { ...conversation!, ...patch };
+        remember({ ...conversation!, ...patch });
         all((e) => e.updated(conversation!));
       }),
     /** Stores a message (e.g. from an agent) and pushes it to the widget. */
@@ -113,6 +132,20 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
       act(() => {
         const message = store({ clientId: `sys_${key}`, author: 'system', text });
         all((e) => e.message(message));
+      }),
+    /** An agent's reply in an earlier conversation (a ticket's), pushed to the widget. */
+    replyIn: (conversationId: string, text: string) =>
+      act(() => {
+        const message = store({ clientId: `srv_${seq + 1}`, author: 'agent', authorName: 'Alice', text }, conversationId);
+        all((e) => e.message(message));
+      }),
+    /** Changes an earlier conversation (e.g. its ticket's status) and tells the widget. */
+    updateIn: (conversationId: string, patch: Partial<VisitorConversationDto>) =>
+      act(() => {
+        const c = { ...known.get(conversationId)!, ...patch };
+        known.set(conversationId, c);
+        if (conversation?.id === conversationId) conversation = c;
+        all((e) => e.updated(c));
       }),
     /** Pushes a message as is (to test duplicates). */
     push: (m: MessageDto) => act(() => all((e) => e.message(m))),
