@@ -67,7 +67,8 @@ import { createSessionCookie } from './agents/session-cookie.ts';
 import { KAMFLO_VERSION } from './version.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { defaultStaticDirs, staticRoutes, type StaticDirs } from './http/static.ts';
-import { syncIndexes } from './db/indexes.ts';
+import { kamfloModels, syncIndexes } from './db/indexes.ts';
+import { ensureFerretDbIndexes } from './db/ferretdb-indexes.ts';
 import { createClaims } from './db/claims.ts';
 import { createSettingsService } from './settings/settings.service.ts';
 import { settingsRoutes } from './settings/settings.routes.ts';
@@ -102,6 +103,12 @@ export async function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
 
   await syncIndexes(conn);
+  if (config.ferretdbPostgresUrl) {
+    // Faster lookups, not correctness: a server that cannot add them still serves, and says why.
+    await ensureFerretDbIndexes({ postgresUrl: config.ferretdbPostgresUrl, conn, models: kamfloModels(conn), log }).catch((err) =>
+      log.error({ err }, 'FerretDB: could not add the GIN indexes (KAMFLO_FERRETDB_POSTGRES_URL); lookups will read whole tables'),
+    );
+  }
   const secret = await loadSigningSecret(conn, config.secret);
 
   const app = express();

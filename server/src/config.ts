@@ -88,6 +88,10 @@ const envSchema = z.object({
   KAMFLO_EMAIL_MAX_MESSAGE_MB: z.coerce.number().positive().max(200).default(25),
   KAMFLO_EMAIL_MAX_ATTACHMENT_MB: z.coerce.number().positive().max(200).default(10),
   KAMFLO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  KAMFLO_FERRETDB_POSTGRES_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^/]+/, 'must be postgres://user@host:5432/database (the PostgreSQL database FerretDB keeps its data in)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -127,6 +131,8 @@ export interface Config {
   logLevel: string;
   /** /metrics is served (and metrics collected) only when set; scrapers send it as a Bearer token. */
   metricsToken?: string;
+  /** FerretDB's own PostgreSQL database: Kamflo adds the GIN indexes equality lookups need (db/ferretdb-indexes.ts). */
+  ferretdbPostgresUrl?: string;
   email: EmailConfig;
 }
 
@@ -246,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKey: e.KAMFLO_REDIS_KEY,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.KAMFLO_METRICS_TOKEN,
+    ferretdbPostgresUrl: e.KAMFLO_FERRETDB_POSTGRES_URL,
     email: Object.freeze({
       smtpUrl: e.KAMFLO_SMTP_URL,
       ...(e.KAMFLO_SUPPORT_ADDRESS ? { supportAddress: parseAddress(e.KAMFLO_SUPPORT_ADDRESS) } : {}),

@@ -24,7 +24,10 @@ const uri = process.env.MONGODB_URI;
 if (!uri) throw new Error('Set MONGODB_URI (tests/db/ferretdb.sh prints one)');
 
 const conn = await connectDatabase(uri, { dbName: `kamflo_bench_tickets_${crypto.randomBytes(3).toString('hex')}` });
-const kamflo = await createApp({ conn, config: testConfig(), log: silentLogger, sweepIntervalMs: false });
+// KAMFLO_FERRETDB_POSTGRES_URL set: FerretDB's tables get the GIN indexes (db/ferretdb-indexes.ts).
+const ferretdbPostgresUrl = process.env.KAMFLO_FERRETDB_POSTGRES_URL;
+console.log(ferretdbPostgresUrl ? 'with the FerretDB GIN indexes (KAMFLO_FERRETDB_POSTGRES_URL)' : 'without the FerretDB GIN indexes');
+const kamflo = await createApp({ conn, config: testConfig(ferretdbPostgresUrl ? { ferretdbPostgresUrl } : {}), log: silentLogger, sweepIntervalMs: false });
 await new Promise<void>((r) => kamflo.httpServer.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(kamflo.httpServer.address() as AddressInfo).port}`;
 const { chain } = kamflo.services.tickets;

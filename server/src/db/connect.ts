@@ -12,6 +12,10 @@ export async function connectDatabase(uri: string, opts: { dbName?: string; moni
     // Tests count the commands an action sends (a refused event must send none).
     monitorCommands: opts.monitorCommands ?? false,
     serverSelectionTimeoutMS: 5000,
+    // An answer that never comes fails the operation instead of holding its caller for ever:
+    // FerretDB 1.x can leave a request unanswered (seen after clients were killed mid-request),
+    // and one hung append would block every later message of its conversation (chat.service's lane).
+    socketTimeoutMS: 60_000,
     // Warm connections: opening one costs FerretDB a PostgreSQL connection (~100 ms). A bounded
     // pool keeps one process from flooding the database (FerretDB 1.x stalls when its own pool runs dry).
     minPoolSize: 2,

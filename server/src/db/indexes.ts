@@ -6,6 +6,8 @@ import { messageModel } from '../chats/message.model.ts';
 import { ticketEventModel, ticketModel, ticketTranscriptModel } from '../tickets/ticket.model.ts';
 import { ticketTermModel } from '../tickets/ticket-search.ts';
 import { savedViewModel } from '../tickets/saved-views.ts';
+import { followUpModel } from '../tickets/ticket-follow-ups.ts';
+import { agentAuditModel } from '../agents/agent-audit.model.ts';
 import { counterModel } from './counters.ts';
 import { settingModel } from './settings.ts';
 import { claimModel } from './claims.ts';
@@ -31,7 +33,24 @@ import { articleModel, feedbackModel, hcSettingsModel, revisionModel, slugModel 
  * collections up front avoids racing creations, which FerretDB reports as errors.
  */
 export async function syncIndexes(conn: Connection): Promise<void> {
-  const models = [
+  const models = kamfloModels(conn);
+  const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const model of models) {
+    if (!existing.has(model.collection.collectionName)) {
+      await model.createCollection().catch((e) => {
+        if (e?.codeName !== 'NamespaceExists' && e?.code !== 48) throw e;
+      });
+    }
+    const have = new Set((await model.collection.indexes()).map((i) => JSON.stringify(i.key)));
+    for (const [fields, options] of model.schema.indexes()) {
+      if (!have.has(JSON.stringify(fields))) await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
+    }
+  }
+}
+
+/** Every collection Kamflo keeps, with its declared indexes (syncIndexes, ferretdb-indexes.ts). */
+export function kamfloModels(conn: Connection) {
+  return [
     agentModel(conn),
     sessionModel(conn),
     conversationModel(conn),
@@ -65,17 +84,7 @@ export async function syncIndexes(conn: Connection): Promise<void> {
     apiTokenModels(conn).Use,
     webhookModels(conn).Webhook,
     webhookModels(conn).WebhookDelivery,
+    followUpModel(conn),
+    agentAuditModel(conn),
   ];
-  const existing = new Set((await conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  for (const model of models) {
-    if (!existing.has(model.collection.collectionName)) {
-      await model.createCollection().catch((e) => {
-        if (e?.codeName !== 'NamespaceExists' && e?.code !== 48) throw e;
-      });
-    }
-    const have = new Set((await model.collection.indexes()).map((i) => JSON.stringify(i.key)));
-    for (const [fields, options] of model.schema.indexes()) {
-      if (!have.has(JSON.stringify(fields))) await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
-    }
-  }
 }
