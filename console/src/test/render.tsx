@@ -45,6 +45,7 @@ export function createConsoleApp(options: Parameters<typeof createTestApp>[0] = 
   const app = createTestApp(options);
   app.api.routes['GET /api/dashboard'] ??= () => ({ highPriority: 0, open: 0, inProgress: 0, resolved: 0 });
   app.api.routes['GET /api/tickets'] ??= () => ({ tickets: [] });
+  app.api.routes['GET /api/views'] ??= () => [];
   app.api.routes['GET /api/notifications'] ??= () => [];
   app.api.routes['GET /api/dashboard/weekly'] ??= () => ({ weeks: [] });
   app.realtime.responders['chat:list'] ??= () => ({ ok: true, data: { chats: [], requests: [] } });

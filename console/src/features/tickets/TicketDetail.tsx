@@ -56,6 +56,61 @@ export function TicketDetail({ number }: { number: number }) {
   );
 }
 
+/** The ticket's tags: each removable, and a field to add more (comma or space separated). */
+function TagsControl({ ticket }: { ticket: TicketDetailDto }) {
+  const setTags = useAppStore((s) => s.setTags);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (change: { add?: string[]; remove?: string[] }) => {
+    setBusy(true);
+    const r = await setTags(ticket.number, change);
+    setBusy(false);
+    setError(r.ok ? null : r.message);
+    return r.ok;
+  };
+  const tags = ticket.tags ?? [];
+  return (
+    <div class="tags" role="group" aria-labelledby={`tags-${ticket.number}`}>
+      {tags.length === 0 ? (
+        <span class="muted">None</span>
+      ) : (
+        <ul class="tag-list">
+          {tags.map((t) => (
+            <li key={t} class="tag">
+              {t}
+              <button type="button" class="button ghost small" aria-label={`Remove tag ${t}`} disabled={busy} onClick={() => void run({ remove: [t] })}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        class="add-tag"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const add = text
+            .split(/[\s,]+/)
+            .map((t) => t.trim().toLowerCase())
+            .filter(Boolean);
+          if (add.length && (await run({ add }))) setText('');
+        }}
+      >
+        <input type="text" aria-label="Add tag" placeholder="Add tag" maxLength={200} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        <button type="submit" class="button small" disabled={busy}>
+          Add
+        </button>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 type Panel = 'escalate' | 'close' | 'approval' | null;
 
 function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
@@ -176,6 +231,12 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
                 disabled={ticket.status === 'closed'}
                 save={(v) => setCategory(ticket.number, v as Category)}
               />
+            </dd>
+          </div>
+          <div>
+            <dt id={`tags-${ticket.number}`}>Tags</dt>
+            <dd>
+              <TagsControl ticket={ticket} />
             </dd>
           </div>
           <div>

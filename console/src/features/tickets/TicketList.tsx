@@ -18,6 +18,102 @@ import { LevelBadge, SlaClock } from './sla.tsx';
 import { NewTicketForm } from './NewTicketForm.tsx';
 import type { TicketFilter, TicketFilters } from './tickets.slice.ts';
 
+/** The saved views (yours, then shared ones) with their counts; applying one sets the list's filters. */
+function SavedViews() {
+  const views = useAppStore((s) => s.savedViews);
+  const error = useAppStore((s) => s.savedViewsError);
+  const load = useAppStore((s) => s.loadSavedViews);
+  const apply = useAppStore((s) => s.applyView);
+  const save = useAppStore((s) => s.saveView);
+  const remove = useAppStore((s) => s.deleteView);
+  const me = useAppStore((s) => s.agent);
+  const [saving, setSaving] = useState(false);
+  const [name, setName] = useState('');
+  const [shared, setShared] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <nav class="saved-views" aria-labelledby="saved-views-title">
+      <h3 id="saved-views-title" class="small-title">
+        Saved views
+      </h3>
+      {error && <p class="muted small">Couldn't load saved views: {error}</p>}
+      {views && views.length === 0 && <p class="muted small">No saved views yet.</p>}
+      {views && views.length > 0 && (
+        <ul class="view-list">
+          {views.map((v) => (
+            <li key={v.id}>
+              <button type="button" class="button ghost" onClick={() => void apply(v)}>
+                {v.name} <span class="count">{v.more ? `${v.count}+` : v.count}</span>
+              </button>
+              {v.shared && <span class="badge">Shared{String(v.owner.id) !== me?.id ? ` by ${v.owner.name}` : ''}</span>}
+              {v.canDelete && (
+                <button
+                  type="button"
+                  class="button ghost small"
+                  aria-label={`Delete view ${v.name}`}
+                  onClick={async () => {
+                    const r = await remove(v.id);
+                    setProblem(r.ok ? null : r.message);
+                  }}
+                >
+                  Delete
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!saving ? (
+        <button type="button" class="button" onClick={() => setSaving(true)}>
+          Save view
+        </button>
+      ) : (
+        <form
+          class="save-view"
+          aria-label="Save view"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const r = await save(name.trim(), shared);
+            if (r.ok) {
+              setSaving(false);
+              setName('');
+              setShared(false);
+              setProblem(null);
+            } else setProblem(r.message);
+          }}
+        >
+          <label class="inline-field">
+            <span>View name</span>
+            <input type="text" required maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+          {me && can(me.role, 'views.share') && (
+            <label class="inline-field">
+              <input type="checkbox" checked={shared} onChange={(e) => setShared(e.currentTarget.checked)} />
+              <span>Share with the team</span>
+            </label>
+          )}
+          <button type="submit" class="button primary">
+            Save
+          </button>
+          <button type="button" class="button ghost" onClick={() => setSaving(false)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {problem && (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      )}
+    </nav>
+  );
+}
+
 /** Tickets a page at a time, most at risk of missing their first-response target first (or newest, or last updated). */
 export function TicketList() {
   const tickets = useAppStore((s) => s.tickets);
@@ -31,12 +127,20 @@ export function TicketList() {
   const loadingMore = useAppStore((s) => s.ticketsLoadingMore);
   const loadMore = useAppStore((s) => s.loadMoreTickets);
   const me = useAppStore((s) => s.agent);
+  const partial = useAppStore((s) => s.ticketsPartial);
   const now = useNow(30_000);
   const [creating, setCreating] = useState(false);
+  const [query, setQuery] = useState(filters.q ?? '');
+  const [tag, setTag] = useState(filters.tag ?? '');
 
   useEffect(() => {
     void loadTickets();
   }, [loadTickets]);
+  // A saved view applied elsewhere changes the filters: the boxes follow.
+  useEffect(() => {
+    setQuery(filters.q ?? '');
+    setTag(filters.tag ?? '');
+  }, [filters.q, filters.tag]);
 
   const pick =
     <K extends keyof TicketFilters>(key: K) =>
@@ -56,6 +160,32 @@ export function TicketList() {
         )}
       </div>
       {creating && <NewTicketForm onClose={() => setCreating(false)} />}
+      <SavedViews />
+      <form
+        class="toolbar ticket-search"
+        role="search"
+        aria-label="Ticket search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void setTicketFilters({ q: query.trim() || undefined, tag: tag.trim().toLowerCase() || undefined });
+        }}
+      >
+        <input
+          type="search"
+          aria-label="Search tickets"
+          placeholder="Search tickets: words or #number"
+          value={query}
+          maxLength={200}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
+        <label class="inline-field">
+          <span>Tag</span>
+          <input type="text" value={tag} maxLength={32} onInput={(e) => setTag(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="button">
+          Search
+        </button>
+      </form>
       <div class="toolbar filters" role="group" aria-label="Filters">
         <label class="inline-field">
           <span>Status</span>
@@ -122,7 +252,12 @@ export function TicketList() {
         </label>
         <label class="inline-field">
           <span>Sort by</span>
-          <select value={filters.sort ?? 'sla'} onChange={pick('sort')}>
+          <select
+            value={filters.sort ?? 'sla'}
+            onChange={pick('sort')}
+            disabled={!!filters.q}
+            title={filters.q ? 'Search results are ranked by relevance' : undefined}
+          >
             <option value="sla">SLA risk</option>
             <option value="newest">Newest</option>
             <option value="updated">Last updated</option>
@@ -138,8 +273,11 @@ export function TicketList() {
         </label>
       </div>
       <p class="muted small" role="status">
-        {loading ? 'Loading tickets…' : ''}
+        {loading ? 'Loading tickets…' : filters.q ? 'Search results, most relevant first.' : ''}
       </p>
+      {partial && !loading && (
+        <p class="muted small">Every word of this search is in very many tickets: these results are among the newest of them. Add a word to narrow it.</p>
+      )}
       {error && (
         <p class="error" role="alert">
           Couldn't load tickets: {error}

@@ -156,6 +156,18 @@ function TimelineEvent({ event: e, ticket }: { event: TicketEventDto; ticket: Ti
       title = 'SLA alert';
       tag = 'SLA alert';
       break;
+    case 'tags_changed': {
+      const list = (v?: string) => (v ? v.split(',').filter(Boolean) : []);
+      const added = list(e.data?.added);
+      const removed = list(e.data?.removed);
+      title = [
+        added.length ? `${who} added the tags ${added.join(', ')}` : '',
+        removed.length ? `${added.length ? 'and' : who} removed ${removed.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      break;
+    }
     default:
       title = `${who}: ${e.type}`;
   }

@@ -5,6 +5,8 @@ import type {
   DeliveryDto,
   EmailStatusDto,
   EscalateTicketInput,
+  SavedViewDto,
+  SavedViewQuery,
   SlaSettingsDto,
   TicketDetailDto,
   TicketDto,
@@ -27,8 +29,11 @@ export interface TicketFilters {
   assignee?: string;
   /** unaddressed: team leads and above; past_due: everyone. */
   queue?: 'unaddressed' | 'past_due';
-  /** The order (the server's default is sla). */
+  /** The order (the server's default is sla); a search ranks by relevance instead. */
   sort?: TicketSort;
+  tag?: string;
+  /** Search words, or #number. */
+  q?: string;
 }
 
 /** Whether a ticket belongs in a list with these filters (for live updates). */
@@ -38,6 +43,7 @@ export function matchesFilters(t: TicketDto, filters: TicketFilters, now: number
   if (filters.source && t.source !== filters.source) return false;
   if (filters.category && t.category !== filters.category) return false;
   if (filters.assignee && (filters.assignee === 'none' ? t.assignee : t.assignee?.id !== filters.assignee)) return false;
+  if (filters.tag && !t.tags?.includes(filters.tag)) return false;
   if (filters.queue) {
     const pastDue = (t.status === 'open' || t.status === 'in_progress') && !t.firstResponseAt && Date.parse(t.slaDueAt) < now;
     if (!pastDue) return false;
@@ -67,6 +73,11 @@ export interface TicketsState {
   detailError: string | null;
   /** The email channel's configuration and health (settings). */
   emailStatus: EmailStatusDto | null;
+  /** The current list is a search whose words are each in more tickets than a search reads. */
+  ticketsPartial: boolean;
+  /** Your saved views and the shared ones (null until loaded). */
+  savedViews: SavedViewDto[] | null;
+  savedViewsError: string | null;
 }
 
 export interface TicketsSlice extends TicketsState {
@@ -83,6 +94,13 @@ export interface TicketsSlice extends TicketsState {
   resolve(number: number, closingMessage: string): Promise<ActionResult>;
   /** Changes the non-status filters (merged) and reloads. */
   setTicketFilters(filters: TicketFilters): Promise<void>;
+  setTags(number: number, change: { add?: string[]; remove?: string[] }): Promise<ActionResult>;
+  loadSavedViews(): Promise<void>;
+  /** Saves the list's current status and filters as a view. */
+  saveView(name: string, shared: boolean): Promise<ActionResult>;
+  deleteView(id: string): Promise<ActionResult>;
+  /** Shows the list with a view's filters (assignee "me" is the signed-in agent). */
+  applyView(view: SavedViewDto): Promise<void>;
   loadAgents(): Promise<void>;
   createTicket(input: CreateTicketInput): Promise<ActionResult<TicketDto>>;
   setStatus(number: number, to: TicketStatus, reason?: string): Promise<ActionResult>;
@@ -134,6 +152,9 @@ export function initialTicketsState(): TicketsState {
     detailLoading: false,
     detailError: null,
     emailStatus: null,
+    ticketsPartial: false,
+    savedViews: null,
+    savedViewsError: null,
   };
 }
 
@@ -151,6 +172,13 @@ export function upsertTicket(list: readonly TicketDto[], ticket: TicketDto, filt
   if (filter !== 'all' && ticket.status !== filter) return rest;
   if (!matchesFilters(ticket, filters, now)) return rest;
   const index = list.findIndex((t) => t.id === ticket.id);
+  // A search's results are the server's ranking: known ones change in place, others don't join.
+  if (filters.q) {
+    if (index === -1) return [...list];
+    const next = [...list];
+    next[index] = ticket;
+    return next;
+  }
   if (index !== -1 && filters.sort === 'updated') return [ticket, ...rest];
   if (index !== -1) {
     const next = [...list];
@@ -191,7 +219,7 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
         const page = await api.call('GET /api/tickets', {
           query: { status: filter === 'all' ? undefined : filter, ...filters },
         });
-        if (current()) set({ tickets: page.tickets, ticketsNext: page.next ?? null, ticketsLoading: false });
+        if (current()) set({ tickets: page.tickets, ticketsNext: page.next ?? null, ticketsLoading: false, ticketsPartial: !!page.partial });
       } catch (error) {
         if (current()) set({ ticketsLoading: false, ticketsError: errorMessage(error) });
       }
@@ -256,6 +284,53 @@ export const createTicketsSlice: SliceCreator<TicketsSlice> = (set, get, { api, 
       for (const key of Object.keys(merged) as (keyof TicketFilters)[]) if (!merged[key]) delete merged[key];
       set({ ticketFilters: merged });
       await get().loadTickets();
+    },
+
+    setTags: (number, change) =>
+      act(() => api.call('POST /api/tickets/:number/tags', { params: { number }, body: { add: change.add ?? [], remove: change.remove ?? [] } })),
+
+    async loadSavedViews() {
+      try {
+        set({ savedViews: await api.call('GET /api/views'), savedViewsError: null });
+      } catch (error) {
+        set({ savedViewsError: errorMessage(error) });
+      }
+    },
+
+    async saveView(name, shared) {
+      const { ticketFilter, ticketFilters } = get();
+      const me = get().agent;
+      const { assignee, ...rest } = ticketFilters;
+      const query: SavedViewQuery = {
+        ...rest,
+        ...(ticketFilter !== 'all' ? { status: ticketFilter } : {}),
+        ...(assignee ? { assignee: me && assignee === me.id ? 'me' : assignee } : {}),
+      };
+      try {
+        const view = await api.call('POST /api/views', { body: { name, shared, query } });
+        set((s) => ({ savedViews: [...(s.savedViews ?? []), view] }));
+        return { ok: true, data: undefined };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+
+    async deleteView(id) {
+      try {
+        await api.call('DELETE /api/views/:id', { params: { id } });
+        set((s) => ({ savedViews: (s.savedViews ?? []).filter((v) => v.id !== id) }));
+        return { ok: true, data: undefined };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+
+    async applyView(view) {
+      const { status, assignee, ...rest } = view.query;
+      const me = get().agent;
+      const filters: TicketFilters = { ...rest, ...(assignee ? { assignee: assignee === 'me' ? (me?.id ?? 'none') : assignee } : {}) };
+      set({ ticketFilters: filters });
+      await get().loadTickets(status ?? 'all');
     },
 
     async loadAgents() {
