@@ -185,10 +185,22 @@ it('a visitor on another origin chats with an agent, the chat becomes a ticket, 
   expect(widgetText).not.toContain('double-counted');
   expect(widgetText).not.toContain('checked the VAT settings');
 
-  // The customer writes again: the resolved ticket re-opens.
+  // The widget says where the chat went, live; a new question would be a new conversation.
+  await w2.getByText('Ticket #1001 · Resolved').waitFor();
+  await w2.getByRole('button', { name: 'Start a new conversation' }).waitFor();
+  // The customer chooses to write in the ticket's thread: the resolved ticket re-opens.
+  await w2.getByRole('button', { name: 'Reply to this ticket' }).click();
   await send(w2, 'It happened again on invoice 43');
   await expect.poll(async () => (await kamflo.kamflo.services.tickets.queries.get(1001)).status, { timeout: 10_000 }).toBe('open');
   await agent.getByText('It happened again on invoice 43').first().waitFor();
+  await w2.getByText('Ticket #1001 · Open').waitFor();
+  // "Your conversations" lists it; Back returns to the list.
+  await w2.getByRole('button', { name: 'Your conversations' }).click();
+  await w2
+    .getByRole('list', { name: 'Your conversations' })
+    .getByRole('button', { name: /Ticket #1001 · Open/ })
+    .click();
+  await w2.getByRole('button', { name: 'Back' }).waitFor();
 
   // 6. The Help Center tab creates a ticket and shows its number.
   await w2.getByRole('tab', { name: /help center/i }).click();
