@@ -100,6 +100,9 @@ export function App({
         else if (c.kind === 'show') {
           show();
           setTab('chat');
+          // A new message from the page is a new conversation, not a reply in a ticket's thread.
+          const s = store.get();
+          if (s.conversation?.status === 'ticket' && !s.reply) store.startNew();
           setPrefill((p) => ({ text: c.text, n: (p?.n ?? 0) + 1 }));
         } else {
           if (c.page) store.setPage(c.page);

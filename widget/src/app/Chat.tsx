@@ -39,6 +39,10 @@ export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatSt
   const t = useT();
   // "Your conversations" (list), or the chat: one opened from the list (where Back returns), or the current one.
   const [view, setView] = useState<'chat' | 'list' | 'opened'>('chat');
+  // The page's showNewMessage goes to the chat, wherever the visitor was.
+  useEffect(() => {
+    if (prefill) setView('chat');
+  }, [prefill?.n]);
   const focus = (selector: string) => setTimeout(() => document.querySelector<HTMLElement>(`#kf-tabpanel-chat ${selector}`)?.focus());
   const show = (next: typeof view) => {
     setView(next);

@@ -21,7 +21,7 @@ function setup() {
     },
   } satisfies FrameBridge;
   render(<App client={fake.client} storage={memoryStorage()} site="default" frame={frame} connect />);
-  return { ...fake, frame, open: () => act(() => handler!({ kind: 'open' })) };
+  return { ...fake, frame, open: () => act(() => handler!({ kind: 'open' })), command: (c: FrameCommand) => act(() => handler!(c)) };
 }
 
 const button = (name: string | RegExp) => screen.getByRole('button', { name });
@@ -83,6 +83,20 @@ describe('after a chat became a ticket', () => {
     expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
     expect(screen.getByText('This ticket is closed. Start a new conversation to write to us.')).toBeTruthy();
     expect(button('Start a new conversation')).toBeTruthy();
+  });
+
+  it("the page's showNewMessage opens a new conversation with the text, not a reply in the ticket", async () => {
+    const s = setup();
+    await ticketChat(s);
+    fireEvent.click(button('Your conversations'));
+    await screen.findByRole('list', { name: 'Your conversations' });
+    await s.command({ kind: 'show', text: 'About order 42' });
+    const box = (await screen.findByRole('textbox', { name: 'Message' })) as HTMLTextAreaElement;
+    await waitFor(() => expect(box.value).toBe('About order 42'));
+    expect(within(log()).queryByText('Let me check')).toBeNull();
+    fireEvent.click(button('Send'));
+    await waitFor(() => expect(s.client.start).toHaveBeenCalledTimes(2));
+    expect(s.client.send).not.toHaveBeenCalled();
   });
 
   it('offers Start a new conversation after an ended chat too', async () => {
