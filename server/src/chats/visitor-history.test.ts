@@ -136,4 +136,34 @@ describe('"Your conversations"', () => {
       last: { text: 'One more thing about your export' },
     });
   });
+
+  it('a Help Center request from the widget and a left message are listed with their tickets, and a status change reaches the claimed conversation', async () => {
+    const agent = await s.createAgent('Alice');
+    const visitor = await s.visitor();
+    // No agent online: the visitor leaves a message, which becomes a ticket.
+    const left = await ask(visitor.socket, 'chat:leave-message', { email: 'vi@example.com', text: 'Call me back please' });
+    if (!left.ok) throw new Error(left.error.message);
+    s.clock.advance(1000);
+    const r = await s.api<{ ticketNumber: number }>('/api/helpcenter/requests', {
+      token: visitor.token,
+      body: { name: 'Vi', email: 'vi@example.com', subject: 'Plan change', message: 'Can I switch to yearly?' },
+    });
+    expect(r.status).toBe(201);
+    const hc = r.body.ticketNumber;
+    // The reply opens the Help Center ticket's conversation in the widget (widget.channel.ts).
+    const got = next(visitor.socket, 'chat:message', 5000, (m) => m.text === 'Yes you can');
+    await s.api(`/api/tickets/${hc}/replies`, { cookie: agent.cookie, body: { text: 'Yes you can' } });
+    const hcConversation = (await got).conversationId;
+
+    const resolved = next(visitor.socket, 'chat:updated', 5000, (c) => c.id === hcConversation && c.ticketStatus === 'resolved');
+    await s.api(`/api/tickets/${hc}/resolve`, { cookie: agent.cookie, body: { closingMessage: 'Switched you to yearly' } });
+    expect(await resolved).toMatchObject({ status: 'ticket', ticketNumber: hc });
+
+    const list = await ask(visitor.socket, 'chat:history', {});
+    if (!list.ok) throw new Error(list.error.message);
+    expect(list.data.conversations.map((c) => [c.conversation.ticketNumber, c.conversation.ticketStatus, c.unread])).toEqual([
+      [hc, 'resolved', 2],
+      [left.data.ticketNumber, 'open', 0],
+    ]);
+  });
 });
