@@ -120,9 +120,11 @@ describe('Your conversations', () => {
     fireEvent.click(button('Start a new conversation'));
     send('Second question');
     await waitFor(() => expect(s.client.start).toHaveBeenCalledTimes(2));
-    // Alice replies in the ticket while the visitor is in the new chat: it stays there, unread.
+    // Alice replies in the ticket while the visitor is in the new chat: it stays there, unread,
+    // and the page's unread count has it before the list was ever opened.
     await s.server.replyIn(ticketId, 'Could you send a screenshot?');
     expect(within(log()).queryByText('Could you send a screenshot?')).toBeNull();
+    await waitFor(() => expect(s.frame.unread).toHaveBeenLastCalledWith(1));
 
     fireEvent.click(button('Your conversations'));
     const list = await screen.findByRole('list', { name: 'Your conversations' });

@@ -186,12 +186,13 @@ export function createChatStore({
     } else set({ conversation: conversation && { ...state.conversation, ...conversation }, seen: Math.max(state.seen, seen) });
   }
 
-  /** A conversation changed or got a message: its entry in the list says so (the list is fetched again when it lacks it). */
+  /** A conversation changed or got a message: its entry in the list says so (the list is fetched when it lacks it). */
   function note(c: Partial<VisitorConversationDto> & { id: string }, m?: MessageDto) {
-    if (!state.history) return;
+    const shown = c.id === state.conversation?.id;
+    // A reply elsewhere before the list was ever fetched: fetch it, so the page's unread count has it.
+    if (!state.history) return void (m?.author === 'agent' && !shown && loadHistory());
     const e = entry(c.id);
     if (!e) return void loadHistory();
-    const shown = c.id === state.conversation?.id;
     const unread = e.unread + (m?.author === 'agent' && !shown ? 1 : 0);
     set({
       history: state.history.map((h) => (h === e ? { ...h, conversation: { ...h.conversation, ...c }, unread, ...(m ? { last: m } : {}) } : h)),
