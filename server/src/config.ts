@@ -24,6 +24,10 @@ const envSchema = z.object({
   KAMFLO_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   KAMFLO_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   KAMFLO_WEBHOOKS_ALLOW_LOCALHOST: z.enum(['true', 'false']).optional(),
+  KAMFLO_TELEGRAM_API_URL: z
+    .url('must be a URL such as https://api.telegram.org')
+    .refine((u) => /^https?:/.test(u), 'must be an http:// or https:// URL')
+    .default('https://api.telegram.org'),
   KAMFLO_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   KAMFLO_PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   KAMFLO_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
@@ -114,6 +118,8 @@ export interface Config {
   idleChatMs: number;
   /** Webhooks may also go to http://localhost and http://127.0.0.1 (development and tests). */
   webhooksAllowLocalhost: boolean;
+  /** The Telegram Bot API's base URL (tests point it at a local stand-in). */
+  telegramApiUrl: string;
   /** Each limit allows `points` per `seconds`; shared through Redis when redisUrl is set. */
   limits: RateLimits;
   /** Express's `trust proxy`: false, a hop count, or the proxies' addresses and subnets. */
@@ -237,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueTimeoutMs: e.KAMFLO_QUEUE_TIMEOUT_SECONDS * 1000,
     idleChatMs: e.KAMFLO_IDLE_CHAT_MINUTES * 60_000,
     webhooksAllowLocalhost: e.KAMFLO_WEBHOOKS_ALLOW_LOCALHOST === 'true',
+    telegramApiUrl: e.KAMFLO_TELEGRAM_API_URL.replace(/\/+$/, ''),
     limits: Object.freeze({
       signIn: { points: e.KAMFLO_SIGNIN_RATE_LIMIT, seconds: 60 },
       newVisitors: { points: e.KAMFLO_NEW_VISITOR_RATE_LIMIT, seconds: 60 },
