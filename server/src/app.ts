@@ -80,6 +80,8 @@ import { createWidgetChannel } from './channels/widget.channel.ts';
 import { createChannels } from './channels/channels.ts';
 import { createEmailService } from './email/email.service.ts';
 import { emailRoutes, emailDocumentRoutes } from './email/email.routes.ts';
+import { createTelegram } from './social/telegram/telegram.service.ts';
+import { socialFileRoutes, socialRoutes } from './social/social.routes.ts';
 
 export interface AppDeps {
   conn: Connection;
@@ -155,7 +157,11 @@ export async function createApp(deps: AppDeps) {
   const webhooks = createWebhooks({ conn, clock, claims, log, allowLocalhost: config.webhooksAllowLocalhost });
   const hooks: ChatHooks = {
     onChatStarted: (c) => webhooks.emit(chatStartedPayload(c)),
-    onMessage: (c, m) => webhooks.emit(messagePayload(c, m)),
+    onMessage: (c, m) => {
+      webhooks.emit(messagePayload(c, m));
+      // A social conversation's agent and system messages go to the customer's app.
+      if (c.channel) telegram.onChatMessage(c, m).catch((err) => log.warn({ err, conversationId: String(c._id) }, 'recording a Telegram delivery failed'));
+    },
     onChatEnded: (c) => webhooks.emit(chatEndedPayload(c)),
   };
   const chats = createChatService({ conversations, clock, notify, presence, router, claims, hooks, log });
@@ -170,14 +176,32 @@ export async function createApp(deps: AppDeps) {
     clock,
     isVisitorConnected: async (visitorId) => (await visitorNs.in(visitorRoom(visitorId)).fetchSockets()).length > 0,
   });
+  // Social channels (social/): Telegram bots connected per site by admins.
+  const telegram = createTelegram({
+    conn,
+    clock,
+    log,
+    notify,
+    apiUrl: config.telegramApiUrl,
+    publicUrl: config.publicUrl,
+    chats,
+    conversations,
+    siteExists: (site) =>
+      sites.get(site).then(
+        () => true,
+        () => false,
+      ),
+  });
   const channels = createChannels({
     conn,
     clock,
     claims,
     log,
     notify,
-    channels: { widget: widgetChannel, ...(email.channel ? { email: email.channel } : {}) },
+    channels: { widget: widgetChannel, telegram: telegram.channel, ...(email.channel ? { email: email.channel } : {}) },
   });
+  telegram.useOutbox(channels.outbox);
+  channels.onConversationDelivery(telegram.onDelivery);
   const chain = createEventChain(await loadAuditKey({ conn, auditKey: config.auditKey, secret: config.secret, dataDir: config.dataDir }));
   await runMigrations({
     conn,
@@ -328,6 +352,7 @@ export async function createApp(deps: AppDeps) {
   emailRoutes(api.route, { email, channels, store: ticketStore });
   apiTokenRoutes(api.route, { apiTokens });
   webhookRoutes(api.route, { webhooks });
+  socialRoutes(api.route, { telegram });
   app.use(api.router);
   app.use(
     openApiRoutes(() =>
@@ -341,6 +366,7 @@ export async function createApp(deps: AppDeps) {
   app.use(publicHelpCenter({ articles, search, intake: tickets.intake, publicUrl: config.publicUrl }));
   app.use(robotsTxt({ articles, publicUrl: config.publicUrl }));
   app.use(emailDocumentRoutes({ conn, agents, email }));
+  app.use(socialFileRoutes({ agents, telegram }));
   app.use(staticRoutes(deps.staticDirs ?? defaultStaticDirs));
   app.use(notFoundHandler);
   app.use(errorHandler(log));
@@ -416,6 +442,7 @@ export async function createApp(deps: AppDeps) {
       deps.outboxIntervalMs ?? 10_000,
     );
     followUpSweeper.unref();
+    telegram.start(10_000);
     channels.outbox.runSoon();
   }
   await email.start({ timers: deps.sweepIntervalMs !== false });
@@ -430,6 +457,7 @@ export async function createApp(deps: AppDeps) {
     await sla.stop();
     await channels.outbox.stop();
     await webhooks.stop();
+    telegram.stop();
     await email.close();
     await presence.stop();
     const closed = new Promise<void>((resolve) => io.close(() => resolve()));
@@ -470,6 +498,7 @@ export async function createApp(deps: AppDeps) {
       sla,
       email,
       channels,
+      telegram,
       limits,
       /** Hand connected widgets fresh visitor tokens (every minute on a timer; tests call it by hand). */
       renewVisitorTokens: renewal.sweep,

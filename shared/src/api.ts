@@ -1,6 +1,7 @@
 import type { DeliveryDto, EmailStatusDto } from './channels.ts';
 import type { VisitorProfileDto } from './dto.ts';
 import type { SiteIdentityInput, VisitorSessionInput } from './schemas.ts';
+import type { SocialHttpApi } from './social.ts';
 import type {
   ApiTokenDto,
   CreatedApiTokenDto,
@@ -80,7 +81,7 @@ import type {
  * `GET /api/tickets/:number/emails/:id/html` (an inbound mail's sanitized HTML as a document for
  * a sandboxed frame, `?remote=1` to load remote images; `InboundEmailDto.htmlUrl`).
  */
-export interface HttpApi {
+export interface HttpApi extends SocialHttpApi {
   /** Liveness: 200 while the process answers. */
   'GET /healthz': { res: HealthDto };
   /** Readiness: 200 while the database (and Redis, when configured) answer; 503 with the same body naming what failed, or while draining. */

@@ -1,10 +1,10 @@
 // Customer channels and delivery state: pure data and functions (no zod), so the console and
 // the widget can import them without the validator.
 
-/** The ways a customer-facing message reaches a customer. Social channels will join this list. */
-export const CHANNELS = ['email', 'widget'] as const;
+/** The ways a customer-facing message reaches a customer. */
+export const CHANNELS = ['email', 'widget', 'telegram'] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', widget: 'Chat widget' };
+export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', widget: 'Chat widget', telegram: 'Telegram' };
 
 /**
  * queued: recorded, not yet tried; sent: accepted by the channel (the SMTP server, or stored in
@@ -43,11 +43,14 @@ export interface CustomerReachDto {
   email?: { address: string };
   /** The customer's widget conversation (a converted chat, a left message, or a connected Help Center visitor). */
   widget?: { conversationId?: string };
+  /** The customer's Telegram chat (a ticket converted from a Telegram conversation). */
+  telegram?: { conversationId: string };
 }
 
 /** What the console says before an agent sends a customer-facing message. */
 export function reachSentence(requester: { name?: string; email?: string }, reach: CustomerReachDto): string {
   const who = requester.name && requester.email ? `${requester.name} (${requester.email})` : (requester.name ?? requester.email ?? 'The customer');
+  if (reach.telegram) return reach.email ? `${who} will receive this by email and on Telegram` : `${who} will receive this on Telegram`;
   if (reach.email && reach.widget) return `${who} will receive this by email and in the chat widget`;
   if (reach.email) return `${who} will receive this by email`;
   if (reach.widget) return `${who} will receive this in the chat widget`;

@@ -2,6 +2,7 @@ import type { Role } from './agents.ts';
 import type { ApiScope, WebhookEvent } from './permissions.ts';
 import type { CustomerReachDto, DeliveryDto, InboundEmailDto } from './channels.ts';
 import type { SavedViewQuery } from './schemas.ts';
+import type { SocialAttachmentDto, SocialChannel, SocialDeliveryDto } from './social.ts';
 import type { AlertCondition, AlertRule, Category, EscalationLevel, Priority, TicketSource, TicketStatus } from './tickets.ts';
 
 // What leaves the server. Plain JSON: ids are strings, dates are ISO strings.
@@ -17,6 +18,10 @@ export interface MessageDto {
   authorName?: string;
   text: string;
   createdAt: string;
+  /** A social message's photos, files, audio or location (their description is in text too). */
+  attachments?: SocialAttachmentDto[];
+  /** An agent's message in a social conversation: where it stands with the provider. */
+  social?: SocialDeliveryDto;
 }
 
 /**
@@ -64,6 +69,10 @@ export interface ConversationDto extends VisitorConversationDto {
   assignee?: AgentRef;
   firstMessage: string;
   waitingSince: string;
+  /** Set for a social conversation (Telegram): where the customer writes from. */
+  channel?: SocialChannel;
+  /** The customer's handle there (e.g. @username). */
+  handle?: string;
 }
 
 /** The visitor's place in the queue, live. */
@@ -101,6 +110,8 @@ export interface ChatRequestDto {
   transferNote?: string;
   /** Who transferred it. */
   transferFrom?: string;
+  /** Set for a social conversation (Telegram). */
+  channel?: SocialChannel;
 }
 
 export interface AgentRef {

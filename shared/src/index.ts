@@ -4,3 +4,4 @@ export * from './dto.ts';
 export * from './events.ts';
 export * from './api.ts';
 export * from './helpcenter.ts';
+export * from './social.ts';

@@ -24,6 +24,8 @@ export const ACTIONS = [
   'webhooks.manage',
   /** Save views of the ticket list that the whole team sees (and delete shared ones). */
   'views.share',
+  /** Connect and disconnect social channels (Telegram bots). */
+  'channels.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -47,6 +49,7 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
     'api_tokens.manage',
     'webhooks.manage',
     'views.share',
+    'channels.manage',
   ],
 };
 

@@ -11,11 +11,12 @@ export interface CustomerMessage {
   author?: { id: string; name: string };
 }
 
-export type ChannelResult = { ok: true } | { ok: false; permanent: boolean; error: string };
+/** `retryAfterMs`: the provider said when to try again (a 429's Retry-After); the outbox waits that long instead of its own backoff. */
+export type ChannelResult = { ok: true } | { ok: false; permanent: boolean; error: string; retryAfterMs?: number };
 
 /**
- * What every customer channel implements (widget and email now; WhatsApp, Instagram and
- * Telegram later). The outbox records what `prepare` returns and calls `send` until it is
+ * What every customer channel implements (widget, email and Telegram now; WhatsApp and
+ * Instagram later). The outbox records what `prepare` returns and calls `send` until it is
  * accepted, retrying temporary failures with backoff.
  */
 export interface CustomerChannel {
@@ -25,7 +26,7 @@ export interface CustomerChannel {
   /** Whether this channel carries this kind of message (the acknowledgement is email-only). */
   carries(kind: CustomerMessage['kind']): boolean;
   /** The delivery's content, frozen when the message is recorded. */
-  prepare(t: TicketDoc, m: CustomerMessage, to: string): Promise<Pick<DeliveryDoc, 'email' | 'widget'>>;
+  prepare(t: TicketDoc, m: CustomerMessage, to: string): Promise<Pick<DeliveryDoc, 'email' | 'widget' | 'telegram'>>;
   /** One attempt. Must be safe to repeat (a crash after sending and before recording it repeats it). */
   send(d: DeliveryDoc): Promise<ChannelResult>;
   /** Attempt right after recording, in the request (cheap, local channels such as the widget). */

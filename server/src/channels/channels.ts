@@ -32,8 +32,13 @@ export function createChannels(deps: {
     claims: deps.claims,
     log,
     channels: deps.channels,
-    onChange: (d) => deps.notify.allAgents('delivery:updated', { ticketNumber: d.ticketNumber, delivery: toDeliveryDto(d) }),
+    onChange: (d) => {
+      if (d.ticketNumber !== undefined) deps.notify.allAgents('delivery:updated', { ticketNumber: d.ticketNumber, delivery: toDeliveryDto(d) });
+      else for (const f of conversationListeners) f(d);
+    },
   });
+  // A social conversation's messages before any ticket (social/) are told here instead.
+  const conversationListeners: ((d: DeliveryDoc) => void)[] = [];
   const active = CHANNELS.map((c) => deps.channels[c]).filter((c): c is CustomerChannel => !!c);
 
   async function reachOf(t: TicketDoc): Promise<{ channel: CustomerChannel; to: string; conversationId?: string }[]> {
@@ -46,6 +51,7 @@ export function createChannels(deps: {
     for (const r of await reachOf(t)) {
       if (r.channel.name === 'email') out.email = { address: r.to };
       if (r.channel.name === 'widget') out.widget = r.conversationId ? { conversationId: r.conversationId } : {};
+      if (r.channel.name === 'telegram' && r.conversationId) out.telegram = { conversationId: r.conversationId };
     }
     return out;
   }
@@ -53,7 +59,7 @@ export function createChannels(deps: {
   /** Before recording a customer-facing message: refuse it when nothing would carry it. */
   async function assertReachable(t: TicketDoc): Promise<void> {
     const r = await reach(t);
-    if (!r.email && !r.widget) throw new AppError('conflict', `${reachSentence(t.requester, r)}. Nothing was sent or recorded.`);
+    if (!r.email && !r.widget && !r.telegram) throw new AppError('conflict', `${reachSentence(t.requester, r)}. Nothing was sent or recorded.`);
   }
 
   /** Record the message on every channel that reaches the customer, then send it. */
@@ -94,6 +100,16 @@ export function createChannels(deps: {
     return { ...toTicketDetailDto(t), ...(await timelineOf(t.ticket)) };
   }
 
-  return { reach, assertReachable, deliver, timelineOf, detail, outbox, has: (c: Channel) => !!deps.channels[c] };
+  return {
+    reach,
+    assertReachable,
+    deliver,
+    timelineOf,
+    detail,
+    outbox,
+    has: (c: Channel) => !!deps.channels[c],
+    /** Told of every state change of a delivery without a ticket (a social conversation's message). */
+    onConversationDelivery: (f: (d: DeliveryDoc) => void) => conversationListeners.push(f),
+  };
 }
 export type Channels = ReturnType<typeof createChannels>;

@@ -6,12 +6,16 @@ import type { OutboundMail } from '../email/transport.ts';
  * The outbox: one document per customer-facing message per channel, keyed
  * `<ticket id>:<event seq>:<channel>` so recording twice stores it once. Kept out of the
  * ticket's events (which are hashed and will move to their own collection): the timeline
- * joins these by seq when it is read.
+ * joins these by seq when it is read. A social conversation's agent message before any ticket
+ * (social/) is keyed `message:<message id>:<channel>` and has no ticket: `conversationId` and
+ * `messageId` instead, and its state is mirrored onto the message.
  */
 export interface DeliveryDoc {
   _id: string;
-  ticketId: Types.ObjectId;
-  ticketNumber: number;
+  ticketId?: Types.ObjectId;
+  ticketNumber?: number;
+  conversationId?: string;
+  messageId?: string;
   seq: number;
   kind: 'reply' | 'acknowledgement';
   channel: Channel;
@@ -36,13 +40,17 @@ export interface DeliveryDoc {
     authorId?: string;
     authorName?: string;
   };
+  /** Telegram: the bot's connection, the customer's chat, the text; how many parts were accepted (long texts go in parts). */
+  telegram?: { connectionId: string; chatId: string; text: string; sentParts?: number };
 }
 
 const schema = new Schema<DeliveryDoc>(
   {
     _id: String,
-    ticketId: { type: Schema.Types.ObjectId, required: true },
+    ticketId: Schema.Types.ObjectId,
     ticketNumber: Number,
+    conversationId: String,
+    messageId: String,
     seq: Number,
     kind: String,
     channel: String,
@@ -56,6 +64,7 @@ const schema = new Schema<DeliveryDoc>(
     to: String,
     email: { type: Schema.Types.Mixed, default: undefined },
     widget: { type: Schema.Types.Mixed, default: undefined },
+    telegram: { type: Schema.Types.Mixed, default: undefined },
   },
   { versionKey: false },
 );

@@ -6,7 +6,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Claims } from '../db/claims.ts';
 import { AppError, isDuplicateKey } from '../lib/errors.ts';
-import type { CustomerChannel } from './channel.ts';
+import type { ChannelResult, CustomerChannel } from './channel.ts';
 import { deliveryModel, type DeliveryDoc } from './delivery.model.ts';
 
 /** Waits between attempts after a temporary failure; after the last one the delivery fails. */
@@ -73,7 +73,9 @@ export function createOutbox(deps: {
       const d = await Delivery.findById(id).lean();
       if (!d || (d.state !== 'queued' && d.state !== 'retrying') || (d.nextAttemptAt && d.nextAttemptAt > clock.now())) return d;
       const channel = channels[d.channel];
-      const result = channel ? await channel.send(d).catch((err: Error) => ({ ok: false as const, permanent: false, error: err.message })) : null;
+      const result: ChannelResult | null = channel
+        ? await channel.send(d).catch((err: Error) => ({ ok: false as const, permanent: false, error: err.message }))
+        : null;
       const now = clock.now();
       const attempts = d.attempts + 1;
       let set: Partial<DeliveryDoc>;
@@ -82,7 +84,12 @@ export function createOutbox(deps: {
       else if (result.permanent) set = { state: 'failed', lastError: result.error, nextAttemptAt: null };
       else if (attempts > RETRY_DELAYS_MS.length)
         set = { state: 'failed', lastError: `Gave up after ${attempts} attempts: ${result.error}`, nextAttemptAt: null };
-      else set = { state: 'retrying', lastError: result.error, nextAttemptAt: new Date(now.getTime() + RETRY_DELAYS_MS[attempts - 1]!) };
+      else
+        set = {
+          state: 'retrying',
+          lastError: result.error,
+          nextAttemptAt: new Date(now.getTime() + (result.retryAfterMs ?? RETRY_DELAYS_MS[attempts - 1]!)),
+        };
       const updated = await Delivery.findOneAndUpdate({ _id: id }, { $set: { ...set, attempts, updatedAt: now } }, { new: true }).lean();
       if (set.state === 'failed') log.warn({ delivery: id, error: set.lastError }, 'outbox: delivery failed');
       else if (set.state === 'retrying') log.info({ delivery: id, error: set.lastError, next: set.nextAttemptAt }, 'outbox: will retry');

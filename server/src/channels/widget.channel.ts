@@ -54,6 +54,8 @@ export function createWidgetChannel(deps: {
     inline: true,
     carries: (kind) => kind === 'reply',
     async reach(t: TicketDoc) {
+      // A social conversation's customer is reached through their app (social/), not the widget.
+      if (t.source === 'telegram') return null;
       if (t.conversationId) return { to: 'chat widget', conversationId: String(t.conversationId) };
       if (t.visitorId && t.site && (await deps.isVisitorConnected(t.visitorId))) return { to: 'chat widget' };
       return null;
@@ -71,7 +73,7 @@ export function createWidgetChannel(deps: {
     },
     async send(d) {
       const w = d.widget;
-      if (!w) return { ok: false, permanent: true, error: 'Nothing to send' };
+      if (!w || !d.ticketId || d.ticketNumber === undefined) return { ok: false, permanent: true, error: 'Nothing to send' };
       const conversationId = w.conversationId
         ? new Types.ObjectId(w.conversationId)
         : await ticketConversation({

@@ -9,6 +9,7 @@ import type {
   MessageAuthor,
   MessageDto,
   VisitorConversationDto,
+  SocialChannel,
 } from '@kamflo/shared';
 import { AppError, isDuplicateKey } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -18,12 +19,15 @@ import type { Presence } from '../agents/presence.ts';
 import type { AgentDoc } from '../agents/agent.model.ts';
 import type { VisitorIdentity } from '../visitors/visitor-token.ts';
 import { toConversationDto, toVisitorConversationDto, type ConversationDoc } from './conversation.model.ts';
-import { toMessageDto } from './message.model.ts';
+import { toMessageDto, type MessageDoc } from './message.model.ts';
 import type { ConversationGuard, ConversationStore } from './conversation-store.ts';
 import { assignedOwner, routeKey, type Router } from './routing.ts';
 import type { Claims } from '../db/claims.ts';
 
 type Agent = Pick<AgentDoc, '_id' | 'name'>;
+type NewMessage = { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string; attachments?: MessageDoc['attachments'] };
+/** Where a social conversation comes from (social/): stored on the conversation it opens. */
+export type SocialOrigin = { channel: SocialChannel; connectionId: Types.ObjectId; handle?: string };
 
 export interface ChatHooks {
   /**
@@ -114,7 +118,7 @@ export function createChatService(deps: {
    */
   function appendMessage(
     guard: ConversationGuard,
-    m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
+    m: NewMessage,
     opts: { senderWaits?: boolean } = {},
   ): Promise<{ conv: ConversationDoc; message: MessageDto }> {
     const key = String(guard._id);
@@ -142,7 +146,7 @@ export function createChatService(deps: {
   async function storeNext(
     lane: Lane,
     guard: ConversationGuard,
-    m: { clientId: string; author: MessageAuthor; authorId?: string; authorName?: string; text: string },
+    m: NewMessage,
     arrived: number,
     giveUpAt: number,
   ): Promise<{ conv: ConversationDoc; message: MessageDto }> {
@@ -201,7 +205,11 @@ export function createChatService(deps: {
   }
 
   /** The visitor's open conversation, created (and routed) on the first message. */
-  async function ensureOpenConversation(v: VisitorIdentity, input: ChatStartInput): Promise<{ conv: ConversationDoc; created: boolean }> {
+  async function ensureOpenConversation(
+    v: VisitorIdentity,
+    input: ChatStartInput,
+    origin?: SocialOrigin,
+  ): Promise<{ conv: ConversationDoc; created: boolean }> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const claim = await conversations.openClaim(v.site, v.visitorId);
       if (claim) {
@@ -210,18 +218,23 @@ export function createChatService(deps: {
         // The claim names a conversation not written yet: its writer is writing it right now, or
         // died in between (a killed process). Either start may write it: the claimed id is the
         // conversation's _id, so only one write succeeds and nobody waits for a dead writer.
-        return writeClaimed(v, input, claim.conversationId);
+        return writeClaimed(v, input, claim.conversationId, origin);
       }
       const id = new Types.ObjectId();
       // A racing start won the claim: use its conversation on the next turn.
       if (!(await conversations.claimOpen(v.site, v.visitorId, id, clock.now()))) continue;
-      return writeClaimed(v, input, id);
+      return writeClaimed(v, input, id, origin);
     }
     throw new AppError('unavailable', 'Could not open a conversation; try again');
   }
 
   /** Writes the claimed conversation; when a racing start wrote it first, that one is the visitor's. */
-  async function writeClaimed(v: VisitorIdentity, input: ChatStartInput, id: Types.ObjectId): Promise<{ conv: ConversationDoc; created: boolean }> {
+  async function writeClaimed(
+    v: VisitorIdentity,
+    input: ChatStartInput,
+    id: Types.ObjectId,
+    origin?: SocialOrigin,
+  ): Promise<{ conv: ConversationDoc; created: boolean }> {
     const now = clock.now();
     // Writing again after an ended chat opens a new conversation that points to the old one.
     const previous = await conversations.latestIdOf(v.site, v.visitorId);
@@ -239,6 +252,7 @@ export function createChatService(deps: {
         createdAt: now,
         updatedAt: now,
         routing: [{ type: 'queued', at: now }],
+        ...(origin ? { channel: origin.channel, connectionId: origin.connectionId, ...(origin.handle ? { handle: origin.handle } : {}) } : {}),
       });
       return { conv, created: true };
     } catch (e) {
@@ -261,6 +275,38 @@ export function createChatService(deps: {
     // Routing runs after the acknowledgement: the visitor's message is safe either way.
     if (created) router.rebalanceSoon();
     return { conversation: toVisitorConversationDto(after), message };
+  }
+
+  /**
+   * A customer wrote on a social channel (social/). `clientId` derives from the provider's message
+   * id, so a repeated delivery stores it once. The message joins the conversation that became a
+   * ticket (and the ticket hears of it), or the open one, else a new conversation that is queued
+   * and routed like any chat.
+   */
+  async function socialCustomerWrites(
+    v: VisitorIdentity & { name: string },
+    origin: SocialOrigin,
+    m: { clientId: string; text: string; attachments?: MessageDoc['attachments'] },
+  ): Promise<{ conv: ConversationDoc; message: MessageDto }> {
+    const latest = await conversations.ofVisitor(v);
+    const message = { clientId: m.clientId, author: 'visitor' as const, text: m.text, ...(m.attachments?.length ? { attachments: m.attachments } : {}) };
+    if (latest?.status === 'ticket') {
+      const { conv, message: stored } = await appendMessage({ _id: latest._id, status: 'ticket' }, { ...message, authorName: latest.visitorName });
+      deliver(conv, stored);
+      if (hooks.onCustomerMessageOnTicket) {
+        const react = hooks.onCustomerMessageOnTicket;
+        inOrder(String(conv._id), () =>
+          react(conv, stored).catch((err) => log.warn({ err, conversationId: String(conv._id) }, 'recording a message on its ticket failed')),
+        );
+      }
+      return { conv, message: stored };
+    }
+    const { conv, created } = await ensureOpenConversation(v, { clientId: m.clientId, text: m.text, name: v.name }, origin);
+    const { conv: after, message: stored } = await appendMessage({ _id: conv._id, status: { $ne: 'ended' } }, { ...message, authorName: conv.visitorName });
+    if (created) hooks.onChatStarted?.(after);
+    deliver(after, stored);
+    if (created) router.rebalanceSoon();
+    return { conv: after, message: stored };
   }
 
   async function visitorSend(v: VisitorIdentity, input: ChatMessageInput): Promise<MessageDto> {
@@ -417,6 +463,7 @@ export function createChatService(deps: {
     assign,
     postSystemMessage,
     start,
+    socialCustomerWrites,
     visitorSend,
     visitorSync,
     agentSync,

@@ -69,7 +69,7 @@ export function createConversationStore(conn: Connection) {
         ConversationDoc,
         '_id' | 'site' | 'visitorId' | 'visitorName' | 'status' | 'firstMessage' | 'waitingSince' | 'createdAt' | 'updatedAt' | 'routing'
       > &
-        Partial<Pick<ConversationDoc, 'page' | 'previousConversationId' | 'ticketId' | 'ticketNumber'>>,
+        Partial<Pick<ConversationDoc, 'page' | 'previousConversationId' | 'ticketId' | 'ticketNumber' | 'channel' | 'connectionId' | 'handle'>>,
     ): Promise<ConversationDoc> {
       return (await Conversation.create(fields)).toObject();
     },
@@ -184,6 +184,7 @@ export function createConversationStore(conn: Connection) {
       authorId?: string;
       authorName?: string;
       text: string;
+      attachments?: MessageDoc['attachments'];
     }): Promise<MessageDoc> {
       return (await Message.create(m)).toObject();
     },
@@ -194,6 +195,13 @@ export function createConversationStore(conn: Connection) {
     /** How many agent messages a conversation has after seq. */
     agentMessagesAfter(conversationId: Types.ObjectId, seq: number): Promise<number> {
       return Message.countDocuments({ conversationId, author: 'agent', seq: { $gt: seq } });
+    },
+    /** A social message's delivery state (the outbox's attempt is its one writer). */
+    async setSocialDelivery(messageId: Types.ObjectId, social: NonNullable<MessageDoc['social']>): Promise<MessageDoc | null> {
+      return Message.findOneAndUpdate({ _id: messageId }, { $set: { social } }, { new: true }).lean();
+    },
+    messageById(id: Ref): Promise<MessageDoc | null> {
+      return Message.findById(id).lean();
     },
     messageByClientId(conversationId: Types.ObjectId, clientId: string): Promise<MessageDoc | null> {
       return Message.findOne({ conversationId, clientId }).lean();

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Types } from 'mongoose';
-import type { ConversationDto, ConversationStatus, VisitorConversationDto } from '@kamflo/shared';
+import type { ConversationDto, ConversationStatus, SocialChannel, VisitorConversationDto } from '@kamflo/shared';
 
 export type RoutingEventType = 'queued' | 'offered' | 'accepted' | 'declined' | 'timeout' | 'offline' | 'taken' | 'assigned' | 'transferred' | 'ended';
 
@@ -30,6 +30,10 @@ export interface ConversationDoc {
   handoffNotes: { by: string; text: string; at: Date }[];
   previousConversationId?: Types.ObjectId;
   endedAt?: Date;
+  /** A social conversation (social/): the channel, the connection it came through, the customer's handle. */
+  channel?: SocialChannel;
+  connectionId?: Types.ObjectId;
+  handle?: string;
 }
 
 const conversationSchema = new Schema<ConversationDoc>(
@@ -58,6 +62,9 @@ const conversationSchema = new Schema<ConversationDoc>(
     handoffNotes: { type: [{ _id: false, by: String, text: String, at: Date }], default: [] },
     previousConversationId: Schema.Types.ObjectId,
     endedAt: Date,
+    channel: String,
+    connectionId: Schema.Types.ObjectId,
+    handle: String,
   },
   { versionKey: false },
 );
@@ -112,5 +119,7 @@ export function toConversationDto(c: ConversationDoc, seen: { visitorReadSeq?: n
   if (c.handoffNotes?.length) dto.handoffNotes = c.handoffNotes.map((n) => ({ by: n.by, text: n.text, at: n.at.toISOString() }));
   if (c.previousConversationId) dto.previousConversationId = String(c.previousConversationId);
   if (seen.visitorReadSeq) dto.visitorReadSeq = seen.visitorReadSeq;
+  if (c.channel) dto.channel = c.channel;
+  if (c.handle) dto.handle = c.handle;
   return dto;
 }

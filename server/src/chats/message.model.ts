@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Types } from 'mongoose';
-import type { MessageAuthor, MessageDto } from '@kamflo/shared';
+import type { MessageAuthor, MessageDto, SocialAttachmentDto, SocialDeliveryDto } from '@kamflo/shared';
 
 export interface MessageDoc {
   _id: Types.ObjectId;
@@ -11,7 +11,16 @@ export interface MessageDoc {
   authorName?: string;
   text: string;
   createdAt: Date;
+  /** A social message's attachments; `fileId` is the provider's, never sent to browsers. */
+  attachments?: SocialAttachment[];
+  /**
+   * An agent's message in a social conversation: its delivery's state, written only by the
+   * outbox's attempt (under its claim), the one writer of a stored message.
+   */
+  social?: Omit<SocialDeliveryDto, 'nextAttemptAt'> & { nextAttemptAt?: Date };
 }
+
+export type SocialAttachment = Omit<SocialAttachmentDto, 'url'> & { fileId?: string };
 
 const messageSchema = new Schema<MessageDoc>(
   {
@@ -23,6 +32,8 @@ const messageSchema = new Schema<MessageDoc>(
     authorName: String,
     text: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    attachments: { type: Schema.Types.Mixed, default: undefined },
+    social: { type: Schema.Types.Mixed, default: undefined },
   },
   { versionKey: false },
 );
@@ -45,5 +56,11 @@ export function toMessageDto(m: MessageDoc): MessageDto {
     createdAt: m.createdAt.toISOString(),
   };
   if (m.authorName) dto.authorName = m.authorName;
+  if (m.attachments?.length)
+    dto.attachments = m.attachments.map(({ fileId, ...a }, i) => ({ ...a, ...(fileId ? { url: `/api/channels/files/${m._id}/${i}` } : {}) }));
+  if (m.social) {
+    const { nextAttemptAt, ...rest } = m.social;
+    dto.social = { ...rest, ...(nextAttemptAt && rest.state === 'retrying' ? { nextAttemptAt: nextAttemptAt.toISOString() } : {}) };
+  }
   return dto;
 }

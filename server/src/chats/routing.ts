@@ -142,6 +142,7 @@ export function createRouter(deps: {
       state,
     };
     if (c.page) dto.page = c.page;
+    if (c.channel) dto.channel = c.channel;
     if (state === 'offered' && c.offerExpiresAt) dto.offerExpiresAt = c.offerExpiresAt.toISOString();
     if (state === 'offered' && c.transferNote) {
       dto.transferNote = c.transferNote;

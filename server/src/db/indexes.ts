@@ -24,6 +24,7 @@ import { attachmentChunksModel, attachmentFilesModel } from '../email/attachment
 import { webhookModels } from '../webhooks/webhook.model.ts';
 import { apiTokenModels } from '../api-tokens/api-token.model.ts';
 import { articleModel, feedbackModel, hcSettingsModel, revisionModel, slugModel } from '../helpcenter/article.model.ts';
+import { socialConnectionModel, socialInboundModel } from '../social/social.model.ts';
 
 /**
  * Create every collection and index before serving. The unique indexes carry our invariants
@@ -86,5 +87,7 @@ export function kamfloModels(conn: Connection) {
     webhookModels(conn).WebhookDelivery,
     followUpModel(conn),
     agentAuditModel(conn),
+    socialConnectionModel(conn),
+    socialInboundModel(conn),
   ];
 }

@@ -77,4 +77,8 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'DELETE /api/admin/webhooks/:id': true,
   'GET /api/admin/webhooks/:id/deliveries': true,
   'POST /api/admin/webhooks/:id/test': true,
+  'GET /api/admin/channels': true,
+  'POST /api/admin/channels/telegram': true,
+  'DELETE /api/admin/channels/:id': true,
+  'POST /api/channels/telegram/:id/webhook': true,
 };

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import {
   DEFAULT_SITE,
+  SOURCE_LABELS,
   type ConvertToTicketInput,
   type CreateTicketInput,
   type HelpCenterRequestInput,
@@ -75,10 +76,18 @@ export function createTicketIntake(deps: { store: TicketStore; conversations: Co
         subject: input.subject,
         priority: input.priority,
         category: input.category,
-        source: 'chat_widget',
+        // A social conversation keeps its channel as the ticket's source (the widget channel then leaves it to that one).
+        source: conv.channel ?? 'chat_widget',
         requester: { name: conv.visitorName },
         assignee: agent,
-        created: { type: 'created', visibility: 'public', ...agentActor(agent), text: `Converted from a live chat with ${conv.visitorName}` },
+        created: {
+          type: 'created',
+          visibility: 'public',
+          ...agentActor(agent),
+          text: conv.channel
+            ? `Converted from a ${SOURCE_LABELS[conv.channel]} chat with ${conv.visitorName}${conv.handle ? ` (${conv.handle})` : ''}`
+            : `Converted from a live chat with ${conv.visitorName}`,
+        },
       },
     );
     return toTicketDto(ticket);
