@@ -33,6 +33,7 @@ const EXPECTED: Record<string, Record<Role, boolean>> = {
   'see the unaddressed queue': { agent: false, team_lead: true, manager: true, admin: true },
   'manage API tokens': { agent: false, team_lead: false, manager: false, admin: true },
   'manage webhooks': { agent: false, team_lead: false, manager: false, admin: true },
+  'manage social channels': { agent: false, team_lead: false, manager: false, admin: true },
   'share saved views': { agent: false, team_lead: true, manager: true, admin: true },
   "delete others' shared views": { agent: false, team_lead: true, manager: true, admin: true },
 };
@@ -79,6 +80,7 @@ const attempt: Record<string, (role: Role) => Promise<number>> = {
     expect(view.status).toBe(201);
     return (await s.api(`/api/views/${view.body.id}`, { method: 'DELETE', cookie: people[role].cookie })).status;
   },
+  'manage social channels': async (role) => (await s.api('/api/admin/channels', { cookie: people[role].cookie })).status,
   'manage webhooks': async (role) =>
     (await s.api('/api/admin/webhooks', { cookie: people[role].cookie, body: { url: 'https://crm.example/hooks', events: ['ticket.created'] } })).status,
 };
@@ -104,6 +106,7 @@ describe('roles × actions', () => {
       'see the unaddressed queue': 'tickets.unaddressed',
       'manage API tokens': 'api_tokens.manage',
       'manage webhooks': 'webhooks.manage',
+      'manage social channels': 'channels.manage',
       'share saved views': 'views.share',
       "delete others' shared views": 'views.share',
     };
