@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TicketDetailDto } from '@kamflo/shared';
 import { ask, askUnchecked, cid, next, startTestServer, type TestServer } from '../test/harness.ts';
@@ -165,5 +166,23 @@ describe('"Your conversations"', () => {
       [hc, 'resolved', 2],
       [left.data.ticketNumber, 'open', 0],
     ]);
+  });
+
+  it("a verified user's list is the same on every device; an anonymous visitor or an unproved claim of that user gets none of it", async () => {
+    const admin = await s.createAgent('Ada', 'admin');
+    const secret: string = (await s.api('/api/admin/sites/default/secret', { cookie: admin.cookie })).body.secret;
+    const user = { id: 'user-7', hash: crypto.createHmac('sha256', secret).update('user-7').digest('hex') };
+    const boot = async (u?: object) => (await s.api<{ token: string }>('/api/visitors', { body: u ? { user: u } : {} })).body.token;
+    const laptop = await s.visitorSocket(await boot(user));
+    const started = await ask(laptop, 'chat:start', { clientId: cid(), text: 'from my laptop' });
+    if (!started.ok) throw new Error(started.error.message);
+
+    const phone = await s.visitorSocket(await boot(user));
+    expect(await ask(phone, 'chat:history', {})).toMatchObject({
+      ok: true,
+      data: { conversations: [{ conversation: { id: started.data.conversation.id }, last: { text: 'from my laptop' } }] },
+    });
+    for (const other of [await boot(), await boot({ id: 'user-7' })])
+      expect(await ask(await s.visitorSocket(other), 'chat:history', {})).toEqual({ ok: true, data: { conversations: [] } });
   });
 });

@@ -11,8 +11,8 @@ export const HISTORY_LIMIT = 25;
 const LAST_TEXT = 200;
 
 /**
- * Whose conversations these are: the filter every history query starts from. Today a visitor is
- * their (site, visitor id); a verified user's key goes here, and only here.
+ * Whose conversations these are: the filter every history query starts from. A verified user's
+ * visitor id is derived from (site, user id) (visitors/), so theirs is the same on every device.
  */
 export function visitorSubject(v: VisitorIdentity): { site: string; visitorId: string } {
   return { site: v.site, visitorId: v.visitorId };
