@@ -17,7 +17,7 @@ import { authRoutes } from './agents/auth.routes.ts';
 import { agentAdminRoutes } from './agents/agent-admin.routes.ts';
 import { createAgentAdmin } from './agents/agent-admin.service.ts';
 import { createSiteService } from './sites/site.service.ts';
-import { createVisitorTokens } from './visitors/visitor-token.ts';
+import { createVisitorTokens, type VisitorIdentity } from './visitors/visitor-token.ts';
 import { visitorRoutes } from './visitors/visitor.routes.ts';
 import { createVisitorProfiles } from './visitors/identity.ts';
 import { attachTokenRenewal, siteRoom } from './visitors/token-renewal.ts';
@@ -45,13 +45,14 @@ import { createTicketSearch, ticketSearchMigration } from './tickets/ticket-sear
 import { createSavedViews, savedViewRoutes } from './tickets/saved-views.ts';
 import { createTicketCounts } from './tickets/ticket-counts.ts';
 import { createTicketQueries } from './tickets/ticket-queries.ts';
-import { createTicketIntake } from './tickets/ticket-intake.ts';
+import { createTicketIntake, type TicketIntake } from './tickets/ticket-intake.ts';
 import { createTicketActions } from './tickets/ticket-actions.ts';
 import { ticketRoutes } from './tickets/ticket.routes.ts';
 import { helpCenterRoutes } from './helpcenter/helpcenter.routes.ts';
 import { createArticleService } from './helpcenter/article.service.ts';
 import { publicHelpCenter, robotsTxt } from './helpcenter/public-site.ts';
 import { createSearchIndex } from './helpcenter/search-index.ts';
+import { createDeflection } from './helpcenter/deflection.ts';
 import { healthRoutes } from './http/health.ts';
 import { createReadiness } from './ops/readiness.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -155,8 +156,14 @@ export async function createApp(deps: AppDeps) {
     log,
   });
   const webhooks = createWebhooks({ conn, clock, claims, log, allowLocalhost: config.webhooksAllowLocalhost });
+  // Help Center deflection: a chat or a left message after a suggested article counts as asking anyway.
+  const deflection = createDeflection({ conn, claims, clock });
+  const countContact = (v: VisitorIdentity) => void deflection.contacted(v).catch((err) => log.error({ err }, 'deflection count failed'));
   const hooks: ChatHooks = {
-    onChatStarted: (c) => webhooks.emit(chatStartedPayload(c)),
+    onChatStarted: (c) => {
+      webhooks.emit(chatStartedPayload(c));
+      countContact({ site: c.site, visitorId: c.visitorId });
+    },
     onMessage: (c, m) => {
       webhooks.emit(messagePayload(c, m));
       // A social conversation's agent and system messages go to the customer's app.
@@ -332,6 +339,8 @@ export async function createApp(deps: AppDeps) {
   });
   authRoutes(api.route, agents, (agent) => agentAdmin.audit({ id: String(agent._id), email: agent.email }, 'change-password', agent));
   agentAdminRoutes(api.route, { admin: agentAdmin });
+  const search = createSearchIndex({ conn, clock, peers: cluster?.peers ?? noPeers });
+  const articles = createArticleService({ conn, clock, onPublishedChange: search.changed });
   visitorRoutes(api.route, {
     tokens,
     sites,
@@ -340,11 +349,10 @@ export async function createApp(deps: AppDeps) {
     clock,
     serverSecret: secret,
     emailEnabled: () => channels.has('email'),
+    helpCenterEnabled: async (site) => (await articles.getSettings(site)).enabled,
   });
   siteRoutes(api.route, { sites, onRotated: revokeSite });
-  const search = createSearchIndex({ conn, clock, peers: cluster?.peers ?? noPeers });
-  const articles = createArticleService({ conn, clock, onPublishedChange: search.changed });
-  helpCenterRoutes(api.route, { intake: tickets.intake, articles, search });
+  helpCenterRoutes(api.route, { intake: tickets.intake, articles, search, deflection });
   ticketRoutes(api.route, { ...tickets, conversations });
   savedViewRoutes(api.route, createSavedViews({ conn, store: ticketStore, search: ticketSearch, clock }));
   settingsRoutes(api.route, { settings });
@@ -402,7 +410,15 @@ export async function createApp(deps: AppDeps) {
   agentNs.use(origins.socket);
   guardAgentSessions(agentNs, { agents, clock, everyMs: 60_000 });
   const renewal = attachTokenRenewal(visitorNs, { tokens, clock, log });
-  attachVisitorSocket(visitorNs, { tokens, chats, control, intake: tickets.intake, history, presence, log });
+  const intake: TicketIntake = {
+    ...tickets.intake,
+    leaveMessage: async (v, input) => {
+      const left = await tickets.intake.leaveMessage(v, input);
+      countContact(v);
+      return left;
+    },
+  };
+  attachVisitorSocket(visitorNs, { tokens, chats, control, intake, history, presence, log });
   attachAgentSocket(agentNs, { agents, chats, control, ticketCounts: tickets.counts, presence, router, notify, log });
 
   /** A site's secret was rotated (here or on another process): its tokens and sockets are done. */

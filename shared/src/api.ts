@@ -64,7 +64,11 @@ import type {
   ArticleUpdateInput,
   HcArticleDetailDto,
   HcArticleDto,
+  HcDeflectionDto,
+  HcFeedbackInput,
+  HcPublicArticleDto,
   HcSearchResultDto,
+  HcSuggestedReadInput,
   HcSettingsDto,
   HcSettingsInput,
 } from './helpcenter.ts';
@@ -91,12 +95,28 @@ export interface HttpApi extends SocialHttpApi {
   'POST /api/visitors': { body: VisitorSessionInput; res: VisitorTokenDto };
   /** Widget start-up: whether anyone can answer now. Query: ?site= */
   'GET /api/widget/status': {
-    res: { site: string; siteName: string; agentsOnline: boolean /** Replies can reach visitors by email. */; emailEnabled: boolean };
+    res: {
+      site: string;
+      siteName: string;
+      agentsOnline: boolean;
+      /** Replies can reach visitors by email. */
+      emailEnabled: boolean;
+      /** The site's Help Center is enabled: the widget searches and suggests its articles. */
+      helpCenter: boolean;
+    };
   };
   /** Help Center "submit a request". Visitor token optional (replies then also reach the widget). */
   'POST /api/helpcenter/requests': { body: HelpCenterRequestInput; res: { ticketNumber: number } };
   /** Public: search the published articles of an enabled Help Center. Query: site, q, limit (1–50, default 10). */
   'GET /api/helpcenter/search': { res: { results: HcSearchResultDto[] } };
+  /** Public: a published article of an enabled Help Center (an old slug answers with the article). Query: site. */
+  'GET /api/helpcenter/public/articles/:slug': { res: HcPublicArticleDto };
+  /** Public: "Was this helpful?" from the widget. Query: site. */
+  'POST /api/helpcenter/public/articles/:slug/feedback': { body: HcFeedbackInput; res: { recorded: true } };
+  /** Visitor token required: the visitor opened a suggested article (deflection counts). */
+  'POST /api/helpcenter/suggested-reads': { body: HcSuggestedReadInput; res: { counted: boolean } };
+  /** Agents: suggested-article reads that were followed by a request or chat, and those that were not. Query: site, days (1–90, default 30). */
+  'GET /api/helpcenter/deflection': { res: HcDeflectionDto };
   // agents
   'POST /api/auth/sign-in': { body: SignInInput; res: AgentDto };
   'POST /api/auth/sign-out': { res: { ok: true } };

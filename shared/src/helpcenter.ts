@@ -140,3 +140,32 @@ export function slugify(title: string): string {
     .replace(/-+$/g, '');
   return s || 'article';
 }
+
+/** `GET /api/helpcenter/public/articles/:slug`: a published article, for the widget. Query: site. */
+export interface HcPublicArticleDto {
+  slug: string;
+  title: string;
+  /** Sanitized on the server when the article was published (server/src/helpcenter/markdown.ts). */
+  html: string;
+  url: string;
+  updatedAt: string;
+}
+/** The visitor opened an article the widget suggested while they typed. */
+export const hcSuggestedReadInput = z.strictObject({ article: hcSlug });
+export type HcSuggestedReadInput = z.infer<typeof hcSuggestedReadInput>;
+export const HC_DEFLECTION_MAX_DAYS = 90;
+export const hcDeflectionQuery = z.strictObject({
+  site: siteKey.optional(),
+  days: z.coerce.number().int().min(1).max(HC_DEFLECTION_MAX_DAYS).default(30),
+});
+/**
+ * Visitor sessions (a visitor's day, UTC) that opened a suggested article, over the last `days`:
+ * `submitted` then opened a request or a chat, `deflected` did not.
+ */
+export interface HcDeflectionDto {
+  site: string;
+  days: number;
+  read: number;
+  submitted: number;
+  deflected: number;
+}

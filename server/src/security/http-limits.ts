@@ -33,5 +33,10 @@ export function httpLimits(limits: RateLimitService) {
   r.post(['/api/helpcenter/requests', '/help/:site/request'], httpLimit(limits, limits.publicTickets, 'Too many requests from your address; try again later'));
   // Public search (API and the Help Center's page) counts against the address's event limit.
   r.get(['/api/helpcenter/search', '/help/:site/search'], httpLimit(limits, limits.addressEvents, 'Too many searches from your address; wait a moment'));
+  // The widget's article answers and suggested reads count the same way.
+  r.post(
+    ['/api/helpcenter/public/articles/:slug/feedback', '/api/helpcenter/suggested-reads'],
+    httpLimit(limits, limits.addressEvents, 'Too many requests from your address; wait a moment'),
+  );
   return r;
 }

@@ -19,6 +19,7 @@ export function visitorRoutes(
     /** The server's secret: a verified user's visitor id derives from it (identity.ts). */
     serverSecret: string;
     emailEnabled: () => boolean;
+    helpCenterEnabled: (site: string) => Promise<boolean>;
   },
 ) {
   route('POST /api/visitors', {
@@ -53,7 +54,13 @@ export function visitorRoutes(
     query: { site: siteKey.default(DEFAULT_SITE) },
     handle: async ({ query }) => {
       const site = await deps.sites.get(query.site);
-      return { site: site._id, siteName: site.name, agentsOnline: deps.presence.anyAvailable(), emailEnabled: deps.emailEnabled() };
+      return {
+        site: site._id,
+        siteName: site.name,
+        agentsOnline: deps.presence.anyAvailable(),
+        emailEnabled: deps.emailEnabled(),
+        helpCenter: await deps.helpCenterEnabled(site._id),
+      };
     },
   });
 

@@ -11,7 +11,7 @@ const ok = <T>(data: T) => ({ ok: true as const, data });
  * real one. `server.tab()` is another client of the same visitor (a second browser tab); with
  * `echo`, the visitor's own messages are pushed to all their tabs, as the real server does.
  */
-export function createFakeClient({ agentsOnline = true, echo = false, emailEnabled = true } = {}) {
+export function createFakeClient({ agentsOnline = true, echo = false, emailEnabled = true, helpCenter = false } = {}) {
   let conversation: VisitorConversationDto | null = null;
   let conversations = 0;
   /** Every conversation, by id (the current one too), and how far the visitor read each. */
@@ -53,7 +53,7 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
         user = u;
       }),
       user: () => user,
-      status: vi.fn<WidgetClient['status']>(async () => ok({ site: 'default', siteName: 'Acme Support', agentsOnline, emailEnabled })),
+      status: vi.fn<WidgetClient['status']>(async () => ok({ site: 'default', siteName: 'Acme Support', agentsOnline, emailEnabled, helpCenter })),
       connect: vi.fn<WidgetClient['connect']>((e: ClientEvents) => {
         tabs.add(e);
         return () => void tabs.delete(e);
