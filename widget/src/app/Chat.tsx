@@ -3,7 +3,7 @@ import { MAX_MESSAGE_LENGTH } from '@kamflo/shared/constants';
 import { Field, FormError, useForm } from './form.tsx';
 import { History, titleOf } from './History.tsx';
 import { errorText, joinedAgent, systemText, useT, type Translate } from './i18n.ts';
-import { linesOf, queueOf, shouldLeaveMessage, type ChatState, type ChatStore, type Line } from './store.ts';
+import { linesOf, queueOf, shouldLeaveMessage, unreadElsewhere, type ChatState, type ChatStore, type Line } from './store.ts';
 
 /**
  * One line about where the conversation stands. When the server already said it in the log
@@ -82,6 +82,7 @@ export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatSt
     );
   const c = s.conversation;
   const ticket = c?.status === 'ticket';
+  const elsewhere = unreadElsewhere(s);
   // A ticket's thread has its own reply; "leave a message" is for a new chat nobody can take.
   const leave = !ticket && shouldLeaveMessage(s);
   const lines = linesOf(s);
@@ -96,6 +97,8 @@ export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatSt
           <button type="button" class="kf-link" onClick={() => show('list')}>
             {t(view === 'opened' ? 'back' : 'yourConversations')}
           </button>
+          {/* Beside the button, not in it: its name stays "Your conversations". */}
+          {elsewhere > 0 && <span class="kf-unread">{t('unread', { count: elsewhere })}</span>}
         </div>
       )}
       <p class="kf-notice" role="status">

@@ -125,6 +125,8 @@ describe('Your conversations', () => {
     await s.server.replyIn(ticketId, 'Could you send a screenshot?');
     expect(within(log()).queryByText('Could you send a screenshot?')).toBeNull();
     await waitFor(() => expect(s.frame.unread).toHaveBeenLastCalledWith(1));
+    // And the chat says so beside the list's button.
+    expect(button('Your conversations').parentElement!.textContent).toBe('Your conversations1 unread');
 
     fireEvent.click(button('Your conversations'));
     const list = await screen.findByRole('list', { name: 'Your conversations' });

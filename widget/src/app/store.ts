@@ -105,9 +105,9 @@ export const shouldLeaveMessage = (s: ChatState) =>
   !!queueOf(s)?.offerLeaveMessage || (s.agentsOnline === false && (!isOpen(s.conversation) || WAITING.includes(s.conversation!.status)));
 
 /** Agent messages the visitor has not had on screen: in the shown conversation, and in the others of "Your conversations". */
-export const unreadOf = (s: ChatState) =>
-  s.messages.filter((m) => m.author === 'agent' && m.seq > s.readUpTo).length +
-  (s.history ?? []).reduce((n, h) => n + (h.conversation.id === s.conversation?.id ? 0 : h.unread), 0);
+export const unreadOf = (s: ChatState) => s.messages.filter((m) => m.author === 'agent' && m.seq > s.readUpTo).length + unreadElsewhere(s);
+/** Agent messages unread in the visitor's other conversations (as far as the list knows). */
+export const unreadElsewhere = (s: ChatState) => (s.history ?? []).reduce((n, h) => n + (h.conversation.id === s.conversation?.id ? 0 : h.unread), 0);
 /** In progress (waiting or with an agent) or with unread replies: the next page view reconnects at once. */
 export const isLive = (s: ChatState) => ['queued', 'offered', 'active'].includes(s.conversation?.status ?? '') || unreadOf(s) > 0;
 
