@@ -1,4 +1,4 @@
-import type { ConversationStatus } from '@kamflo/shared';
+import type { ConversationStatus, SocialChannel } from '@kamflo/shared';
 import { PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS, type Priority, type TicketSource, type TicketStatus } from '@kamflo/shared/constants';
 
 // Colour is never the only signal: every badge says its value in words.
@@ -25,4 +25,9 @@ const CHAT_STATUS_LABELS: Record<ConversationStatus, string> = {
 
 export function ChatStatusBadge({ status }: { status: ConversationStatus }) {
   return <span class={`badge chat-${status}`}>{CHAT_STATUS_LABELS[status]}</span>;
+}
+
+/** Where a social conversation comes from ("Telegram"), beside the customer's name; nothing for the widget. */
+export function ChannelBadge({ channel }: { channel?: SocialChannel }) {
+  return channel ? <span class={`badge channel-${channel}`}>{SOURCE_LABELS[channel]}</span> : null;
 }

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConversationDto } from '@kamflo/shared';
+import { SOURCE_LABELS } from '@kamflo/shared/constants';
 import { useAppStore } from '../../app-context.tsx';
 import { formatClock } from '../../lib/format.ts';
-import { ChatStatusBadge } from '../../ui/badges.tsx';
+import { ChannelBadge, ChatStatusBadge } from '../../ui/badges.tsx';
 import { Link } from '../../ui/Link.tsx';
 import { PageLink } from '../../ui/PageLink.tsx';
 import { ConvertToTicket } from './ConvertToTicket.tsx';
@@ -69,8 +70,14 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
       <header class="conversation-head">
         <div>
           <h2 class="card-title">
-            {chat.visitorName} <ChatStatusBadge status={chat.status} />
+            {chat.visitorName} <ChannelBadge channel={chat.channel} /> <ChatStatusBadge status={chat.status} />
           </h2>
+          {chat.channel && (
+            <p class="muted small">
+              {chat.handle ? `${chat.handle} on ` : 'on '}
+              {SOURCE_LABELS[chat.channel]}: messages go to the customer's app; it sends no delivered or read receipts, so Sent is as far as Kamflo knows.
+            </p>
+          )}
           {chat.page && (
             <p class="muted small">
               on <PageLink url={chat.page} />
@@ -176,7 +183,21 @@ function MessageLog({ chat, messages }: { chat: ConversationDto; messages: ChatM
                 <time dateTime={m.createdAt}>{formatClock(m.createdAt)}</time>
               </div>
               <p class="msg-text">{m.text}</p>
-              {m.author === 'agent' && (
+              {m.attachments?.some((a) => a.url) && (
+                <ul class="msg-attachments" aria-label="Attachments">
+                  {m.attachments.map((a, i) =>
+                    a.url ? (
+                      <li key={i}>
+                        <a href={a.url} download>
+                          Download {a.name ?? a.kind}
+                        </a>
+                      </li>
+                    ) : null,
+                  )}
+                </ul>
+              )}
+              {m.social && m.author !== 'visitor' && <SocialDelivery social={m.social} />}
+              {m.author === 'agent' && !m.social && (!chat.channel || m.delivery !== 'sent') && (
                 <div class="msg-delivery">
                   {m.delivery === 'sending' && <span>Sending…</span>}
                   {m.delivery === 'sent' && (m.seq === lastAgentSeq && seenUpTo >= m.seq ? <span class="seen">Seen</span> : <span>Sent</span>)}
@@ -193,6 +214,28 @@ function MessageLog({ chat, messages }: { chat: ConversationDto; messages: ChatM
             </li>
           ))}
         </ol>
+      )}
+    </div>
+  );
+}
+
+function SocialDelivery({ social }: { social: NonNullable<ChatMessageView['social']> }) {
+  const where = SOURCE_LABELS[social.channel];
+  return (
+    <div class="msg-delivery">
+      {social.state === 'queued' && <span>Sending to {where}…</span>}
+      {social.state === 'sent' && <span>Sent to {where}</span>}
+      {social.state === 'retrying' && (
+        <span class="error-text">
+          Retrying{social.nextAttemptAt ? ` at ${formatClock(social.nextAttemptAt)}` : ''}
+          {social.error ? `: ${social.error}` : ''}
+        </span>
+      )}
+      {social.state === 'failed' && (
+        <span class="error-text">
+          Not delivered to {where}
+          {social.error ? `: ${social.error}` : ''}
+        </span>
       )}
     </div>
   );

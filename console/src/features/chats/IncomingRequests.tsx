@@ -6,6 +6,7 @@ import { PageLink } from '../../ui/PageLink.tsx';
 import type { RequestAction } from './chats.slice.ts';
 import { askNotificationPermission, notificationState, unlockAudio, useMuted, type NotificationState } from './offer-alert.ts';
 import { Queue } from './Queue.tsx';
+import { ChannelBadge } from '../../ui/badges.tsx';
 
 const VERB: Record<RequestAction, string> = { accept: 'accept', decline: 'decline', take: 'take' };
 
@@ -79,6 +80,7 @@ export function IncomingRequests() {
               <li key={r.conversationId} class="request request-offered">
                 <div class="request-head">
                   <strong class="request-name">{r.visitorName}</strong>
+                  <ChannelBadge channel={r.channel} />
                   <span class="badge chat-offered">Offered to you</span>
                   <span class="wait">waiting {formatWait(now - Date.parse(r.waitingSince))}</span>
                 </div>

@@ -1,6 +1,6 @@
 import type { ConversationDto } from '@kamflo/shared';
 import { useAppStore } from '../../app-context.tsx';
-import { ChatStatusBadge } from '../../ui/badges.tsx';
+import { ChatStatusBadge, ChannelBadge } from '../../ui/badges.tsx';
 
 const ORDER: Record<ConversationDto['status'], number> = { active: 0, offered: 1, queued: 1, ended: 2, ticket: 2 };
 
@@ -31,6 +31,7 @@ export function MyChats() {
                 <button type="button" class="chat-item" aria-current={chat.id === selected ? 'true' : undefined} onClick={() => selectChat(chat.id)}>
                   <span class="chat-item-head">
                     <strong>{chat.visitorName}</strong>
+                    <ChannelBadge channel={chat.channel} />
                     <ChatStatusBadge status={chat.status} />
                     {count > 0 && (
                       <span class="pill unread">

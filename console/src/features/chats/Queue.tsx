@@ -4,6 +4,7 @@ import { useAppStore } from '../../app-context.tsx';
 import { formatWait } from '../../lib/format.ts';
 import { PageLink } from '../../ui/PageLink.tsx';
 import { seesTeam } from '../presence/presence.slice.ts';
+import { ChannelBadge } from '../../ui/badges.tsx';
 
 const NO_AGENTS: AgentPresenceDto[] = [];
 const byWait = (a: ChatRequestDto, b: ChatRequestDto) => Date.parse(a.waitingSince) - Date.parse(b.waitingSince);
@@ -46,6 +47,7 @@ export function Queue({ now }: { now: number }) {
             <li key={r.conversationId} class="request request-queued">
               <div class="request-head">
                 <strong class="request-name">{r.visitorName}</strong>
+                <ChannelBadge channel={r.channel} />
                 <span class="badge chat-queued">In queue</span>
                 <span class="wait">waiting {formatWait(now - Date.parse(r.waitingSince))}</span>
               </div>

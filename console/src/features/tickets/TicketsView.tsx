@@ -5,6 +5,7 @@ import { TicketSettings } from './TicketSettings.tsx';
 import { EmailSettings } from '../email/EmailSettings.tsx';
 import { ApiTokens } from '../api-tokens/ApiTokens.tsx';
 import { Webhooks } from '../webhooks/Webhooks.tsx';
+import { Channels } from '../channels/Channels.tsx';
 import { Agents } from '../agents/Agents.tsx';
 import { TicketDetail } from './TicketDetail.tsx';
 import { TicketList } from './TicketList.tsx';
@@ -22,6 +23,7 @@ export function TicketsView({ ticket }: { ticket?: number }) {
       {me && can(me.role, 'sla.configure') && <EmailSettings />}
       {me && can(me.role, 'api_tokens.manage') && <ApiTokens />}
       {me && can(me.role, 'webhooks.manage') && <Webhooks />}
+      {me && can(me.role, 'channels.manage') && <Channels />}
       {me && can(me.role, 'agents.manage') && <Agents />}
     </>
   );
