@@ -340,7 +340,7 @@ export async function createApp(deps: AppDeps) {
   authRoutes(api.route, agents, (agent) => agentAdmin.audit({ id: String(agent._id), email: agent.email }, 'change-password', agent));
   agentAdminRoutes(api.route, { admin: agentAdmin });
   const search = createSearchIndex({ conn, clock, peers: cluster?.peers ?? noPeers });
-  const articles = createArticleService({ conn, clock, onPublishedChange: search.changed });
+  const articles = createArticleService({ conn, clock, onPublishedChange: search.changed, publicUrl: config.publicUrl });
   visitorRoutes(api.route, {
     tokens,
     sites,

@@ -125,7 +125,7 @@ export interface HcArticleDetailDto extends HcArticleDto {
 }
 export interface HcSettingsDto extends HcSettingsInput {
   site: string;
-  /** The public site's home page. */
+  /** The public site's home page: absolute when KAMFLO_PUBLIC_URL is set, else relative to the server. */
   url: string;
 }
 /** A readable slug from a title: `How do I get a refund?` → `how-do-i-get-a-refund`. */

@@ -22,7 +22,10 @@ export function createArticleService({
   conn,
   clock,
   onPublishedChange = async () => {},
+  publicUrl,
 }: {
+  /** KAMFLO_PUBLIC_URL: the settings' `url` is absolute with it (agents paste article links into replies). */
+  publicUrl?: string;
   conn: Connection;
   clock: Clock;
   /** The public set of `site` changed (a publish, an unpublish, a published article's new slug): search re-reads it. */
@@ -228,7 +231,8 @@ export function createArticleService({
   }
   async function getSettings(site: string): Promise<HcSettingsDto> {
     const { _id, ...rest } = await getSettingsDoc(site);
-    return { site: _id, ...rest, url: `/help/${encodeURIComponent(site)}/` };
+    const path = `/help/${encodeURIComponent(site)}/`;
+    return { site: _id, ...rest, url: publicUrl ? new URL(path, publicUrl).href : path };
   }
   /** The sites whose Help Center is on. */
   async function enabledSites(): Promise<string[]> {

@@ -180,3 +180,20 @@ describe('public Help Center site', () => {
     expect(forged.status).toBe(403);
   });
 });
+
+describe('with KAMFLO_PUBLIC_URL', () => {
+  it('settings, canonical URLs, the sitemap and robots.txt use the public address', async () => {
+    const p = await startTestServer({ email: false, config: { publicUrl: 'https://help.acme.test' } });
+    try {
+      const a = await p.createAgent('Ada Admin', 'admin');
+      const put = await p.api('/api/helpcenter/settings', { method: 'PUT', cookie: a.cookie, body: settings });
+      expect(put.body.url).toBe('https://help.acme.test/help/default/');
+      expect((await p.api('/api/helpcenter/settings', { cookie: a.cookie })).body.url).toBe('https://help.acme.test/help/default/');
+      expect(await (await fetch(`${p.url}/help/default/`)).text()).toContain('<link rel="canonical" href="https://help.acme.test/help/default/">');
+      expect(await (await fetch(`${p.url}/help/default/sitemap.xml`)).text()).toContain('<loc>https://help.acme.test/help/default/</loc>');
+      expect(await (await fetch(`${p.url}/robots.txt`)).text()).toContain('Sitemap: https://help.acme.test/help/default/sitemap.xml');
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { PageLink } from '../../ui/PageLink.tsx';
 import { ConvertToTicket } from './ConvertToTicket.tsx';
 import { EndChatConfirm, HandoffNotes, TransferDialog } from './ChatControls.tsx';
 import type { ChatMessageView } from './messages.ts';
+import { InsertArticleLink } from '../helpcenter/InsertArticleLink.tsx';
 import { createTypingNotifier } from './typing.ts';
 
 const NO_MESSAGES: ChatMessageView[] = [];
@@ -305,6 +306,15 @@ function Composer({ chat }: { chat: ConversationDto }) {
       <button type="submit" class="button primary" disabled={!open || !text.trim()}>
         Send
       </button>
+      {open && (
+        <InsertArticleLink
+          site={chat.site}
+          onInsert={(link) => {
+            setText((t) => (t.trim() ? `${t.trimEnd()} ${link}` : link));
+            input.current?.focus();
+          }}
+        />
+      )}
     </form>
   );
 }

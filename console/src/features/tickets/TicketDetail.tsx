@@ -3,6 +3,7 @@ import type { ChainVerificationDto, TicketDetailDto } from '@kamflo/shared';
 import {
   CATEGORIES,
   CATEGORY_LABELS,
+  DEFAULT_SITE,
   LEVEL_LABELS,
   PRIORITIES,
   PRIORITY_LABELS,
@@ -22,6 +23,7 @@ import { ResolveForm } from './ResolveForm.tsx';
 import { SlaClock } from './sla.tsx';
 import { EscalateDialog } from './EscalateDialog.tsx';
 import { Timeline, Transcript } from './Timeline.tsx';
+import { InsertArticleLink } from '../helpcenter/InsertArticleLink.tsx';
 
 /** One ticket: header, chat transcript, timeline, then the reply and note composers. */
 export function TicketDetail({ number }: { number: number }) {
@@ -315,6 +317,7 @@ function Composers({ ticket }: { ticket: TicketDetailDto }) {
         hint={`${reachSentence(ticket.requester, reach)}.`}
         button="Reply"
         blocked={!reachable}
+        articleSite={ticket.site ?? DEFAULT_SITE}
         submit={(text) => reply(ticket.number, text)}
       />
       <TextComposer kind="note" title="Internal note" hint="Only your team sees this" button="Internal note" submit={(text) => addNote(ticket.number, text)} />
@@ -330,9 +333,29 @@ function TextComposer(props: {
   button: string;
   /** Sending is pointless (no channel reaches the customer): the hint says why. */
   blocked?: boolean;
+  /** Offer "Insert article link" with this site's published Help Center articles. */
+  articleSite?: string;
   submit: (text: string) => Promise<ActionResult>;
 }) {
   const [text, setText] = useState('');
+  const box = useRef<HTMLTextAreaElement>(null);
+  /** Puts `snippet` where the cursor is (or at the end), on a line of its own. */
+  const insert = (snippet: string) => {
+    const el = box.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? start;
+    const before = text.slice(0, start);
+    const after = text.slice(end);
+    const lead = before && !before.endsWith('\n') ? '\n' : '';
+    const trail = after && !after.startsWith('\n') ? '\n' : '';
+    const next = `${before}${lead}${snippet}${trail}${after}`;
+    setText(next);
+    const caret = before.length + lead.length + snippet.length;
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(caret, caret);
+    });
+  };
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = `composer-${props.kind}`;
@@ -363,6 +386,7 @@ function TextComposer(props: {
       </p>
       <textarea
         id={id}
+        ref={box}
         rows={3}
         value={text}
         aria-describedby={`${id}-hint`}
@@ -384,6 +408,7 @@ function TextComposer(props: {
           {props.button}
         </button>
         <span class="muted small">Ctrl+Enter to send</span>
+        {props.articleSite && <InsertArticleLink site={props.articleSite} onInsert={insert} />}
       </div>
     </form>
   );
