@@ -15,9 +15,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const artifacts = path.resolve(here, '../artifacts');
 
 /** The whole product on one port, built assets included, on a fresh database. */
-export async function startKamflo(opts: { email?: Partial<Config['email']> } = {}) {
+export async function startKamflo(opts: { email?: Partial<Config['email']>; config?: Partial<Config> } = {}) {
   const conn = await connectDatabase(inject('mongoUri'), { dbName: `kamflo_e2e_${crypto.randomBytes(4).toString('hex')}` });
-  const base = testConfig();
+  const base = testConfig(opts.config);
   const kamflo = await createApp({ conn, config: { ...base, email: { ...base.email, ...opts.email } }, log: silentLogger });
   await new Promise<void>((r) => kamflo.httpServer.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(kamflo.httpServer.address() as AddressInfo).port}`;
