@@ -76,6 +76,27 @@ export async function writePostings(Term: ReturnType<typeof ticketTermModel>, ro
   }
 }
 
+/**
+ * Documents by _id. Up to POINT_LOOKUPS ids one equality lookup each, in parallel: FerretDB pushes
+ * `_id` equality down (and serves it from a GIN index with KAMFLO_FERRETDB_POSTGRES_URL) but
+ * answers an `$in` by reading the whole collection. More ids: `$in` in chunks (MongoDB's index).
+ */
+const POINT_LOOKUPS = 300;
+async function byIds<T, I>(
+  model: { find: (f: object, p: object) => { lean: () => PromiseLike<unknown> }; findOne: (f: object, p: object) => { lean: () => PromiseLike<unknown> } },
+  ids: I[],
+  projection: object,
+): Promise<T[]> {
+  if (!ids.length) return [];
+  if (ids.length <= POINT_LOOKUPS) {
+    const found = await Promise.all(ids.map((_id) => model.findOne({ _id }, projection).lean()));
+    return found.filter(Boolean) as T[];
+  }
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 1000) out.push(...((await model.find({ _id: { $in: ids.slice(i, i + 1000) } }, projection).lean()) as T[]));
+  return out;
+}
+
 function encodeSearchCursor(q: string, offset: number): string {
   return Buffer.from(JSON.stringify(['q', q, offset])).toString('base64url');
 }
@@ -128,7 +149,7 @@ export function createTicketSearch(deps: {
       if (!t) return { ids: [], partial: false };
       if (terms.length) {
         const ids = terms.flatMap((term) => (['s', 'r', 'm'] as const).map((f) => `${t._id}:${f}:${term}`));
-        const found = new Set((await Term.find({ _id: { $in: ids } }, { term: 1 }).lean()).map((p) => p.term));
+        const found = new Set((await byIds<{ term: string }, string>(Term, ids, { term: 1 })).map((p) => p.term));
         if (!terms.every((term) => found.has(term))) return { ids: [], partial: false };
       }
       return { ids: [t._id], partial: false };
@@ -157,12 +178,10 @@ export function createTicketSearch(deps: {
       // A word in more tickets than were read: look the candidates' postings of it up by _id.
       if (other.capped) {
         const unknown = [...scores.keys()].filter((id) => !other.weights.has(id));
-        for (let i = 0; i < unknown.length; i += 500) {
-          const ids = unknown.slice(i, i + 500).flatMap((id) => (['s', 'r', 'm'] as const).map((f) => `${id}:${f}:${other.term}`));
-          for (const p of await Term.find({ _id: { $in: ids } }, { _id: 0, t: 1, f: 1 }).lean()) {
-            const id = String(p.t);
-            other.weights.set(id, (other.weights.get(id) ?? 0) + FIELD_WEIGHT[p.f]);
-          }
+        const ids = unknown.flatMap((id) => (['s', 'r', 'm'] as const).map((f) => `${id}:${f}:${other.term}`));
+        for (const p of await byIds<{ t: Types.ObjectId; f: SearchField }, string>(Term, ids, { _id: 0, t: 1, f: 1 })) {
+          const id = String(p.t);
+          other.weights.set(id, (other.weights.get(id) ?? 0) + FIELD_WEIGHT[p.f]);
         }
       }
       const w = idf(Math.min(other.weights.size, CAP));
@@ -188,7 +207,7 @@ export function createTicketSearch(deps: {
     const offset = q.cursor ? decodeSearchCursor(q.q, q.cursor) : 0;
     const { ids, partial } = await matches(q, now);
     const pageIds = ids.slice(offset, offset + limit);
-    const docs = pageIds.length ? ((await Ticket.find({ _id: { $in: pageIds } }).lean()) as TicketDoc[]) : [];
+    const docs = (await byIds(Ticket, pageIds, {})) as TicketDoc[];
     const byId = new Map(docs.map((d) => [String(d._id), d]));
     return {
       tickets: pageIds.flatMap((id) => {
@@ -210,40 +229,35 @@ export function createTicketSearch(deps: {
 }
 export type TicketSearch = ReturnType<typeof createTicketSearch>;
 
-/** 0003: index the tickets that exist (their subject, requester, messages and transcripts). */
+/**
+ * 0003: index the tickets that exist (their subject, requester, messages and transcripts). One
+ * streaming pass over each collection, postings written as they come (a posting is the same
+ * whichever pass meets it first), so no query per ticket and no `$in` (FerretDB scans for those).
+ */
 export function ticketSearchMigration(deps: { conn: Connection }): Migration {
   return {
     id: '0003-ticket-search',
     async run(log: Logger) {
       const Term = ticketTermModel(deps.conn);
-      const tickets = deps.conn.collection<TicketDoc>('tickets');
-      const events = deps.conn.collection('ticket_events');
-      const lines = deps.conn.collection('ticket_transcripts');
-      let done = 0;
-      let batch: TicketDoc[] = [];
-      const flush = async () => {
-        if (!batch.length) return;
-        const ids = batch.map((t) => t._id);
-        const [evs, ls] = await Promise.all([
-          events.find({ ticketId: { $in: ids }, type: { $in: [...MESSAGE_EVENTS] } }, { projection: { ticketId: 1, type: 1, text: 1 } }).toArray(),
-          lines.find({ ticketId: { $in: ids } }, { projection: { ticketId: 1, author: 1, text: 1 } }).toArray(),
-        ]);
-        const texts = new Map(batch.map((t) => [String(t._id), ticketTexts(t)]));
-        for (const e of evs) texts.get(String(e.ticketId))?.push(...eventTexts([e as unknown as TicketEventDoc]));
-        for (const l of ls) texts.get(String(l.ticketId))?.push(...transcriptTexts([l as unknown as TranscriptLine]));
-        await writePostings(
-          Term,
-          batch.flatMap((t) => postings(t._id, texts.get(String(t._id))!)),
-        );
-        done += batch.length;
-        batch = [];
-        if (done % 10_000 === 0) log.info({ done }, 'ticket search: indexed');
+      const buffer = new Map<string, TicketTermDoc>();
+      let written = 0;
+      const add = async (ticketId: Types.ObjectId, texts: { f: SearchField; text: string }[]) => {
+        for (const p of postings(ticketId, texts)) buffer.set(p._id, p);
+        if (buffer.size >= 2000) await flush();
       };
-      for await (const t of tickets.find({}, { projection: { subject: 1, requester: 1 } })) {
-        batch.push(t as TicketDoc);
-        if (batch.length >= 200) await flush();
-      }
+      const flush = async () => {
+        const rows = [...buffer.values()];
+        buffer.clear();
+        await writePostings(Term, rows);
+        written += rows.length;
+      };
+      for await (const t of deps.conn.collection<TicketDoc>('tickets').find({}, { projection: { subject: 1, requester: 1 } })) await add(t._id, ticketTexts(t));
+      for await (const e of deps.conn.collection('ticket_events').find({}, { projection: { ticketId: 1, type: 1, text: 1 } }))
+        await add(e.ticketId, eventTexts([e as unknown as TicketEventDoc]));
+      for await (const l of deps.conn.collection('ticket_transcripts').find({}, { projection: { ticketId: 1, author: 1, text: 1 } }))
+        await add(l.ticketId, transcriptTexts([l as unknown as TranscriptLine]));
       await flush();
+      log.info({ postings: written }, 'ticket search: existing tickets indexed');
     },
   };
 }
