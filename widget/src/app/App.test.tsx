@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { App, type AppProps, type FrameBridge } from './App.tsx';
 import type { FrameCommand } from './frame.ts';
 import { createFakeClient, memoryStorage } from '../test/fake-client.ts';
+import { en } from 'virtual:kamflo-locales';
 
 /** A FrameBridge that records what the frame tells the page, and plays the page's commands. */
 function fakeFrame() {
@@ -118,7 +119,17 @@ describe('panel', () => {
     await waitFor(() => expect((screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe('Call me back'));
   });
 
-  it('update: the page the agent sees, the user (kept for identity verification), and the language', async () => {
+  it('a user the server refuses (identity_unverified) gets a neutral error in their language, gone once connected', async () => {
+    const { server } = setup({ props: { locale: 'de', messages: { ...en, ...(await import('../../locales/de.json')).default } } });
+    await openPanel();
+    await server.refuse();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Der Chat konnte für Ihr Konto nicht gestartet werden. Bitte laden Sie die Seite neu und versuchen Sie es erneut.');
+    await server.connect();
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('update: the page the agent sees, the user (sent for identity verification), and the language', async () => {
     const { client, server, command } = setup({
       props: { loadLocale: async (l) => ({ locale: l, messages: { ...(await import('../../locales/de.json')).default } }) },
     });

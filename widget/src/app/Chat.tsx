@@ -119,6 +119,7 @@ export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatSt
           </button>
         </div>
       )}
+      <FormError text={s.identityError && errorText(t, { code: s.identityError })} />
       {['queued', 'offered', 'active'].includes(s.conversation?.status ?? '') && (
         <div class="kf-end">
           <FormError text={s.endError && errorText(t, { code: s.endError })} />

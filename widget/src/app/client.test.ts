@@ -109,13 +109,44 @@ describe('createClient', () => {
     expect(storage.get('kamflo:visitor:acme')).toEqual({ token: 'token-1', visitorId: 'v1' });
   });
 
-  it('keeps the signed-in user in the frame and does not send it to the server yet', async () => {
-    const client = createClient({ origin, site: 'acme', storage: memoryStorage() });
-    client.setUser({ id: 'u1', email: 'u1@example.com', hash: 'abc' });
-    expect(client.user()).toEqual({ id: 'u1', email: 'u1@example.com', hash: 'abc' });
+  it('sends the signed-in user (with its proof, nothing else) when getting a visitor, and keeps whom the visitor is for', async () => {
+    const storage = memoryStorage();
+    const client = createClient({ origin, site: 'acme', storage });
+    client.setUser({ id: 'u1', email: 'u1@example.com', hash: 'abc', extra: 'dropped' } as never);
     await client.submitRequest(request);
-    // The server's visitor schema is strict: the identity round adds the user to it.
-    expect(calls('/api/visitors')[0]!.body).toEqual({ site: 'acme' });
+    expect(calls('/api/visitors')[0]!.body).toEqual({ site: 'acme', user: { id: 'u1', email: 'u1@example.com', hash: 'abc' } });
+    expect(storage.get('kamflo:visitor:acme')).toEqual({ token: 'token-1', visitorId: 'v1', user: 'u1' });
+  });
+
+  it('a refused identity is reported once and not retried until the user changes; signing in replaces an anonymous visitor', async () => {
+    const storage = memoryStorage();
+    const client = createClient({ origin, site: 'acme', storage, WebSocket: WS });
+    client.setUser({ id: 'u1', hash: 'f'.repeat(64) });
+    reply = (s) => ((s.body as { user?: { id: string } })?.user?.id === 'u1' ? [403, { error: { code: 'identity_unverified', message: 'no' } }] : undefined);
+    const events = { ...recorder(), refused: vi.fn() };
+    const close = client.connect(events);
+    await vi.waitFor(() => expect(events.refused).toHaveBeenCalledWith('identity_unverified'));
+    await client.submitRequest(request);
+    expect(calls('/api/visitors')).toHaveLength(1);
+    expect(storage.get('kamflo:visitor:acme')).toBeUndefined();
+    // The page signs in someone the server accepts: a visitor for them, on a new connection.
+    client.setUser({ id: 'u2', jwt: 'a.b.c' });
+    await vi.waitFor(() => expect(events.connect).toHaveBeenCalledTimes(1), { timeout: 5000 });
+    expect(calls('/api/visitors')[1]!.body).toEqual({ site: 'acme', user: { id: 'u2', jwt: 'a.b.c' } });
+    expect(storage.get('kamflo:visitor:acme')).toEqual({ token: 'token-1', visitorId: 'v1', user: 'u2' });
+    close();
+
+    // An anonymous visitor who signs in (`update`) becomes a new visitor, reconnected.
+    const anon = createClient({ origin, site: 'shop', storage, WebSocket: WS });
+    const anonEvents = recorder();
+    const stop = anon.connect(anonEvents);
+    await vi.waitFor(() => expect(anonEvents.connect).toHaveBeenCalledTimes(1));
+    expect(storage.get('kamflo:visitor:shop')).toEqual({ token: 'token-2', visitorId: 'v2' });
+    anon.setUser({ id: 'u3', hash: 'a'.repeat(64) });
+    await vi.waitFor(() => expect(anonEvents.connect).toHaveBeenCalledTimes(2), { timeout: 5000 });
+    expect(storage.get('kamflo:visitor:shop')).toEqual({ token: 'token-3', visitorId: 'v3', user: 'u3' });
+    expect(sockets.at(-1)!.handshake.auth).toEqual({ token: 'token-3' });
+    stop();
   });
 
   it('returns error bodies and network failures as results, never throws', async () => {

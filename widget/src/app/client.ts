@@ -8,7 +8,7 @@ import type {
   VisitorConversationDto,
   VisitorServerEvents,
 } from '@kamflo/shared';
-import { VISITOR_NAMESPACE, type Ack, type ErrorBody } from '@kamflo/shared/constants';
+import { VISITOR_NAMESPACE, type Ack, type ErrorBody, type ErrorCode } from '@kamflo/shared/constants';
 import { createSocket, type Socket } from './socket.ts';
 import { visitorKey, type KeyValue } from './storage.ts';
 
@@ -29,6 +29,8 @@ export interface ClientEvents {
   queue(state: QueueStateDto): void;
   typing(state: Pushed<'chat:typing'>): void;
   read(state: Pushed<'chat:read'>): void;
+  /** The server refused this user's identity (`identity_unverified`): no visitor, no retry until the user changes. */
+  refused?(code: ErrorCode): void;
 }
 type Pushed<E extends keyof VisitorServerEvents> = Parameters<VisitorServerEvents[E]>[0];
 
@@ -97,11 +99,11 @@ export function createClient({
 }): WidgetClient {
   let socket: Socket | undefined;
   let pending: Promise<Ack<Identity>> | undefined;
-  /**
-   * Kept for identity verification (a later change): the server's visitor schema is strict and
-   * refuses fields it does not know, so `POST /api/visitors` does not carry the user yet.
-   */
+  /** Sent with `POST /api/visitors` (its hash or JWT proves it); the server decides whether it is verified. */
   let user: WidgetUser | undefined;
+  /** The server's refusal of this user: kept until the user changes, so nobody retries in a loop. */
+  let refusal: Ack<Identity> | undefined;
+  let listeners: ClientEvents | undefined;
 
   async function http<T>(method: string, path: string, body?: unknown, token?: string): Promise<Ack<T>> {
     try {
@@ -122,9 +124,16 @@ export function createClient({
   function identity(): Promise<Ack<Identity>> {
     const saved = storage.get<Identity>(visitorKey(site));
     if (saved?.token) return Promise.resolve({ ok: true, data: saved });
-    pending ??= http<Identity>('POST', '/api/visitors', { site }).then((r) => {
+    if (refusal) return Promise.resolve(refusal);
+    // Only the fields the server knows: its schema refuses any other.
+    const u = user && { id: user.id, email: user.email, name: user.name, hash: user.hash, jwt: user.jwt };
+    pending ??= http<Identity>('POST', '/api/visitors', { site, ...(u ? { user: u } : {}) }).then((r) => {
       pending = undefined;
       if (r.ok) storage.set(visitorKey(site), { token: r.data.token, visitorId: r.data.visitorId, ...(user ? { user: user.id } : {}) });
+      else if (u && (r.error.code === 'identity_unverified' || r.error.code === 'bad_request')) {
+        refusal = r;
+        listeners?.refused?.(r.error.code);
+      }
       return r;
     });
     return pending;
@@ -141,48 +150,64 @@ export function createClient({
     }
   }
 
+  function open(events: ClientEvents) {
+    const pushed: { [E in keyof VisitorServerEvents]: (data: Parameters<VisitorServerEvents[E]>[0]) => void } = {
+      'chat:message': events.message,
+      'chat:updated': events.updated,
+      'agents:availability': (a) => events.availability(a.online),
+      'chat:queue': events.queue,
+      'chat:typing': events.typing,
+      'chat:read': events.read,
+      // Tokens expire; the server hands a connected widget a fresh one before then. The next
+      // attempt's auth reads it from storage.
+      'visitor:token': (t) => {
+        const saved = storage.get<Identity>(visitorKey(site));
+        storage.set(visitorKey(site), { token: t.token, visitorId: t.visitorId, ...(saved?.user ? { user: saved.user } : {}) });
+      },
+    };
+    const s = createSocket({
+      origin,
+      namespace: VISITOR_NAMESPACE,
+      WebSocket,
+      // Asked before every attempt, so a refused token is replaced on the next one.
+      async auth() {
+        const id = await identity();
+        return id.ok ? { token: id.data.token } : null;
+      },
+      events: {
+        connect: events.connect,
+        disconnect: events.disconnect,
+        refused: (message) => message === 'unauthorized' && forget(),
+        event: (name, [data]) => (pushed as Record<string, ((d: unknown) => void) | undefined>)[name]?.(data),
+      },
+    });
+    socket = s;
+  }
+
   return {
     setUser(u) {
       user = u;
+      const saved = storage.get<Identity>(visitorKey(site));
+      if (saved?.user === u?.id) return;
+      // No visitor yet (or a refused one), or one made for someone else (signing in with
+      // `update`): a new visitor for this user, on a new connection if one is open.
+      if (saved) forget();
+      refusal = undefined;
+      if (socket && listeners) {
+        socket.close();
+        open(listeners);
+      }
     },
     user: () => user,
     status: () => http('GET', `/api/widget/status?site=${encodeURIComponent(site)}`),
 
     connect(events) {
-      const pushed: { [E in keyof VisitorServerEvents]: (data: Parameters<VisitorServerEvents[E]>[0]) => void } = {
-        'chat:message': events.message,
-        'chat:updated': events.updated,
-        'agents:availability': (a) => events.availability(a.online),
-        'chat:queue': events.queue,
-        'chat:typing': events.typing,
-        'chat:read': events.read,
-        // Tokens expire; the server hands a connected widget a fresh one before then. The next
-        // attempt's auth reads it from storage.
-        'visitor:token': (t) => {
-          const saved = storage.get<Identity>(visitorKey(site));
-          storage.set(visitorKey(site), { token: t.token, visitorId: t.visitorId, ...(saved?.user ? { user: saved.user } : {}) });
-        },
-      };
-      const s = createSocket({
-        origin,
-        namespace: VISITOR_NAMESPACE,
-        WebSocket,
-        // Asked before every attempt, so a refused token is replaced on the next one.
-        async auth() {
-          const id = await identity();
-          return id.ok ? { token: id.data.token } : null;
-        },
-        events: {
-          connect: events.connect,
-          disconnect: events.disconnect,
-          refused: (message) => message === 'unauthorized' && forget(),
-          event: (name, [data]) => (pushed as Record<string, ((d: unknown) => void) | undefined>)[name]?.(data),
-        },
-      });
-      socket = s;
+      listeners = events;
+      open(events);
       return () => {
-        s.close();
-        if (socket === s) socket = undefined;
+        socket?.close();
+        socket = undefined;
+        listeners = undefined;
       };
     },
 

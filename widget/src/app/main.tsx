@@ -22,9 +22,9 @@ applyEpoch(storage, site, keys);
 
 // `x`: widget.js loaded this frame only for that.
 if (!params.has('x')) {
-  // A visitor saved for another signed-in user is not this one's: start afresh.
+  // A visitor saved for another signed-in user (or for none) is not this one's: start afresh.
   const saved = storage.get<Identity>(visitorKey(site));
-  if (saved?.user && user && saved.user !== user.id) forgetVisitor(storage, site);
+  if (saved && saved.user !== user?.id) forgetVisitor(storage, site);
   // The API and the socket live on the origin that served this frame.
   const client = createClient({ origin: location.origin, site, storage });
   client.setUser(user);

@@ -46,6 +46,8 @@ export interface ChatState {
   fresh?: boolean;
   /** "Your conversations", newest first, once asked for. */
   history?: VisitorConversationSummaryDto[];
+  /** The server refused the page's user (`identity_unverified`): the panel says so, in neutral words. */
+  identityError?: ErrorCode;
 }
 
 export type SendState = 'sending' | 'sent' | 'seen' | 'failed';
@@ -344,7 +346,7 @@ export function createChatStore({
     return client.connect({
       async connect() {
         epoch++;
-        set({ connected: true });
+        set({ connected: true, identityError: undefined });
         await sync();
         await retry();
       },
@@ -377,6 +379,7 @@ export function createChatStore({
       read(r) {
         if (r.conversationId === state.conversation?.id) set({ seen: Math.max(state.seen, r.seq) });
       },
+      refused: (identityError) => set({ identityError }),
     });
   }
 

@@ -1,6 +1,7 @@
 import { vi } from 'vitest';
 import { act } from '@testing-library/preact';
 import type { MessageDto, QueueStateDto, VisitorConversationDto } from '@kamflo/shared';
+import type { ErrorCode } from '@kamflo/shared/constants';
 import type { ClientEvents, WidgetClient, WidgetUser } from '../app/client.ts';
 import type { KeyValue } from '../app/storage.ts';
 
@@ -115,6 +116,8 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
         connected = false;
         all((e) => e.disconnect());
       }),
+    /** The server refuses the page's user (as POST /api/visitors does with identity_unverified). */
+    refuse: (code: ErrorCode = 'identity_unverified') => act(() => all((e) => e.refused?.(code))),
     /** The server changes the conversation and tells the widget. */
     update: (patch: Partial<VisitorConversationDto>) =>
       act(() => {
