@@ -7,6 +7,7 @@ import { ChannelBadge, ChatStatusBadge } from '../../ui/badges.tsx';
 import { Link } from '../../ui/Link.tsx';
 import { PageLink } from '../../ui/PageLink.tsx';
 import { ConvertToTicket } from './ConvertToTicket.tsx';
+import { VisitorIdentity } from '../identity/VisitorIdentity.tsx';
 import { EndChatConfirm, HandoffNotes, TransferDialog } from './ChatControls.tsx';
 import type { ChatMessageView } from './messages.ts';
 import { InsertArticleLink } from '../helpcenter/InsertArticleLink.tsx';
@@ -137,6 +138,7 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
       {live && ending && <EndChatConfirm chat={chat} onClose={closeEnd} />}
       {live && transferring && <TransferDialog chat={chat} onClose={closeTransfer} />}
       {converting && <ConvertToTicket chat={chat} onClose={closeConvert} />}
+      <VisitorIdentity site={chat.site} visitorId={chat.visitorId} conversationId={chat.id} />
       <HandoffNotes chat={chat} />
       {syncError && (
         <p class="error" role="alert">

@@ -24,6 +24,7 @@ import { SlaClock } from './sla.tsx';
 import { EscalateDialog } from './EscalateDialog.tsx';
 import { Timeline, Transcript } from './Timeline.tsx';
 import { InsertArticleLink } from '../helpcenter/InsertArticleLink.tsx';
+import { VisitorIdentity } from '../identity/VisitorIdentity.tsx';
 
 /** One ticket: header, chat transcript, timeline, then the reply and note composers. */
 export function TicketDetail({ number }: { number: number }) {
@@ -272,6 +273,7 @@ function TicketBody({ ticket }: { ticket: TicketDetailDto }) {
             </dd>
           </div>
         </dl>
+        {ticket.site && ticket.visitorId && <VisitorIdentity site={ticket.site} visitorId={ticket.visitorId} ticketNumber={ticket.number} />}
       </div>
       {resolving && <ResolveForm ticket={ticket} onClose={() => setResolving(false)} />}
       {panel === 'escalate' && <EscalateDialog ticket={ticket} onClose={() => setPanel(null)} />}

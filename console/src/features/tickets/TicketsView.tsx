@@ -7,6 +7,7 @@ import { ApiTokens } from '../api-tokens/ApiTokens.tsx';
 import { Webhooks } from '../webhooks/Webhooks.tsx';
 import { Channels } from '../channels/Channels.tsx';
 import { Agents } from '../agents/Agents.tsx';
+import { IdentitySettings } from '../identity/IdentitySettings.tsx';
 import { TicketDetail } from './TicketDetail.tsx';
 import { TicketList } from './TicketList.tsx';
 
@@ -24,6 +25,7 @@ export function TicketsView({ ticket }: { ticket?: number }) {
       {me && can(me.role, 'api_tokens.manage') && <ApiTokens />}
       {me && can(me.role, 'webhooks.manage') && <Webhooks />}
       {me && can(me.role, 'channels.manage') && <Channels />}
+      {me && can(me.role, 'sites.manage') && <IdentitySettings />}
       {me && can(me.role, 'agents.manage') && <Agents />}
     </>
   );
