@@ -32,11 +32,11 @@ const jwtOf = (secret: string, claims: Record<string, unknown>, exp: number | nu
 async function setup() {
   const s = await server();
   const admin = await s.createAgent('Ada', 'admin');
-  const secretOf = async (site = 'default') => (await s.api('/api/admin/sites/' + site + '/secret', { cookie: admin.cookie })).body.secret as string;
+  const secretOf = async (site = 'default') => (await s.api(`/api/admin/sites/${site}/secret`, { cookie: admin.cookie })).body.secret as string;
   const boot = (user: Record<string, unknown> | undefined, site?: string) =>
     s.api<VisitorTokenDto & { error?: { code: string } }>('/api/visitors', { body: { ...(site ? { site } : {}), ...(user ? { user } : {}) } });
   const requireVerified = (on: boolean, site = 'default') =>
-    s.api('/api/admin/sites/' + site + '/identity', { method: 'PUT', cookie: admin.cookie, body: { requireVerifiedIdentity: on } });
+    s.api(`/api/admin/sites/${site}/identity`, { method: 'PUT', cookie: admin.cookie, body: { requireVerifiedIdentity: on } });
   const profile = async (visitorId: string, site = 'default') => (await s.api(`/api/visitor-profiles/${site}/${visitorId}`, { cookie: admin.cookie })).body;
   const history = async (token: string) => {
     const synced = (await ask(await s.visitorSocket(token), 'chat:sync', {})) as any;
