@@ -183,10 +183,10 @@ export function App({
           </div>
           {/* Both panels stay mounted (a half-written form survives a tab switch); the hidden one is out of the a11y tree. */}
           <div class="kf-body kf-chat" role="tabpanel" id="kf-tabpanel-chat" aria-labelledby="kf-tab-chat" hidden={tab !== 'chat'}>
-            <ChatPanel store={store} state={state} visible={open && tab === 'chat'} prefill={prefill} />
+            <ChatPanel store={store} state={state} visible={open && tab === 'chat'} prefill={prefill} suggest={state.helpCenter ? client : undefined} />
           </div>
           <div class="kf-body" role="tabpanel" id="kf-tabpanel-help" aria-labelledby="kf-tab-help" hidden={tab !== 'help'}>
-            <HelpCenter client={client} emailEnabled={state.emailEnabled === true} />
+            <HelpCenter client={client} emailEnabled={state.emailEnabled === true} articles={state.helpCenter} />
           </div>
         </section>
       </div>

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_MESSAGE_LENGTH } from '@kamflo/shared/constants';
+import { Suggestions } from './articles.tsx';
+import type { WidgetClient } from './client.ts';
 import { Field, FormError, useForm } from './form.tsx';
 import { History, titleOf } from './History.tsx';
 import { errorText, joinedAgent, systemText, useT, type Translate } from './i18n.ts';
@@ -35,7 +37,20 @@ export function noticeOf(s: ChatState, t: Translate): string {
   }
 }
 
-export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatStore; state: ChatState; visible: boolean; prefill?: Prefill }) {
+export function ChatPanel({
+  store,
+  state: s,
+  visible,
+  prefill,
+  suggest,
+}: {
+  store: ChatStore;
+  state: ChatState;
+  visible: boolean;
+  prefill?: Prefill;
+  /** With the site's Help Center on: the client that suggests articles while a first message is typed. */
+  suggest?: WidgetClient;
+}) {
   const t = useT();
   // "Your conversations" (list), or the chat: one opened from the list (where Back returns), or the current one.
   const [view, setView] = useState<'chat' | 'list' | 'opened'>('chat');
@@ -148,7 +163,7 @@ export function ChatPanel({ store, state: s, visible, prefill }: { store: ChatSt
           </button>
         </div>
       ) : (
-        <Composer store={store} prefill={prefill} />
+        <Composer store={store} prefill={prefill} suggest={lines.length ? undefined : suggest} />
       )}
     </>
   );
@@ -203,7 +218,7 @@ function Log({ lines, onRetry, visible }: { lines: Line[]; onRetry: () => void; 
   );
 }
 
-function Composer({ store, prefill }: { store: ChatStore; prefill?: Prefill }) {
+function Composer({ store, prefill, suggest }: { store: ChatStore; prefill?: Prefill; suggest?: WidgetClient }) {
   const t = useT();
   const [text, setText] = useState('');
   usePrefill(prefill, setText, 'kf-message');
@@ -214,30 +229,33 @@ function Composer({ store, prefill }: { store: ChatStore; prefill?: Prefill }) {
     setText('');
   };
   return (
-    <form class="kf-composer" onSubmit={send}>
-      <label for="kf-message" class="kf-sr">
-        {t('message')}
-      </label>
-      <textarea
-        id="kf-message"
-        dir="auto"
-        rows={1}
-        placeholder={t('placeholder')}
-        maxLength={MAX_MESSAGE_LENGTH}
-        value={text}
-        onInput={(e) => {
-          setText(e.currentTarget.value);
-          store.typing(!!e.currentTarget.value.trim());
-        }}
-        onKeyDown={(e) => {
-          // Enter sends; Shift+Enter (and Enter while composing with an IME) makes a new line.
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
-        }}
-      />
-      <button type="submit" class="kf-primary">
-        {t('send')}
-      </button>
-    </form>
+    <>
+      <Suggestions client={suggest} text={text} />
+      <form class="kf-composer" onSubmit={send}>
+        <label for="kf-message" class="kf-sr">
+          {t('message')}
+        </label>
+        <textarea
+          id="kf-message"
+          dir="auto"
+          rows={1}
+          placeholder={t('placeholder')}
+          maxLength={MAX_MESSAGE_LENGTH}
+          value={text}
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            store.typing(!!e.currentTarget.value.trim());
+          }}
+          onKeyDown={(e) => {
+            // Enter sends; Shift+Enter (and Enter while composing with an IME) makes a new line.
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
+          }}
+        />
+        <button type="submit" class="kf-primary">
+          {t('send')}
+        </button>
+      </form>
+    </>
   );
 }
 

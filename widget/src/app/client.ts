@@ -1,5 +1,7 @@
 // Types only from the main entry: its values would pull zod into the bundle.
 import type {
+  HcPublicArticleDto,
+  HcSearchResultDto,
   HelpCenterRequestInput,
   HttpApi,
   MessageDto,
@@ -58,6 +60,14 @@ export interface WidgetClient {
   user(): WidgetUser | undefined;
   /** POST /api/helpcenter/requests, as this visitor. */
   submitRequest(input: HelpCenterRequestInput): Promise<Ack<HttpApi['POST /api/helpcenter/requests']['res']>>;
+  /** GET /api/helpcenter/search: up to 5 published articles; `signal` cancels a stale one. */
+  search(q: string, signal?: AbortSignal): Promise<Ack<{ results: HcSearchResultDto[] }>>;
+  /** GET /api/helpcenter/public/articles/:slug */
+  article(slug: string): Promise<Ack<HcPublicArticleDto>>;
+  /** "Was this helpful?" */
+  feedback(slug: string, helpful: boolean): Promise<Ack<{ recorded: true }>>;
+  /** The visitor opened a suggested article (deflection counts; as this visitor). */
+  suggestedRead(slug: string): Promise<Ack<{ counted: boolean }>>;
 }
 
 export interface Identity {
@@ -105,12 +115,12 @@ export function createClient({
   let refusal: Ack<Identity> | undefined;
   let listeners: ClientEvents | undefined;
 
-  async function http<T>(method: string, path: string, body?: unknown, token?: string): Promise<Ack<T>> {
+  async function http<T>(method: string, path: string, body?: unknown, token?: string, signal?: AbortSignal): Promise<Ack<T>> {
     try {
       const headers: Record<string, string> = {};
       if (body) headers['Content-Type'] = 'application/json';
       if (token) headers.Authorization = `Bearer ${token}`;
-      const res = await fetch(origin + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+      const res = await fetch(origin + path, { method, headers, body: body ? JSON.stringify(body) : undefined, signal });
       const json = await res.json().catch(() => null);
       if (res.ok) return { ok: true, data: json as T };
       const error: ErrorBody = json?.error ?? { code: 'internal', message: '' };
@@ -138,6 +148,8 @@ export function createClient({
     });
     return pending;
   }
+  const HC = '/api/helpcenter/';
+  const siteQ = `site=${encodeURIComponent(site)}`;
   /** The server no longer accepts the saved token (e.g. its secret changed): start afresh. */
   const forget = () => storage.remove(visitorKey(site));
 
@@ -219,6 +231,14 @@ export function createClient({
     history: () => emit('chat:history', {}),
     typing: (input) => socket?.emit('chat:typing', input),
     read: (input) => socket?.emit('chat:read', input),
+
+    search: (q, signal) => http('GET', `${HC}search?${siteQ}&limit=5&q=${encodeURIComponent(q)}`, undefined, undefined, signal),
+    article: (slug) => http('GET', `${HC}public/articles/${encodeURIComponent(slug)}?${siteQ}`),
+    feedback: (slug, helpful) => http('POST', `${HC}public/articles/${encodeURIComponent(slug)}/feedback?${siteQ}`, { helpful }),
+    async suggestedRead(slug) {
+      const id = await identity();
+      return id.ok ? http('POST', `${HC}suggested-reads`, { article: slug }, id.data.token) : id;
+    },
 
     async submitRequest(input) {
       const id = await identity();

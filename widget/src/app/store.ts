@@ -24,6 +24,8 @@ export interface ChatState {
   agentsOnline: boolean | null;
   /** Whether replies can reach the visitor by email (the server has email configured); null until known. */
   emailEnabled: boolean | null;
+  /** The site's Help Center is on: articles are searched and suggested. */
+  helpCenter?: boolean;
   siteName?: string;
   connected: boolean;
   /** The ticket a "leave a message" just became: the panel shows a confirmation. */
@@ -337,7 +339,13 @@ export function createChatStore({
   function load() {
     void client.status().then((r) => {
       // The socket's availability event is newer than this answer if it came first.
-      if (r.ok) set({ siteName: r.data.siteName, agentsOnline: state.agentsOnline ?? r.data.agentsOnline, emailEnabled: r.data.emailEnabled });
+      if (r.ok)
+        set({
+          siteName: r.data.siteName,
+          agentsOnline: state.agentsOnline ?? r.data.agentsOnline,
+          emailEnabled: r.data.emailEnabled,
+          helpCenter: r.data.helpCenter,
+        });
     });
   }
 

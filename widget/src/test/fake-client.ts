@@ -12,7 +12,14 @@ const ok = <T>(data: T) => ({ ok: true as const, data });
  * real one. `server.tab()` is another client of the same visitor (a second browser tab); with
  * `echo`, the visitor's own messages are pushed to all their tabs, as the real server does.
  */
-export function createFakeClient({ agentsOnline = true, echo = false, emailEnabled = true, helpCenter = false } = {}) {
+export interface FakeArticle {
+  slug: string;
+  title: string;
+  html: string;
+}
+const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function createFakeClient({ agentsOnline = true, echo = false, emailEnabled = true, helpCenter = false, articles = [] as FakeArticle[] } = {}) {
   let conversation: VisitorConversationDto | null = null;
   let conversations = 0;
   /** Every conversation, by id (the current one too), and how far the visitor read each. */
@@ -97,6 +104,35 @@ export function createFakeClient({ agentsOnline = true, echo = false, emailEnabl
       typing: vi.fn<WidgetClient['typing']>(),
       read: vi.fn<WidgetClient['read']>((r) => void readUpTo.set(r.conversationId, Math.max(readUpTo.get(r.conversationId) ?? 0, r.seq))),
       submitRequest: vi.fn<WidgetClient['submitRequest']>(async () => ok({ ticketNumber: 1002 })),
+      // Search as the server answers it: escaped HTML whose only markup is <mark> around the match.
+      search: vi.fn<WidgetClient['search']>(async (q, signal) => {
+        await Promise.resolve();
+        if (signal?.aborted) return down();
+        const word = q.trim().toLowerCase();
+        const mark = (t: string) => {
+          const i = t.toLowerCase().indexOf(word);
+          return i < 0 ? esc(t) : `${esc(t.slice(0, i))}<mark>${esc(t.slice(i, i + word.length))}</mark>${esc(t.slice(i + word.length))}`;
+        };
+        const hits = articles.filter((a) => a.title.toLowerCase().includes(word));
+        return ok({
+          results: hits.map((a) => ({
+            slug: a.slug,
+            title: a.title,
+            titleHtml: mark(a.title),
+            url: `/help/default/articles/${a.slug}`,
+            snippetHtml: mark(a.title),
+            score: 1,
+          })),
+        });
+      }),
+      article: vi.fn<WidgetClient['article']>(async (slug) => {
+        const a = articles.find((x) => x.slug === slug);
+        return a
+          ? ok({ ...a, url: `/help/default/articles/${slug}`, updatedAt: new Date(2026, 0, 1).toISOString() })
+          : { ok: false, error: { code: 'not_found', message: '' } };
+      }),
+      feedback: vi.fn<WidgetClient['feedback']>(async () => ok({ recorded: true as const })),
+      suggestedRead: vi.fn<WidgetClient['suggestedRead']>(async () => ok({ counted: true })),
     }) satisfies WidgetClient;
   const client = tab();
 
