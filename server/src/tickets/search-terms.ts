@@ -50,6 +50,10 @@ export function parseSearch(q: string): { number?: number; terms: string[] } {
     number ??= Number(n);
     return ' ';
   });
+  // An email address in a query is its whole term only: its parts ("example", "com") are in many
+  // requesters and would only cost reading their postings.
+  const emails = [...fold(rest).matchAll(EMAIL)].map((m) => m[0]).filter((e) => e.length <= 120);
+  const words = searchTerms(fold(rest).replace(EMAIL, ' '));
   // A query may name more words than are worth intersecting; the first eight decide.
-  return { ...(number !== undefined ? { number } : {}), terms: searchTerms(rest).slice(0, 8) };
+  return { ...(number !== undefined ? { number } : {}), terms: [...new Set([...emails, ...words])].slice(0, 8) };
 }

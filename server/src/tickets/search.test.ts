@@ -133,6 +133,8 @@ describe('ticket search', () => {
     expect(searchTerms('The Refunds for café@x.example')).toEqual(['café@x.example'.normalize('NFKD').replace(/\p{M}+/gu, ''), 'refund', 'cafe', 'example']);
     expect(parseSearch('#1234 broken kettles')).toEqual({ number: 1234, terms: ['broken', 'kettle'] });
     expect(parseSearch('order 1234')).toEqual({ terms: ['order', '1234'] });
+    // A query's email address is one term (its parts are in many requesters).
+    expect(parseSearch('Tom.Baker@mail.example refund')).toEqual({ terms: ['tom.baker@mail.example', 'refund'] });
   });
 });
 
