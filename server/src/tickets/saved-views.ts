@@ -88,7 +88,8 @@ export function createSavedViews(deps: { conn: Connection; store: TicketStore; s
   /** The viewer's own views, then the shared ones of others, each by name. */
   async function list(viewer: Viewer): Promise<SavedViewDto[]> {
     const [own, shared] = await Promise.all([View.find({ owner: viewer._id }).lean(), View.find({ shared: true }).lean()]);
-    const others = shared.filter((v) => String(v.owner) !== String(viewer._id));
+    // A shared view of the unaddressed queue is for those who may see that queue.
+    const others = shared.filter((v) => String(v.owner) !== String(viewer._id) && (v.query.queue !== 'unaddressed' || can(viewer.role, 'tickets.unaddressed')));
     const byName = (a: SavedViewDoc, b: SavedViewDoc) => a.name.localeCompare(b.name);
     return Promise.all([...own.sort(byName), ...others.sort(byName)].map((v) => toDto(v, viewer)));
   }

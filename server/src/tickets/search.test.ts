@@ -241,6 +241,15 @@ describe('saved views', () => {
   it('refuses a shared view from an agent, the unaddressed queue from an agent, and bad input with a 400', async () => {
     const shared = await s.api('/api/views', { cookie: alice.cookie, body: { name: 'Team view', shared: true, query: {} } });
     expect(shared.status).toBe(403);
+    // A lead's shared view of the unaddressed queue is not listed (nor counted) for an agent.
+    const leadsQueue = await s.api<SavedViewDto>('/api/views', {
+      cookie: lead.cookie,
+      body: { name: 'Unaddressed', shared: true, query: { queue: 'unaddressed' } },
+    });
+    expect(leadsQueue.status).toBe(201);
+    expect((await s.api<SavedViewDto[]>('/api/views', { cookie: alice.cookie })).body.map((v) => v.name)).not.toContain('Unaddressed');
+    expect((await s.api<SavedViewDto[]>('/api/views', { cookie: admin.cookie })).body.map((v) => v.name)).toContain('Unaddressed');
+    await s.api(`/api/views/${leadsQueue.body.id}`, { method: 'DELETE', cookie: lead.cookie });
     const unaddressed = await s.api('/api/views', { cookie: alice.cookie, body: { name: 'Unaddressed', query: { queue: 'unaddressed' } } });
     expect(unaddressed.status).toBe(403);
     for (const body of [
