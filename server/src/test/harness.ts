@@ -14,7 +14,7 @@ import {
 import { connectDatabase } from '../db/connect.ts';
 import { createApp, type AppDeps } from '../app.ts';
 import { testConfig, type Config } from '../config.ts';
-import { createLogger, silentLogger } from '../lib/logger.ts';
+import { createLogger, silentLogger, type Logger } from '../lib/logger.ts';
 import { manualClock, type ManualClock } from '../lib/clock.ts';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher.ts';
 
@@ -38,6 +38,8 @@ export async function startTestServer(
     monitorCommands?: boolean;
     /** Places to fail as a process that died there would (AppDeps.faults). */
     faults?: AppDeps['faults'];
+    /** The server's logger (tests that read what is logged). */
+    log?: Logger;
   } = {},
 ) {
   const clock = opts.clock ?? manualClock(new Date());
@@ -59,7 +61,7 @@ export async function startTestServer(
   const kamflo = await createApp({
     conn,
     config,
-    log: process.env.KAMFLO_TEST_LOG ? createLogger(process.env.KAMFLO_TEST_LOG) : silentLogger,
+    log: opts.log ?? (process.env.KAMFLO_TEST_LOG ? createLogger(process.env.KAMFLO_TEST_LOG) : silentLogger),
     clock,
     sweepIntervalMs: false,
     ...(opts.faults ? { faults: opts.faults } : {}),

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequestDto, MessageDto } from '@kamflo/shared';
 import { ask, cid, next, startTestServer, type AgentSocket, type TestServer } from '../../test/harness.ts';
@@ -162,6 +163,37 @@ describe('the webhook', () => {
     expect(res.headers.get('content-disposition')).toContain('attachment; filename="invoice-2291.pdf"');
     expect(await res.text()).toBe('%PDF-1.4 test');
     expect((await fetch(s.url + doc.attachments![0]!.url!)).status).toBe(401);
+  });
+});
+
+describe('secrets', () => {
+  it('neither the bot token nor the webhook secret is ever logged, through connecting, webhooks, failed sends and disconnecting', async () => {
+    await s.close();
+    const lines: string[] = [];
+    const log = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
+    s = await startTestServer({ log, config: { telegramApiUrl: tg.url, publicUrl: 'https://support.acme.test' } });
+    const { admin, connection, secret, path } = await connected();
+    const alice = await s.createAgent('Alice');
+    const agent = await s.agentSocket(alice.cookie);
+    const offer = next(agent, 'chat:requests', 5000, (r: ChatRequestDto[]) => r.some((x) => x.state === 'offered'));
+    await deliver(path, fx.textUpdate(40, 'hello'), 'wrong');
+    await deliver(path, fx.textUpdate(40, 'hello'), secret);
+    await deliver(path, fx.myChatMemberUpdate(), secret);
+    const [request] = await offer;
+    await ask(agent, 'chat:accept', { conversationId: request!.conversationId });
+    const conv = await conversationOf();
+    tg.queue('sendMessage', tg.tooManyRequests(3), tg.fail(500, 'Internal Server Error'));
+    const failed = next(agent, 'chat:message', 5000, (m: MessageDto) => m.text === 'ping' && m.social?.state === 'retrying');
+    await ask(agent, 'chat:message', { conversationId: String(conv._id), clientId: cid(), text: 'ping' });
+    await failed;
+    tg.revoke(TOKEN);
+    await s.api(`/api/admin/channels/${connection.id}`, { method: 'DELETE', cookie: admin.cookie });
+    tg.addBot(TOKEN, bot);
+    const all = lines.join('');
+    expect(all).toContain('telegram: bot connected');
+    expect(all).toContain('deleteWebhook failed');
+    expect(all).not.toContain(TOKEN.split(':')[1]);
+    expect(all).not.toContain(secret);
   });
 });
 
