@@ -83,6 +83,8 @@ export interface FeedbackDoc {
 }
 const feedbackSchema = new Schema<FeedbackDoc>({ articleId: Schema.Types.ObjectId, site: String, helpful: Boolean, at: Date }, { versionKey: false });
 feedbackSchema.index({ articleId: 1 });
+// The home page's popular articles: a site's "Yes" answers.
+feedbackSchema.index({ site: 1, helpful: 1 });
 
 /** Per site: whether its Help Center is public, its name, logo and default locale. */
 export interface HcSettingsDoc {

@@ -223,6 +223,25 @@ export function createArticleService({
     return feedbackCounts(found.article._id);
   }
 
+  /** Per site: the articles with the most "Yes" answers, recounted at most once a minute. */
+  const popularCache = new Map<string, { at: number; ids: string[] }>();
+  const POPULAR_TTL_MS = 60_000;
+  async function popularIds(site: string, limit: number): Promise<string[]> {
+    const hit = popularCache.get(site);
+    const now = clock.now().getTime();
+    if (hit && now - hit.at < POPULAR_TTL_MS) return hit.ids.slice(0, limit);
+    const rows = await Feedback.aggregate<{ _id: Types.ObjectId; n: number }>([
+      { $match: { site, helpful: true } },
+      { $group: { _id: '$articleId', n: { $sum: 1 } } },
+      { $sort: { n: -1, _id: 1 } },
+      // Room for articles that have since been unpublished.
+      { $limit: 50 },
+    ]);
+    const ids = rows.map((r) => String(r._id));
+    popularCache.set(site, { at: now, ids });
+    return ids.slice(0, limit);
+  }
+
   function defaults(site: string) {
     return { _id: site, enabled: false, name: 'Help Center', logoText: 'Help Center', color: '#1f6feb', defaultLocale: 'en' };
   }
@@ -243,6 +262,6 @@ export function createArticleService({
     return getSettings(site);
   }
 
-  return { create, update, publish, unpublish, detail, list, published, publishedList, recordFeedback, getSettings, putSettings, enabledSites };
+  return { create, update, publish, unpublish, detail, list, published, publishedList, recordFeedback, getSettings, putSettings, enabledSites, popularIds };
 }
 export type ArticleService = ReturnType<typeof createArticleService>;

@@ -84,6 +84,24 @@ describe('public Help Center site', () => {
     expect(robots.text).toContain('Disallow: /\n');
   });
 
+  it('the home page lists the articles with the most "Yes" answers as popular, recounted once a minute', async () => {
+    await s.api('/api/helpcenter/settings?site=pop', { method: 'PUT', cookie: admin.cookie, body: settings });
+    for (const title of ['Alpha answer', 'Beta answer', 'Gamma answer']) await article({ title, body: 'x' }, true, 'pop');
+    const vote = (slug: string, helpful: boolean) => post(`/help/pop/articles/${slug}/feedback`, { helpful: String(helpful) });
+    await Promise.all([vote('beta-answer', true), vote('beta-answer', true), vote('alpha-answer', true), vote('gamma-answer', false)]);
+    const popular = async () => /<h2>Popular articles<\/h2><ul>(.*?)<\/ul>/.exec((await page('/help/pop/')).text)?.[1] ?? '';
+    const titles = (html: string) => [...html.matchAll(/>([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(titles(await popular())).toEqual(['Beta answer', 'Alpha answer']);
+    await Promise.all([vote('gamma-answer', true), vote('gamma-answer', true), vote('gamma-answer', true)]);
+    expect(titles(await popular())).toEqual(['Beta answer', 'Alpha answer']);
+    s.clock.advance(61_000);
+    expect(titles(await popular())).toEqual(['Gamma answer', 'Beta answer', 'Alpha answer']);
+    // An unpublished article leaves the list.
+    const gamma = (await s.api('/api/helpcenter/articles?site=pop', { cookie: lead.cookie })).body.find((a: { slug: string }) => a.slug === 'gamma-answer');
+    await s.api(`/api/helpcenter/articles/${gamma.id}/unpublish`, { method: 'POST', cookie: lead.cookie });
+    expect(titles(await popular())).toEqual(['Beta answer', 'Alpha answer']);
+  });
+
   it('pages stay under 50 KB with many articles', async () => {
     const many = Array.from({ length: 60 }, (_, i) =>
       article({ title: `Bulk question number ${i} about a rather long topic title`, body: 'x', category: `Topic ${i % 45}` }, true, 'bulk'),

@@ -94,6 +94,8 @@ const categoryPath = (site: string, category: string) => `/help/${encodeURICompo
 const articleLink = (a: ArticleDoc) => `<li><a href="${escapeHtml(publicArticlePath(a.site, a.slug))}">${escapeHtml(a.published!.title)}</a></li>`;
 /** Pages stay light (≤ 50 KB): the home page lists a few articles per category, a category page a few hundred. */
 const HOME_PER_CATEGORY = 5;
+/** "Popular articles": the published ones with the most "Was this helpful?" Yes answers. */
+const HOME_POPULAR = 5;
 const HOME_CATEGORIES = 40;
 const CATEGORY_PAGE_MAX = 200;
 
@@ -143,7 +145,14 @@ export function publicHelpCenter(deps: { articles: ArticleService; search: Searc
   r.get('/help/:site/', async (req, res) => {
     const s = await enabledSite(req.params.site);
     if (!s) return notFound(res);
-    const groups = byCategory(await deps.articles.publishedList(s.site));
+    const list = await deps.articles.publishedList(s.site);
+    const groups = byCategory(list);
+    const byId = new Map(list.map((a) => [String(a._id), a]));
+    const popular = (await deps.articles.popularIds(s.site, 50))
+      .map((id) => byId.get(id))
+      .filter((a) => a !== undefined)
+      .slice(0, HOME_POPULAR);
+    const popularHtml = popular.length ? `<section><h2>Popular articles</h2><ul>${popular.map(articleLink).join('')}</ul></section>` : '';
     const sections = groups
       .slice(0, HOME_CATEGORIES)
       .map(([c, list]) => {
@@ -164,7 +173,7 @@ export function publicHelpCenter(deps: { articles: ArticleService; search: Searc
       canonical: abs(req, `/help/${s.site}/`),
       head: `<link rel="sitemap" type="application/xml" href="${escapeHtml(sitemap)}">`,
       footer: `<a href="${escapeHtml(sitemap)}">Sitemap</a>`,
-      body: `<h1>${escapeHtml(s.name)}</h1>${sections || '<p>No articles yet.</p>'}`,
+      body: `<h1>${escapeHtml(s.name)}</h1>${popularHtml}${sections || '<p>No articles yet.</p>'}`,
     });
   });
   r.get('/help/:site/categories/:category', async (req, res) => {
