@@ -4,7 +4,7 @@ import type { SiteSecretDto, VisitorProfileDto } from '@kamflo/shared';
 import { IdentitySettings } from './IdentitySettings.tsx';
 import { VisitorIdentity } from './VisitorIdentity.tsx';
 import { createConsoleApp, createTestApp, renderWith } from '../../test/render.tsx';
-import { agent, iso, ticketDetail } from '../../test/fakes.ts';
+import { agent, conversation, iso, ticketDetail } from '../../test/fakes.ts';
 import { Shell } from '../shell/Shell.tsx';
 
 const secret = (overrides: Partial<SiteSecretDto> = {}): SiteSecretDto => ({
@@ -148,5 +148,31 @@ describe('in the console', () => {
     app.store.getState().navigate({ view: 'tickets' });
     renderWith(app, <Shell />);
     expect(await screen.findByRole('region', { name: 'Identity verification' })).toBeTruthy();
+  });
+
+  it('the chat view shows the visitor as unverified (a claim), with their ticket linked and this chat left out', async () => {
+    const app = createConsoleApp();
+    const chat = conversation();
+    app.realtime.responders['chat:list'] = () => ({ ok: true, data: { chats: [chat], requests: [] } });
+    app.realtime.responders['chat:sync'] = () => ({ ok: true, data: { conversation: chat, messages: [] } });
+    app.api.routes['GET /api/visitor-profiles/:site/:visitorId'] = ({ params }) =>
+      profile({
+        visitorId: String(params.visitorId),
+        user: { id: 'user-9', email: 'sam@example.com', verified: false },
+        conversations: [{ id: chat.id, status: 'active', firstMessage: chat.firstMessage, createdAt: chat.createdAt }],
+        tickets: [{ id: 'e'.repeat(24), number: 1003, subject: 'Broken zipper', status: 'open', createdAt: iso(-5000) }],
+      });
+    renderWith(app, <Shell />);
+    fireEvent.click(await screen.findByRole('button', { name: /Visitor 1a2b/ }));
+    const pane = await screen.findByRole('region', { name: 'Chat with Visitor 1a2b' });
+    const panel = await within(pane).findByRole('region', { name: 'Customer' });
+    expect(within(panel).getByText('Unverified')).toBeTruthy();
+    expect(panel.textContent).toContain('sam@example.com');
+    expect(within(panel).queryByRole('list', { name: 'Other conversations' })).toBeNull();
+    expect(
+      within(within(panel).getByRole('list', { name: 'Tickets' }))
+        .getByRole('link')
+        .getAttribute('href'),
+    ).toBe('#/tickets/1003');
   });
 });
