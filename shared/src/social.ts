@@ -72,6 +72,8 @@ export interface SocialHttpApi {
   'POST /api/admin/channels/telegram': { body: ConnectTelegramInput; res: SocialConnectionDto };
   /** Admins: disconnect (Kamflo calls deleteWebhook; conversations and tickets stay). */
   'DELETE /api/admin/channels/:id': { res: { ok: true } };
+  /** Agents: send a Failed message of a social conversation again (a fresh set of attempts). */
+  'POST /api/channels/messages/:id/retry': { res: SocialDeliveryDto };
   /** Telegram's webhook: updates, checked by X-Telegram-Bot-Api-Secret-Token. */
   'POST /api/channels/telegram/:id/webhook': { res: { ok: true } };
 }

@@ -30,6 +30,13 @@ export function socialRoutes(route: DeclareRoute, deps: { telegram: Telegram }) 
       return { ok: true as const };
     },
   });
+  route('POST /api/channels/messages/:id/retry', {
+    summary: 'Send a Failed message of a social conversation again, with a fresh set of attempts (the agent in the chat only)',
+    access: 'agent',
+    permission: 'chat.handle',
+    params: { id: objectId },
+    handle: ({ params, agent }) => telegram.retry(agent._id, params.id),
+  });
   route('POST /api/channels/telegram/:id/webhook', {
     summary:
       "Telegram's webhook: a missing or wrong X-Telegram-Bot-Api-Secret-Token is 401 and nothing is stored; an update is stored once per message, acknowledged, then processed",

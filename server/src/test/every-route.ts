@@ -85,4 +85,5 @@ export const EVERY_ROUTE: Record<keyof HttpApi, true> = {
   'POST /api/admin/channels/telegram': true,
   'DELETE /api/admin/channels/:id': true,
   'POST /api/channels/telegram/:id/webhook': true,
+  'POST /api/channels/messages/:id/retry': true,
 };

@@ -85,5 +85,17 @@ describe('a Telegram conversation in the chats', () => {
     act(() => app.realtime.serverEmit('chat:message', { ...reply, social: { channel: 'telegram', state: 'sent', attempts: 2 } }));
     await waitFor(() => expect(pane.textContent).toContain('Sent to Telegram'));
     expect(pane.textContent).not.toContain('Retrying');
+
+    // Failed: the reason, and Retry asks the server to send it again.
+    app.api.routes['POST /api/channels/messages/:id/retry'] = () => ({ channel: 'telegram' as const, state: 'queued' as const, attempts: 0 });
+    act(() =>
+      app.realtime.serverEmit('chat:message', {
+        ...reply,
+        social: { channel: 'telegram', state: 'failed', attempts: 3, error: 'Telegram answered 403: Forbidden: bot was blocked by the user' },
+      }),
+    );
+    await within(pane).findByText('Not delivered to Telegram: Telegram answered 403: Forbidden: bot was blocked by the user');
+    fireEvent.click(within(pane).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(app.api.callsTo('POST /api/channels/messages/:id/retry')[0]!.params).toEqual({ id: reply.id }));
   });
 });

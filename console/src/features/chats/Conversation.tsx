@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ConversationDto } from '@kamflo/shared';
 import { SOURCE_LABELS } from '@kamflo/shared/constants';
-import { useAppStore } from '../../app-context.tsx';
+import { useAppStore, useDeps } from '../../app-context.tsx';
+import { ApiError } from '../../lib/api.ts';
 import { formatClock } from '../../lib/format.ts';
 import { ChannelBadge, ChatStatusBadge } from '../../ui/badges.tsx';
 import { Link } from '../../ui/Link.tsx';
@@ -199,7 +200,7 @@ function MessageLog({ chat, messages }: { chat: ConversationDto; messages: ChatM
                   )}
                 </ul>
               )}
-              {m.social && m.author !== 'visitor' && <SocialDelivery social={m.social} />}
+              {m.social && m.author !== 'visitor' && <SocialDelivery messageId={m.id} social={m.social} />}
               {m.author === 'agent' && !m.social && (!chat.channel || m.delivery !== 'sent') && (
                 <div class="msg-delivery">
                   {m.delivery === 'sending' && <span>Sending…</span>}
@@ -222,7 +223,9 @@ function MessageLog({ chat, messages }: { chat: ConversationDto; messages: ChatM
   );
 }
 
-function SocialDelivery({ social }: { social: NonNullable<ChatMessageView['social']> }) {
+function SocialDelivery({ messageId, social }: { messageId: string; social: NonNullable<ChatMessageView['social']> }) {
+  const { api } = useDeps();
+  const [error, setError] = useState<string | null>(null);
   const where = SOURCE_LABELS[social.channel];
   return (
     <div class="msg-delivery">
@@ -235,9 +238,28 @@ function SocialDelivery({ social }: { social: NonNullable<ChatMessageView['socia
         </span>
       )}
       {social.state === 'failed' && (
-        <span class="error-text">
-          Not delivered to {where}
-          {social.error ? `: ${social.error}` : ''}
+        <>
+          <span class="error-text">
+            Not delivered to {where}
+            {social.error ? `: ${social.error}` : ''}
+          </span>
+          <button
+            type="button"
+            class="button small"
+            onClick={() =>
+              api.call('POST /api/channels/messages/:id/retry', { params: { id: messageId } }).then(
+                () => setError(null),
+                (e) => setError(e instanceof ApiError ? e.message : 'Something went wrong'),
+              )
+            }
+          >
+            Retry
+          </button>
+        </>
+      )}
+      {error && (
+        <span class="error-text" role="alert">
+          {error}
         </span>
       )}
     </div>

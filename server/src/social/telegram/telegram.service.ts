@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
-import type { ConnectTelegramInput, MessageDto, SocialConnectionDto } from '@kamflo/shared';
+import type { ConnectTelegramInput, MessageDto, SocialConnectionDto, SocialDeliveryDto } from '@kamflo/shared';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { AppError, isDuplicateKey } from '../../lib/errors.ts';
@@ -313,6 +313,17 @@ export function createTelegram(deps: {
     }).catch((err) => log.warn({ err, delivery: d._id }, 'telegram: showing a delivery state on its message failed'));
   }
 
+  /** An agent's Retry on a Failed message: only the agent in that chat. */
+  async function retry(agentId: Types.ObjectId, messageId: string): Promise<SocialDeliveryDto> {
+    const m = await conversations.messageById(messageId);
+    const conv = m ? await conversations.find(m.conversationId, { assignee: 1, channel: 1 }) : null;
+    if (!m || !conv?.channel) throw new AppError('not_found', 'No such message');
+    if (String(conv.assignee) !== String(agentId)) throw new AppError('forbidden', 'Only the agent in this chat can retry its messages');
+    if (!outbox) throw new AppError('unavailable', 'The outbox is not running');
+    const d = await outbox.retry(`message:${messageId}:telegram`);
+    return { channel: 'telegram', state: d.state, attempts: d.attempts };
+  }
+
   /** A file of a Telegram message, fetched from Telegram (getFile, then the file) for an agent. */
   async function file(messageId: string, index: number): Promise<{ response: Response; name: string } | null> {
     const m = Types.ObjectId.isValid(messageId) ? await conversations.messageById(messageId) : null;
@@ -340,6 +351,7 @@ export function createTelegram(deps: {
     onChatMessage,
     onDelivery,
     file,
+    retry,
     Inbound,
     /** The outbox, once the channels exist (they are built with this channel in them). */
     useOutbox(o: Outbox) {

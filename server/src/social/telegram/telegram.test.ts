@@ -252,7 +252,7 @@ describe('answers go back through sendMessage', () => {
   });
 
   it('a 429 waits the retry_after Telegram gave, then sends; a refusal (the bot was blocked) fails and says why', async () => {
-    const { agent, conversationId } = await liveChat();
+    const { agent, alice, conversationId } = await liveChat();
     tg.queue('sendMessage', tg.tooManyRequests(7));
     const retrying = sentState(agent, 'One moment', 'retrying');
     await ask(agent, 'chat:message', { conversationId, clientId: cid(), text: 'One moment' });
@@ -269,7 +269,18 @@ describe('answers go back through sendMessage', () => {
     tg.queue('sendMessage', tg.fail(403, 'Forbidden: bot was blocked by the user'));
     const failed = sentState(agent, 'Still there?', 'failed');
     await ask(agent, 'chat:message', { conversationId, clientId: cid(), text: 'Still there?' });
-    expect((await failed).social).toMatchObject({ state: 'failed', error: 'Telegram answered 403: Forbidden: bot was blocked by the user' });
+    const failedMessage = await failed;
+    expect(failedMessage.social).toMatchObject({ state: 'failed', error: 'Telegram answered 403: Forbidden: bot was blocked by the user' });
+
+    // The customer unblocked the bot: the agent's Retry sends it (another agent may not).
+    const bob = await s.createAgent('Bob');
+    expect((await s.api(`/api/channels/messages/${failedMessage.id}/retry`, { method: 'POST', cookie: bob.cookie })).status).toBe(403);
+    const resent = sentState(agent, 'Still there?', 'sent');
+    const retried = await s.api(`/api/channels/messages/${failedMessage.id}/retry`, { method: 'POST', cookie: alice.cookie });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ channel: 'telegram', state: 'queued', attempts: 0 });
+    await resent;
+    expect((await s.api(`/api/channels/messages/${failedMessage.id}/retry`, { method: 'POST', cookie: alice.cookie })).status).toBe(409);
   });
 
   it('converted into a ticket (source telegram, with the transcript), replies and the closing message go to Telegram', async () => {
