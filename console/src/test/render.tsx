@@ -48,6 +48,7 @@ export function createConsoleApp(options: Parameters<typeof createTestApp>[0] = 
   app.api.routes['GET /api/views'] ??= () => [];
   app.api.routes['GET /api/notifications'] ??= () => [];
   app.api.routes['GET /api/dashboard/weekly'] ??= () => ({ weeks: [] });
+  app.api.routes['GET /api/helpcenter/deflection'] ??= () => ({ site: 'default', days: 30, read: 0, submitted: 0, deflected: 0 });
   app.realtime.responders['chat:list'] ??= () => ({ ok: true, data: { chats: [], requests: [] } });
   return app;
 }

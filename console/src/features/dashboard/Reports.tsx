@@ -4,8 +4,9 @@ import { useAppStore, useNow } from '../../app-context.tsx';
 import { Link } from '../../ui/Link.tsx';
 import { PriorityBadge } from '../../ui/badges.tsx';
 import { LevelBadge, SlaClock } from '../tickets/sla.tsx';
+import { Deflection } from './Deflection.tsx';
 
-/** Below the ticket list: tickets past their first-response target, and opened vs resolved per week. */
+/** Below the ticket list: tickets past their first-response target, opened vs resolved per week, Help Center deflection. */
 export function Reports() {
   const loadWeekly = useAppStore((s) => s.loadWeekly);
   const loadPastDue = useAppStore((s) => s.loadPastDue);
@@ -17,6 +18,7 @@ export function Reports() {
     <div class="reports">
       <PastDue />
       <Weekly />
+      <Deflection />
     </div>
   );
 }
