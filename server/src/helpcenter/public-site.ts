@@ -96,8 +96,9 @@ const articleLink = (a: ArticleDoc) => `<li><a href="${escapeHtml(publicArticleP
 const HOME_PER_CATEGORY = 5;
 /** "Popular articles": the published ones with the most "Was this helpful?" Yes answers. */
 const HOME_POPULAR = 5;
-const HOME_CATEGORIES = 40;
-const CATEGORY_PAGE_MAX = 200;
+/** Bytes of article and category links a page may carry, so it stays under 50 KB whatever the titles (up to 200 characters, escaped). */
+const LINKS_BUDGET = 36_000;
+const bytes = (html: string) => Buffer.byteLength(html);
 
 interface RequestFields {
   name: string;
@@ -153,17 +154,23 @@ export function publicHelpCenter(deps: { articles: ArticleService; search: Searc
       .filter((a) => a !== undefined)
       .slice(0, HOME_POPULAR);
     const popularHtml = popular.length ? `<section><h2>Popular articles</h2><ul>${popular.map(articleLink).join('')}</ul></section>` : '';
-    const sections = groups
-      .slice(0, HOME_CATEGORIES)
-      .map(([c, list]) => {
-        const more =
-          list.length > HOME_PER_CATEGORY
-            ? `<p><a href="${escapeHtml(categoryPath(s.site, c || 'other'))}">All ${list.length} articles${c ? ` in ${escapeHtml(c)}` : ''}</a></p>`
-            : '';
-        const heading = c ? `<a href="${escapeHtml(categoryPath(s.site, c))}">${escapeHtml(c)}</a>` : groups.length > 1 ? 'Other articles' : 'Articles';
-        return `<section><h2>${heading}</h2><ul>${list.slice(0, HOME_PER_CATEGORY).map(articleLink).join('')}</ul>${more}</section>`;
-      })
-      .join('');
+    let used = bytes(popularHtml);
+    let shownGroups = 0;
+    const sectionHtml: string[] = [];
+    for (const [c, items] of groups) {
+      const more =
+        items.length > HOME_PER_CATEGORY
+          ? `<p><a href="${escapeHtml(categoryPath(s.site, c || 'other'))}">All ${items.length} articles${c ? ` in ${escapeHtml(c)}` : ''}</a></p>`
+          : '';
+      const heading = c ? `<a href="${escapeHtml(categoryPath(s.site, c))}">${escapeHtml(c)}</a>` : groups.length > 1 ? 'Other articles' : 'Articles';
+      const html = `<section><h2>${heading}</h2><ul>${items.slice(0, HOME_PER_CATEGORY).map(articleLink).join('')}</ul>${more}</section>`;
+      if (used + bytes(html) > LINKS_BUDGET) break;
+      used += bytes(html);
+      sectionHtml.push(html);
+      shownGroups++;
+    }
+    const hidden = groups.length - shownGroups;
+    const sections = sectionHtml.join('') + (hidden ? `<p>${hidden} more categor${hidden === 1 ? 'y' : 'ies'}: search to find their articles.</p>` : '');
     const sitemap = `/help/${s.site}/sitemap.xml`;
     page(res, {
       ...s,
@@ -186,13 +193,27 @@ export function publicHelpCenter(deps: { articles: ArticleService; search: Searc
     if (!group) return notFound(res);
     const [name, list] = group;
     const title = name || 'Other articles';
-    const sections = new Map<string, ArticleDoc[]>();
-    for (const a of list.slice(0, CATEGORY_PAGE_MAX)) sections.set(a.section ?? '', [...(sections.get(a.section ?? '') ?? []), a]);
-    const body = [...sections]
-      .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
-      .map(([sec, items]) => `${sec ? `<h2>${escapeHtml(sec)}</h2>` : sections.size > 1 ? '<h2>More</h2>' : ''}<ul>${items.map(articleLink).join('')}</ul>`)
-      .join('');
-    const more = list.length > CATEGORY_PAGE_MAX ? `<p>Showing ${CATEGORY_PAGE_MAX} of ${list.length} articles; search to find the others.</p>` : '';
+    const bySection = new Map<string, ArticleDoc[]>();
+    for (const a of list) bySection.set(a.section ?? '', [...(bySection.get(a.section ?? '') ?? []), a]);
+    const ordered = [...bySection].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
+    // As many links as the page's budget holds, in section order.
+    let used = 0;
+    let shown = 0;
+    const parts: string[] = [];
+    for (const [sec, items] of ordered) {
+      const links: string[] = [];
+      for (const a of items) {
+        const link = articleLink(a);
+        if (used + bytes(link) > LINKS_BUDGET) break;
+        used += bytes(link);
+        links.push(link);
+      }
+      if (links.length) parts.push(`${sec ? `<h2>${escapeHtml(sec)}</h2>` : ordered.length > 1 ? '<h2>More</h2>' : ''}<ul>${links.join('')}</ul>`);
+      shown += links.length;
+      if (links.length < items.length) break;
+    }
+    const body = parts.join('');
+    const more = shown < list.length ? `<p>Showing ${shown} of ${list.length} articles; search to find the others.</p>` : '';
     page(res, {
       ...s,
       lang: s.defaultLocale,
