@@ -82,6 +82,8 @@ export async function writePostings(Term: ReturnType<typeof ticketTermModel>, ro
  * answers an `$in` by reading the whole collection. More ids: `$in` in chunks (MongoDB's index).
  */
 const POINT_LOOKUPS = 300;
+/** A first word naming at most this many tickets makes the other words checked by _id (3 lookups a ticket). */
+const FEW_CANDIDATES = 50;
 async function byIds<T, I>(
   model: { find: (f: object, p: object) => { lean: () => PromiseLike<unknown> }; findOne: (f: object, p: object) => { lean: () => PromiseLike<unknown> } },
   ids: I[],
@@ -156,20 +158,29 @@ export function createTicketSearch(deps: {
     }
     if (!terms.length) return { ids: [], partial: false };
 
-    // Each word's postings; the rarest word's tickets are the candidates.
-    const lists = await Promise.all(
-      terms.map(async (term) => {
-        const rows = await postingsOf(term);
-        const capped = rows.length > CAP;
-        const weights = new Map<string, number>();
-        for (const p of rows.slice(0, CAP)) {
-          const id = String(p.t);
-          weights.set(id, (weights.get(id) ?? 0) + FIELD_WEIGHT[p.f]);
-        }
-        return { term, capped, weights };
-      }),
-    );
-    lists.sort((a, b) => a.weights.size - b.weights.size);
+    // Each word's postings; the rarest word's tickets are the candidates. The word likeliest to
+    // be rare (an email address, one with digits, the longest) is read first: when it names only
+    // a few tickets, the other words are checked for those by _id instead of read whole (on
+    // FerretDB a common word's postings are all read and sorted, whatever the limit).
+    const read = async (term: string) => {
+      const rows = await postingsOf(term);
+      const capped = rows.length > CAP;
+      const weights = new Map<string, number>();
+      for (const p of rows.slice(0, CAP)) {
+        const id = String(p.t);
+        weights.set(id, (weights.get(id) ?? 0) + FIELD_WEIGHT[p.f]);
+      }
+      return { term, capped, weights };
+    };
+    const rarity = (t: string) => (t.includes('@') ? 2000 : 0) + (/\d/.test(t) ? 1000 : 0) + t.length;
+    const [first, ...rest] = [...terms].sort((a, b) => rarity(b) - rarity(a));
+    const firstList = await read(first!);
+    const few = !firstList.capped && firstList.weights.size <= FEW_CANDIDATES;
+    const lists = few
+      ? [firstList, ...rest.map((term) => ({ term, capped: true, weights: new Map<string, number>() }))]
+      : [firstList, ...(await Promise.all(rest.map(read)))];
+    // The smallest list drives; with few candidates the first word does (the others read nothing).
+    if (!few) lists.sort((a, b) => a.weights.size - b.weights.size);
     const [driver, ...others] = lists;
     const idf = (size: number) => 1 + Math.log((CAP + 1) / (size + 1));
     const scores = new Map<string, number>();
