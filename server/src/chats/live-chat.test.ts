@@ -86,6 +86,8 @@ describe('presence and capacity', () => {
       const lead = await s.createAgent('Lee', 'team_lead');
       return [agents[0]!, { ...lead, socket: await s.agentSocket(lead.cookie) }];
     });
+    // Lee takes no chats now, so the chat is Ann's (two idle agents are otherwise a tie).
+    expect(await ask(lee!.socket, 'agent:status', { status: 'away' })).toMatchObject({ ok: true });
     await acceptedChat(ann!.socket);
     const list = (await ask(lee!.socket, 'presence:list', {})) as any;
     expect(list.data.find((p: AgentPresenceDto) => p.name === 'Ann')).toMatchObject({ status: 'online', activeChats: 1, capacity: 4 });

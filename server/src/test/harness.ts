@@ -154,7 +154,14 @@ export type InputOf<M, E extends keyof M> = M[E] extends (input: infer I, ...res
 export type ResultOf<M, E extends keyof M> = AckOf<M[E]> extends (result: infer R) => void ? R : never;
 export type PayloadOf<M, E extends keyof M> = M[E] extends (payload: infer P) => void ? P : never;
 
-/** Resolve with the next `event` on a socket (or reject after ms); its payload typed by the server's map. */
+/**
+ * How long a test waits at least for an event or an acknowledgement it expects. Waiting longer
+ * costs nothing when it comes; a CI machine shared with other work has been seen to take over
+ * 5 s to route an offer. Tests of what must not happen wait for something else that does.
+ */
+const MIN_WAIT_MS = 20_000;
+
+/** Resolve with the next `event` on a socket (or reject after at least MIN_WAIT_MS); its payload typed by the server's map. */
 export function next<M extends object, E extends keyof M & string>(
   socket: Socket<M, any>,
   event: E,
@@ -165,10 +172,13 @@ export function next<M extends object, E extends keyof M & string>(
   const untyped = socket as unknown as Socket;
   const name: string = event;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      untyped.off(name, on);
-      reject(new Error(`timed out waiting for ${event}`));
-    }, ms);
+    const timer = setTimeout(
+      () => {
+        untyped.off(name, on);
+        reject(new Error(`timed out waiting for ${event}`));
+      },
+      Math.max(ms, MIN_WAIT_MS),
+    );
     const on = (v: PayloadOf<M, E>) => {
       if (!filter(v)) return;
       clearTimeout(timer);
@@ -186,7 +196,7 @@ export function ask<M extends object, E extends AckedEvent<M>>(socket: Socket<an
 
 /** `ask` with any payload at all: for tests of what the server does with bad input. */
 export function askUnchecked<M extends object, E extends AckedEvent<M>>(socket: Socket<any, M>, event: E, payload: unknown): Promise<ResultOf<M, E>> {
-  return (socket as unknown as Socket).timeout(5000).emitWithAck(event, payload);
+  return (socket as unknown as Socket).timeout(MIN_WAIT_MS).emitWithAck(event, payload);
 }
 
 export const cid = () => crypto.randomUUID();
