@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
-import type { Connection, Model } from 'mongoose';
+import type { Connection, Schema } from 'mongoose';
+
+/** What is read of a model: its collection's name and its schema's indexes and paths. */
+type ModelLike = { collection: { collectionName: string }; schema: Schema };
 import type { Logger } from '../lib/logger.ts';
 
 /**
@@ -20,7 +23,7 @@ export interface GinIndex {
 }
 
 /** The GIN indexes for these models: _id, and every field of each declared index but dates (only sorted and compared by range: a GIN index gains them nothing). PostgreSQL combines several for a filter on several fields. */
-export function ginIndexesFor(models: Model<any>[]): GinIndex[] {
+export function ginIndexesFor(models: ModelLike[]): GinIndex[] {
   const out: GinIndex[] = [];
   for (const model of models) {
     const collection = model.collection.collectionName;
@@ -52,7 +55,7 @@ export const ginIndexName = (table: string, field: string) =>
  * Create what is missing (CONCURRENTLY: writes go on while a large table is indexed). Only the
  * collections FerretDB has a table for; returns the indexes created.
  */
-export async function ensureFerretDbIndexes(opts: { postgresUrl: string; conn: Connection; models: Model<any>[]; log: Logger }): Promise<string[]> {
+export async function ensureFerretDbIndexes(opts: { postgresUrl: string; conn: Connection; models: ModelLike[]; log: Logger }): Promise<string[]> {
   const schema = opts.conn.db!.databaseName;
   const client = new pg.Client({ connectionString: opts.postgresUrl });
   await client.connect();
