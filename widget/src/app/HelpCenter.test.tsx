@@ -14,8 +14,9 @@ const ARTICLES: FakeArticle[] = [
   { slug: 'reset-password', title: 'Reset your password', html: '<p>From the sign-in page.</p>' },
 ];
 
-async function setup({ helpCenter = true } = {}) {
+async function setup({ helpCenter = true, user = undefined as Parameters<ReturnType<typeof createFakeClient>['client']['setUser']>[0] } = {}) {
   const fake = createFakeClient({ helpCenter, articles: ARTICLES });
+  if (user) fake.client.setUser(user);
   let handler: ((c: FrameCommand) => void) | undefined;
   const frame: FrameBridge = {
     opened: vi.fn(),
@@ -153,6 +154,13 @@ describe('the Help Center tab', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Back' }));
     expect((screen.getByRole('textbox', { name: 'Name' }) as HTMLInputElement).value).toBe('Vera');
     expect((screen.getByRole('textbox', { name: 'Subject' }) as HTMLInputElement).value).toBe('refu');
+  });
+
+  it("pre-fills the request with the signed-in user's name and email", async () => {
+    await setup({ user: { id: 'u1', name: 'Vera Visitor', email: 'vera@example.com' } });
+    helpTab();
+    expect((screen.getByRole('textbox', { name: 'Name' }) as HTMLInputElement).value).toBe('Vera Visitor');
+    expect((screen.getByRole('textbox', { name: 'Email' }) as HTMLInputElement).value).toBe('vera@example.com');
   });
 
   it('with the Help Center off: the request form only, no search and no suggestions', async () => {

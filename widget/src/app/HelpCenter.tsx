@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { HcPublicArticleDto } from '@kamflo/shared';
 import { ArticleView, Results, Suggestions, useArticleSearch } from './articles.tsx';
 import type { WidgetClient } from './client.ts';
@@ -22,6 +22,14 @@ export function HelpCenter({ client, emailEnabled, articles }: { client: WidgetC
   const hc = articles ? client : undefined;
   const results = useArticleSearch(hc, q, 2);
   const subject = form.field('subject');
+  const name = form.field('name');
+  const email = form.field('email');
+  // A user the page signed in (Kamflo('boot', { user })): their name and email start the form.
+  const user = client.user();
+  useEffect(() => {
+    if (user?.name && !name.value) name.set(user.name);
+    if (user?.email && !email.value) email.set(user.email);
+  }, [user?.id]);
 
   if (ticket) {
     return (
@@ -70,8 +78,8 @@ export function HelpCenter({ client, emailEnabled, articles }: { client: WidgetC
         >
           <h2 id="kf-hc-title">{t('hcTitle')}</h2>
           <p>{t(emailEnabled ? 'hcIntro' : 'hcIntroNoEmail')}</p>
-          <Field form="kf-hc" label={t('name')} autocomplete="name" {...form.field('name')} />
-          <Field form="kf-hc" label={t('email')} type="email" autocomplete="email" {...form.field('email')} />
+          <Field form="kf-hc" label={t('name')} autocomplete="name" {...name} />
+          <Field form="kf-hc" label={t('email')} type="email" autocomplete="email" {...email} />
           <Field form="kf-hc" label={t('subject')} {...subject} />
           <Suggestions client={hc} text={subject.value} open={setReading} />
           <Field form="kf-hc" label={t('message')} multiline {...form.field('message')} />
