@@ -65,6 +65,8 @@ export interface ConversationDto extends VisitorConversationDto {
   visitorId: string;
   visitorName: string;
   site: string;
+  /** The visitor's widget language when they started the chat (e.g. `de`). */
+  locale?: string;
   page?: string;
   assignee?: AgentRef;
   firstMessage: string;

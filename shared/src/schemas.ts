@@ -65,6 +65,11 @@ export const chatStartInput = z.strictObject({
   text: messageText,
   page: pageUrl,
   name: personName.optional(),
+  /** The widget's language (a BCP 47 tag such as `de` or `pt-BR`): agents see it. */
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language tag such as de or pt-BR')
+    .optional(),
 });
 export const chatMessageInput = z.strictObject({ conversationId: objectId, clientId, text: messageText });
 export const chatSyncInput = z.strictObject({

@@ -247,6 +247,7 @@ export function createChatService(deps: {
         visitorName: input.name ?? `Visitor ${v.visitorId.slice(0, 4)}`,
         status: 'queued',
         page: input.page,
+        ...(input.locale ? { locale: input.locale } : {}),
         firstMessage: input.text,
         waitingSince: now,
         createdAt: now,

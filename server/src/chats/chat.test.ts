@@ -21,7 +21,7 @@ describe('a visitor chat, offered, accepted and answered', () => {
     const v = await s.visitor();
 
     const offer = next(agent, 'chat:requests', 5000, offered);
-    const started = await ask(v.socket, 'chat:start', { clientId: cid(), text: 'My invoice is wrong', page: 'https://shop.example/billing' });
+    const started = await ask(v.socket, 'chat:start', { clientId: cid(), text: 'My invoice is wrong', page: 'https://shop.example/billing', locale: 'de' });
     expect(started.ok).toBe(true);
     const conversationId = (started as any).data.conversation.id;
     const [request] = await offer;
@@ -30,7 +30,8 @@ describe('a visitor chat, offered, accepted and answered', () => {
 
     const joined = next(v.socket, 'chat:updated', 5000, (c: any) => c.status === 'active');
     const accepted = await ask(agent, 'chat:accept', { conversationId });
-    expect(accepted).toMatchObject({ ok: true, data: { status: 'active', assignee: { name: 'Alice' } } });
+    // The agent sees the language the visitor's widget speaks.
+    expect(accepted).toMatchObject({ ok: true, data: { status: 'active', assignee: { name: 'Alice' }, locale: 'de' } });
     expect(await joined).toMatchObject({ agentName: 'Alice' });
 
     const atAgent = next(agent, 'chat:message', 5000, (m) => m.text === 'Hello?');
@@ -49,6 +50,14 @@ describe('a visitor chat, offered, accepted and answered', () => {
     expect(texts(agentView)).toEqual(texts(visitorView));
     const seqs = (visitorView as any).data.messages.map((m: MessageDto) => m.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('refuses a language that is not a language tag, storing nothing', async () => {
+    const v = await s.visitor();
+    const res = await askUnchecked(v.socket, 'chat:start', { clientId: cid(), text: 'hi', locale: '<script>' });
+    expect(res).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect((res as any).error.message).toMatch(/locale/);
+    expect(await s.services.conversations.Conversation.countDocuments({ visitorId: v.visitorId })).toBe(0);
   });
 
   it('stores a retried message once and acknowledges it with the same id and seq', async () => {

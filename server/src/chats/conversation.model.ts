@@ -34,6 +34,8 @@ export interface ConversationDoc {
   channel?: SocialChannel;
   connectionId?: Types.ObjectId;
   handle?: string;
+  /** The widget's language when the chat started. */
+  locale?: string;
 }
 
 const conversationSchema = new Schema<ConversationDoc>(
@@ -43,6 +45,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     visitorName: { type: String, required: true },
     status: { type: String, required: true },
     page: String,
+    locale: String,
     firstMessage: { type: String, required: true },
     offeredTo: { type: Schema.Types.ObjectId, default: null },
     offerExpiresAt: { type: Date, default: null },
@@ -115,6 +118,7 @@ export function toConversationDto(c: ConversationDoc, seen: { visitorReadSeq?: n
   };
   const page = seen.page ?? c.page;
   if (page) dto.page = page;
+  if (c.locale) dto.locale = c.locale;
   if (c.assignee) dto.assignee = { id: String(c.assignee), name: c.assigneeName ?? '' };
   if (c.handoffNotes?.length) dto.handoffNotes = c.handoffNotes.map((n) => ({ by: n.by, text: n.text, at: n.at.toISOString() }));
   if (c.previousConversationId) dto.previousConversationId = String(c.previousConversationId);

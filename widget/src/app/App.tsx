@@ -62,9 +62,11 @@ export function App({
   messages: initialMessages = en,
   loadLocale,
 }: AppProps) {
-  const store = useMemo(() => createChatStore({ client, storage, site, page }), [client, storage, site, page]);
+  const localeNow = useRef(initialLocale);
+  const store = useMemo(() => createChatStore({ client, storage, site, page, locale: () => localeNow.current }), [client, storage, site, page]);
   const state = useStore(store);
   const [lang, setLang] = useState({ locale: initialLocale, messages: initialMessages });
+  localeNow.current = lang.locale;
   const t = useMemo(() => translator(lang.messages), [lang]);
   const [open, setOpen] = useState(false);
   const [tab, setTab] = useState<Tab>('chat');

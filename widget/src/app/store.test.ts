@@ -111,3 +111,17 @@ describe('typing', () => {
     expect(client.typing).toHaveBeenCalledTimes(5);
   });
 });
+
+describe('the language', () => {
+  it("a new chat tells the server the widget's language as it is when the chat starts", async () => {
+    const { client, server } = createFakeClient();
+    let locale = 'fr';
+    const store = createChatStore({ client, storage: memoryStorage(), site: 'default', newId, locale: () => locale });
+    store.start();
+    await server.connect();
+    locale = 'de';
+    store.send('Guten Tag');
+    await vi.waitFor(() => expect(client.start).toHaveBeenCalled());
+    expect(client.start.mock.calls[0]![0]).toMatchObject({ text: 'Guten Tag', locale: 'de' });
+  });
+});

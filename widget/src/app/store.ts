@@ -130,12 +130,15 @@ export function createChatStore({
   storage,
   site,
   page,
+  locale,
   newId = () => crypto.randomUUID(),
 }: {
   client: WidgetClient;
   storage: KeyValue;
   site: string;
   page?: string;
+  /** The frame's language now: a new chat tells the agent. */
+  locale?: () => string;
   newId?: () => string;
 }) {
   const saved = storage.get<OutboxItem[]>(outboxKey(site));
@@ -289,6 +292,7 @@ export function createChatStore({
       clientId: item.clientId,
       text: item.text,
       ...onPage,
+      ...(locale ? { locale: locale() } : {}),
     });
     if (r.ok) {
       adopt(r.data.conversation);

@@ -86,6 +86,7 @@ function ChatPane({ chat }: { chat: ConversationDto }) {
               on <PageLink url={chat.page} />
             </p>
           )}
+          {chat.locale && <p class="muted small">Language: {languageName(chat.locale)}</p>}
         </div>
         <div class="actions">
           {live && (
@@ -351,4 +352,14 @@ function TypingIndicator({ chat }: { chat: ConversationDto }) {
       {typing && chat.status === 'active' ? 'Visitor is typing…' : ''}
     </p>
   );
+}
+
+/** "German (de)": the visitor's widget language as the agent reads it. */
+export function languageName(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
 }

@@ -145,6 +145,22 @@ describe("The visitor's page", () => {
   });
 });
 
+describe("The visitor's language", () => {
+  it("shows the widget's language the visitor chats in, and none when the widget did not say", async () => {
+    const app = createConsoleApp();
+    const chat = await openChat(app, conversation({ locale: 'de' }));
+    const region = screen.getByRole('region', { name: `Chat with ${chat.visitorName}` });
+    expect(within(region).getByText('Language: German (de)')).toBeTruthy();
+  });
+
+  it('says nothing of a language it was not told', async () => {
+    const app = createConsoleApp();
+    const chat = await openChat(app);
+    const region = screen.getByRole('region', { name: `Chat with ${chat.visitorName}` });
+    expect(within(region).queryByText(/Language:/)).toBeNull();
+  });
+});
+
 describe('Transfer and End chat', () => {
   it('requires a handoff note, then sends the chat back to the queue', async () => {
     const app = createConsoleApp();
