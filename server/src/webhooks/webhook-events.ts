@@ -5,7 +5,7 @@ import type { ConversationDoc } from '../chats/conversation.model.ts';
 import type { WebhookPayload } from './webhook.service.ts';
 
 // Where webhook events come from, each from one place: a ticket written (the ticket store's
-// onPublished, with the events of that write), and the chat hooks (a chat started, a message
+// committed hook, with the events of that write), and the chat hooks (a chat started, a message
 // delivered, a chat ended). Event ids derive from what the event is about (ticket id and event
 // seq, message id, conversation id), so a repeat of the same write yields the same id.
 
