@@ -263,6 +263,7 @@ describe('chat', () => {
       clientId: expect.any(String),
       text: 'My invoice is wrong',
       page: 'https://shop.example/cart',
+      locale: 'en',
     });
 
     answer();

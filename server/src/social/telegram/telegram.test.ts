@@ -303,6 +303,10 @@ describe('answers go back through sendMessage', () => {
     // The customer answers in Telegram: it joins the ticket.
     await deliver(path, fx.textUpdate(31, 'Thanks!'), secret);
     await stored(2);
+    // The ticket records it after the message is stored: resolving before that would be re-opened by it.
+    await expect
+      .poll(async () => JSON.stringify((await s.api(`/api/tickets/${n}`, { cookie: alice.cookie })).body.events), { timeout: 20_000 })
+      .toContain('Thanks!');
     await s.api(`/api/tickets/${n}/resolve`, { cookie: alice.cookie, body: { closingMessage: 'Glad to help. Closing this ticket.' } });
     await s.services.channels.outbox.runDue();
     expect(tg.sent(chatId).map((c) => c.params.text)).toEqual([
